@@ -1,0 +1,89 @@
+package io.flotilla.controlplane.api;
+
+import io.flotilla.controlplane.api.ClusterViews.ClusterView;
+import io.flotilla.controlplane.api.ClusterViews.GenerationView;
+import io.flotilla.controlplane.fleet.FleetException;
+import io.flotilla.controlplane.fleet.FleetService;
+import io.flotilla.controlplane.fleet.WorkloadSpec;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/clusters")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "clusters")
+public class ClusterResource {
+
+    private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+
+    private final FleetService fleet;
+
+    ClusterResource(FleetService fleet) {
+        this.fleet = fleet;
+    }
+
+    public record RegisterCluster(
+            @NotBlank(message = "id is required") @Pattern(regexp = DNS_LABEL, message = "id must be a DNS-1123 label") String id,
+            @NotBlank(message = "jurisdiction is required")
+            @Pattern(regexp = "[A-Z]{2}(-[A-Z0-9]{1,3})?", message = "jurisdiction must be an ISO 3166 code such as DE or IN-MH") String jurisdiction,
+            @DecimalMin(value = "-90", message = "latitude must be within -90..90") @DecimalMax(value = "90", message = "latitude must be within -90..90") Double latitude,
+            @DecimalMin(value = "-180", message = "longitude must be within -180..180") @DecimalMax(value = "180", message = "longitude must be within -180..180") Double longitude,
+            Map<String, String> labels) {
+    }
+
+    @GET
+    @Operation(summary = "List clusters with their desired and applied generations and workload status")
+    public List<ClusterView> list() {
+        return fleet.list().stream().map(ClusterViews::of).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One cluster")
+    public ClusterView get(@PathParam("id") String id) {
+        return fleet.get(id).map(ClusterViews::of).orElseThrow(() -> FleetException.unknownCluster(id));
+    }
+
+    @POST
+    @Operation(summary = "Register a cluster")
+    public Response register(@NotNull(message = "body is required") @Valid RegisterCluster body) {
+        fleet.register(new FleetService.Registration(body.id(), body.jurisdiction(), body.latitude(),
+                body.longitude(), body.labels()));
+        return Response.created(URI.create("/api/v1/clusters/" + body.id())).entity(get(body.id())).build();
+    }
+
+    @PUT
+    @Path("/{id}/workloads/{name}")
+    @Operation(summary = "Give a cluster a workload, or replace it; dispatches a new generation")
+    public GenerationView putWorkload(@PathParam("id") String id,
+            @PathParam("name") @Pattern(regexp = DNS_LABEL, message = "workload name must be a DNS-1123 label") String name,
+            @NotNull(message = "body is required") @Valid WorkloadSpec spec) {
+        return new GenerationView(id, name, fleet.putWorkload(id, name, spec));
+    }
+
+    @DELETE
+    @Path("/{id}/workloads/{name}")
+    @Operation(summary = "Take a workload away from a cluster; the agent prunes it")
+    public GenerationView removeWorkload(@PathParam("id") String id, @PathParam("name") String name) {
+        return new GenerationView(id, name, fleet.removeWorkload(id, name));
+    }
+}

@@ -1,0 +1,54 @@
+package io.flotilla.controlplane.api;
+
+import io.flotilla.controlplane.fleet.Cluster;
+import io.flotilla.controlplane.fleet.FleetService;
+import io.flotilla.controlplane.fleet.WorkloadSpec;
+import io.flotilla.controlplane.fleet.WorkloadStatusRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** The API's view of clusters: DTO records, built from entities and never the entities themselves. */
+public final class ClusterViews {
+
+    private ClusterViews() {
+    }
+
+    public record ClusterView(String id, String jurisdiction, Double latitude, Double longitude,
+            Map<String, String> labels, long desiredGeneration, long appliedGeneration, boolean converged,
+            boolean online, boolean paused, String applyError, String agentVersion, Instant lastStatusAt,
+            Instant lastPresenceAt, List<WorkloadView> workloads) {
+    }
+
+    /** A workload: desired spec (null when only reported, e.g. still being pruned) and reported status. */
+    public record WorkloadView(String name, WorkloadSpec desired, StatusView status) {
+    }
+
+    public record StatusView(String condition, String reason, String message, int readyReplicas,
+            int desiredReplicas, String endpoint) {
+    }
+
+    public record GenerationView(String cluster, String workload, long desiredGeneration) {
+    }
+
+    static ClusterView of(FleetService.ClusterState state) {
+        Cluster c = state.cluster();
+        Map<String, WorkloadStatusRecord> reported = new TreeMap<>();
+        state.reported().forEach(r -> reported.put(r.key.name(), r));
+        TreeSet<String> names = new TreeSet<>(state.desired().keySet());
+        names.addAll(reported.keySet());
+        List<WorkloadView> workloads = new ArrayList<>(names.size());
+        for (String name : names) {
+            WorkloadStatusRecord r = reported.get(name);
+            StatusView status = r == null ? null
+                    : new StatusView(r.condition, r.reason, r.message, r.readyReplicas, r.desiredReplicas, r.endpoint);
+            workloads.add(new WorkloadView(name, state.desired().get(name), status));
+        }
+        return new ClusterView(c.id, c.jurisdiction, c.latitude, c.longitude, new TreeMap<>(c.labels),
+                c.desiredGeneration, c.appliedGeneration, c.appliedGeneration >= c.desiredGeneration, c.online,
+                c.paused, c.applyError, c.agentVersion, c.lastStatusAt, c.lastPresenceAt, workloads);
+    }
+}

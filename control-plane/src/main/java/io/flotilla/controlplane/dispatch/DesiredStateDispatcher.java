@@ -1,0 +1,83 @@
+package io.flotilla.controlplane.dispatch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flotilla.controlplane.fleet.Cluster;
+import io.flotilla.controlplane.fleet.ClusterWorkload;
+import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
+import io.flotilla.controlplane.fleet.WorkloadSpec;
+import io.flotilla.proto.v1.DesiredState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Bumps a cluster's generation and writes its signed desired state to the outbox, inside the
+ * caller's transaction: the new generation and the message to publish commit together or not at
+ * all. Publication happens after commit, in {@link OutboxPublisher}.
+ */
+@ApplicationScoped
+public class DesiredStateDispatcher {
+
+    private final ClusterWorkloadRepository workloads;
+    private final OutboxRepository outbox;
+    private final ProtocolKeys keys;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Event<OutboxWritten> written;
+
+    DesiredStateDispatcher(ClusterWorkloadRepository workloads, OutboxRepository outbox, ProtocolKeys keys,
+            ObjectMapper json, Clock clock, Event<OutboxWritten> written) {
+        this.workloads = workloads;
+        this.outbox = outbox;
+        this.keys = keys;
+        this.json = json;
+        this.clock = clock;
+        this.written = written;
+    }
+
+    /** Signals that the outbox holds something new once the transaction has committed. */
+    public record OutboxWritten(String clusterId, long generation) {
+    }
+
+    /** @param cluster locked by the caller's transaction */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public DesiredState dispatch(Cluster cluster) {
+        SortedMap<String, WorkloadSpec> specs = new TreeMap<>();
+        for (ClusterWorkload w : workloads.forCluster(cluster.id)) {
+            specs.put(w.key.name(), readSpec(w));
+        }
+        cluster.desiredGeneration++;
+        Instant now = clock.instant();
+        DesiredState state = DesiredStateCompiler.compile(cluster.id, cluster.desiredGeneration, now, specs);
+
+        OutboxEntry entry = outbox.findById(cluster.id);
+        boolean created = entry == null;
+        if (created) {
+            entry = new OutboxEntry();
+            entry.clusterId = cluster.id;
+        }
+        entry.generation = state.getGeneration();
+        entry.payload = keys.desiredStateCodec().encode(cluster.id, state);
+        entry.createdAt = now;
+        entry.publishedAt = null;
+        entry.attempts = 0;
+        if (created) {
+            outbox.persist(entry);
+        }
+        written.fire(new OutboxWritten(cluster.id, state.getGeneration()));
+        return state;
+    }
+
+    private WorkloadSpec readSpec(ClusterWorkload w) {
+        try {
+            return json.readValue(w.specJson, WorkloadSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored workload " + w.key + " is not readable", e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.flotilla.controlplane.dispatch;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "flotilla.dispatch")
+public interface DispatchConfig {
+
+    /** The control plane's Ed25519 signing key (base64 seed); generated on first start when absent. */
+    Path signingKeyFile();
+
+    /** How often unpublished outbox entries are retried. */
+    @WithDefault("2s")
+    Duration retryInterval();
+
+    /** How long a publication may wait for the broker's acknowledgement. */
+    @WithDefault("10s")
+    Duration publishTimeout();
+
+    /** Most outbox entries published in one pass. */
+    @WithDefault("2000")
+    int batchSize();
+}

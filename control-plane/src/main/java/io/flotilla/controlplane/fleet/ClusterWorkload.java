@@ -1,0 +1,29 @@
+package io.flotilla.controlplane.fleet;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.EmbeddedId;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import java.io.Serializable;
+import java.time.Instant;
+
+/** A workload a cluster should run; {@code specJson} is a {@link WorkloadSpec} as JSON. */
+@Entity
+@Table(name = "cluster_workload")
+public class ClusterWorkload {
+
+    @EmbeddedId
+    public Key key;
+
+    @Column(name = "spec_json")
+    public String specJson;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @Embeddable
+    public record Key(@Column(name = "cluster_id") String clusterId, @Column(name = "name") String name)
+            implements Serializable {
+    }
+}
