@@ -1,0 +1,184 @@
+package io.flotilla.controlplane;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.flotilla.proto.EnvelopeCodec;
+import io.flotilla.proto.Topics;
+import io.flotilla.proto.VerificationKey;
+import io.flotilla.proto.v1.ClusterStatus;
+import io.flotilla.proto.v1.DesiredState;
+import io.flotilla.proto.v1.InferenceWorkload;
+import io.flotilla.proto.v1.WorkloadCondition;
+import io.flotilla.proto.v1.WorkloadStatus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@QuarkusTest
+class ClusterApiTest {
+
+    private static final String WORKLOAD = """
+            {"model": "meta-llama/Llama-3.1-8B-Instruct", "image": "vllm/vllm-openai:v0.8.5",
+             "replicas": 2, "resources": {"gpu": 1, "gpuMemoryGiB": 24, "cpu": "4", "memory": "16Gi"}}""";
+
+    @ConfigProperty(name = "flotilla.broker.port")
+    int brokerPort;
+
+    static void register(String id, String jurisdiction) {
+        given().contentType(ContentType.JSON)
+                .body("{\"id\":\"" + id + "\",\"jurisdiction\":\"" + jurisdiction
+                        + "\",\"latitude\":50.11,\"longitude\":8.68,\"labels\":{\"tier\":\"edge\"}}")
+                .post("/api/v1/clusters")
+                .then().statusCode(201).body("id", equalTo(id)).body("labels.tier", equalTo("edge"));
+    }
+
+    private VerificationKey controlPlaneKey() {
+        return VerificationKey.fromBase64(given().get("/api/v1/control-plane/signing-key").then().statusCode(200)
+                .extract().path("publicKey"));
+    }
+
+    @Test
+    void registeredClusterIsListedAndShownWithItsGenerations() {
+        register("frankfurt-1", "DE");
+
+        given().get("/api/v1/clusters").then().statusCode(200).body("id", hasItem("frankfurt-1"));
+        given().get("/api/v1/clusters/frankfurt-1").then().statusCode(200)
+                .body("jurisdiction", equalTo("DE"))
+                .body("desiredGeneration", equalTo(0))
+                .body("appliedGeneration", equalTo(0));
+        given().contentType(ContentType.JSON).body("{\"id\":\"frankfurt-1\",\"jurisdiction\":\"DE\"}")
+                .post("/api/v1/clusters").then().statusCode(409).body("error", containsString("already registered"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {3}")
+    @CsvSource(delimiter = '|', value = {
+            "PUT  | /api/v1/clusters/nowhere/workloads/chat | {\"model\":\"m\",\"image\":\"i\"}      | 404 | cluster 'nowhere' is not registered",
+            "GET  | /api/v1/clusters/nowhere                |                                        | 404 | cluster 'nowhere' is not registered",
+            "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":                          | 400 | body is not valid JSON",
+            "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\"}                    | 400 | image: image is required",
+            "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"replicas\":-1} | 400 | replicas: replicas must be >= 0",
+            "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"replica\":1} | 400 | unknown field 'replica'",
+            "PUT  | /api/v1/clusters/bad-input/workloads/Chat_1 | {\"model\":\"m\",\"image\":\"i\"}    | 400 | DNS-1123",
+            "POST | /api/v1/clusters                        | {\"id\":\"x\",\"jurisdiction\":\"Germany\"} | 400 | ISO 3166",
+    })
+    void badRequestsGetAJsonErrorThatSaysWhatIsWrong(String method, String path, String body, int status,
+            String message) {
+        if (given().get("/api/v1/clusters/bad-input").statusCode() == 404) {
+            register("bad-input", "DE");
+        }
+        var request = given().contentType(ContentType.JSON);
+        if (body != null) {
+            request.body(body);
+        }
+        request.request(method, path).then().statusCode(status).contentType(ContentType.JSON)
+                .body("status", equalTo(status))
+                .body(containsString(message));
+    }
+
+    @Test
+    void workloadChangePublishesSignedRetainedDesiredState() throws Exception {
+        register("paris-1", "FR");
+        given().contentType(ContentType.JSON).body(WORKLOAD).put("/api/v1/clusters/paris-1/workloads/chat")
+                .then().statusCode(200).body("desiredGeneration", equalTo(1));
+
+        EnvelopeCodec agentSide = EnvelopeCodec.builder("test").trust(controlPlaneKey()).build();
+        // subscribing after the publication proves the message is retained
+        try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
+            agent.subscribe(Topics.desired("paris-1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> agent.last(Topics.desired("paris-1")) != null);
+            DesiredState state = agentSide.decode(agent.last(Topics.desired("paris-1")), "paris-1",
+                    DesiredState.getDefaultInstance()).payload();
+
+            assertThat(state.getGeneration()).isEqualTo(1);
+            InferenceWorkload chat = state.getWorkloads(0);
+            assertThat(chat.getName()).isEqualTo("chat");
+            assertThat(chat.getImage()).isEqualTo("vllm/vllm-openai:v0.8.5");
+            assertThat(chat.getReplicas()).isEqualTo(2);
+            assertThat(chat.getResources().getGpu()).isEqualTo(1);
+            assertThat(chat.getResources().getGpuMemoryMib()).isEqualTo(24 * 1024);
+            assertThat(chat.getPort()).isEqualTo(8000);
+            assertThat(chat.getHealthPath()).isEqualTo("/health");
+
+            given().delete("/api/v1/clusters/paris-1/workloads/chat").then().statusCode(200)
+                    .body("desiredGeneration", equalTo(2));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                DesiredState removed = agentSide.decode(agent.last(Topics.desired("paris-1")), "paris-1",
+                        DesiredState.getDefaultInstance()).payload();
+                assertThat(removed.getGeneration()).isEqualTo(2);
+                assertThat(removed.getWorkloadsList()).isEmpty();
+            });
+        }
+    }
+
+    @Test
+    void agentStatusUpdatesAppliedGenerationAndNeverStepsItBack() throws Exception {
+        register("madrid-1", "ES");
+        given().contentType(ContentType.JSON).body(WORKLOAD).put("/api/v1/clusters/madrid-1/workloads/chat")
+                .then().statusCode(200);
+        EnvelopeCodec agentCodec = EnvelopeCodec.builder("flotilla/clusters/madrid-1").build();
+        try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
+            agent.publish(Topics.status("madrid-1"), agentCodec.encode("madrid-1", status("madrid-1", 1)), false);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    given().get("/api/v1/clusters/madrid-1").then()
+                            .body("appliedGeneration", equalTo(1))
+                            .body("converged", equalTo(true))
+                            .body("workloads[0].status.condition", equalTo("Progressing"))
+                            .body("workloads[0].status.endpoint", equalTo("http://chat.flotilla-workloads.svc:8000")));
+
+            agent.publish(Topics.status("madrid-1"), agentCodec.encode("madrid-1", status("madrid-1", 0)), false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> metric("flotilla_mqtt_stale_total{kind=\"status\"}") >= 1);
+            given().get("/api/v1/clusters/madrid-1").then().body("appliedGeneration", equalTo(1));
+        }
+    }
+
+    @Test
+    void malformedAndMisaddressedStatusIsDroppedAndCounted() throws Exception {
+        register("lisbon-1", "PT");
+        double malformedBefore = metric("flotilla_mqtt_rejected_total{kind=\"status\",reason=\"MALFORMED\"}");
+        double wrongBefore = metric("flotilla_mqtt_rejected_total{kind=\"status\",reason=\"WRONG_CLUSTER\"}");
+        EnvelopeCodec impostor = EnvelopeCodec.builder("flotilla/clusters/other").build();
+        try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
+            agent.publish(Topics.status("lisbon-1"), "not protobuf".getBytes(), false);
+            agent.publish(Topics.status("lisbon-1"), impostor.encode("other-cluster", status("other-cluster", 9)), false);
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(metric("flotilla_mqtt_rejected_total{kind=\"status\",reason=\"MALFORMED\"}"))
+                        .isEqualTo(malformedBefore + 1);
+                assertThat(metric("flotilla_mqtt_rejected_total{kind=\"status\",reason=\"WRONG_CLUSTER\"}"))
+                        .isEqualTo(wrongBefore + 1);
+            });
+        }
+        given().get("/api/v1/clusters/lisbon-1").then().body("appliedGeneration", equalTo(0));
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("flotilla_dispatch_published_total"));
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/clusters/{id}"));
+    }
+
+    static ClusterStatus status(String cluster, long generation) {
+        return ClusterStatus.newBuilder().setClusterId(cluster).setAppliedGeneration(generation)
+                .addWorkloads(WorkloadStatus.newBuilder().setName("chat")
+                        .setCondition(WorkloadCondition.WORKLOAD_CONDITION_PROGRESSING).setReason("ReplicasNotReady")
+                        .setDesiredReplicas(2).setEndpoint("http://chat.flotilla-workloads.svc:8000"))
+                .build();
+    }
+
+    static double metric(String series) {
+        String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return body.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(0);
+    }
+
+}
