@@ -1,0 +1,31 @@
+package io.flotilla.placement;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where one policy runs: the chosen clusters best first, every other cluster of the snapshot with its
+ * reasons (by cluster id), and, when fewer than minClusters could be chosen, why.
+ */
+public record PlacementDecision(String policyName, List<ClusterAssignment> chosen, List<ClusterExclusion> excluded, Optional<String> shortfall) {
+    public PlacementDecision {
+        Objects.requireNonNull(policyName, "policyName");
+        chosen = List.copyOf(chosen);
+        excluded = List.copyOf(excluded);
+        Objects.requireNonNull(shortfall, "shortfall");
+    }
+
+    /** Whether at least minClusters clusters were chosen. */
+    public boolean satisfied() {
+        return shortfall.isEmpty();
+    }
+
+    public Optional<ClusterAssignment> assignment(String clusterId) {
+        return chosen.stream().filter(a -> a.clusterId().equals(clusterId)).findFirst();
+    }
+
+    public Optional<ClusterExclusion> exclusion(String clusterId) {
+        return excluded.stream().filter(e -> e.clusterId().equals(clusterId)).findFirst();
+    }
+}

@@ -1,0 +1,25 @@
+package io.flotilla.placement;
+
+import io.flotilla.policy.AllowedJurisdictions;
+import java.util.Optional;
+
+/**
+ * The one place where Flotilla decides whether data may reach a cluster. Placement (through
+ * {@link JurisdictionFilter}), routing and failover all ask here, and nowhere else.
+ */
+public final class SovereigntyGuard {
+    private SovereigntyGuard() {
+    }
+
+    /** Why the data may not reach {@code cluster}, or empty when it may. */
+    public static Optional<String> violation(AllowedJurisdictions allowed, ClusterState cluster) {
+        if (allowed.allows(cluster.jurisdiction())) {
+            return Optional.empty();
+        }
+        return Optional.of("jurisdiction " + cluster.jurisdiction() + " is not in " + allowed);
+    }
+
+    public static boolean permits(AllowedJurisdictions allowed, ClusterState cluster) {
+        return allowed.allows(cluster.jurisdiction());
+    }
+}

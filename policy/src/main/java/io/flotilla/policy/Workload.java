@@ -1,0 +1,31 @@
+package io.flotilla.policy;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Map;
+
+/** The inference server to run on each chosen cluster. */
+public record Workload(
+        String model,
+        Runtime runtime,
+        String image,
+        int port,
+        List<String> args,
+        Map<String, String> env,
+        Resources resources,
+        String healthPath,
+        Map<String, String> nodeSelector,
+        List<Toleration> tolerations) {
+
+    public Workload {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(healthPath, "healthPath");
+        args = Collections2.listCopy(args);
+        env = Collections2.sortedCopy(env);
+        nodeSelector = Collections2.sortedCopy(nodeSelector);
+        tolerations = Collections2.listCopy(tolerations);
+    }
+}

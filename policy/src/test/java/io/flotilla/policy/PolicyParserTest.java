@@ -1,0 +1,120 @@
+package io.flotilla.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyParserTest {
+
+    private final PolicyParser parser = PolicyParser.standard();
+
+    private static String policy(String name, String placement) {
+        return """
+                apiVersion: flotilla.io/v1alpha1
+                kind: FleetPolicy
+                metadata: { name: %s }
+                spec:
+                  workload: { model: m, image: i, resources: { gpu: 1, cpu: "1", memory: 1Gi } }
+                  placement: %s
+                """.formatted(name, placement);
+    }
+
+    @Test
+    void resolvesEveryDefault() {
+        FleetPolicy p = parser.parse("p.yaml", policy("p", "{ jurisdictions: [EU], minClusters: 3 }")).policies().get(0);
+        assertThat(p.spec().workload().runtime()).isEqualTo(Runtime.VLLM);
+        assertThat(p.spec().workload().port()).isEqualTo(8000);
+        assertThat(p.spec().workload().healthPath()).isEqualTo("/health");
+        assertThat(p.spec().placement().replicasPerCluster()).isEqualTo(1);
+        assertThat(p.spec().placement().maxClusters()).as("maxClusters defaults to minClusters").isEqualTo(3);
+        assertThat(p.spec().routing().alias()).as("alias defaults to the policy name").isEqualTo("p");
+        assertThat(p.spec().rollout()).isEqualTo(new Rollout(IntOrPercent.percent(25), IntOrPercent.count(0), true));
+        assertThat(p.spec().placement().clusterSelector()).isEqualTo(ClusterSelector.everything());
+    }
+
+    @Test
+    void acceptsJsonWithTabsAndNoSpaceAfterColons() {
+        String json = "{\"apiVersion\":\"flotilla.io/v1alpha1\",\"kind\":\"FleetPolicy\",\n\t\"metadata\":{\"name\":\"j\"},\n\t\"spec\":{"
+                + "\"workload\":{\"model\":\"m\",\"image\":\"i\",\"resources\":{\"gpu\":1,\"cpu\":\"1\",\"memory\":\"1Gi\"}},"
+                + "\"placement\":{\"jurisdictions\":[\"NO\",\"IN-MH\"]}}}";
+        PolicySet set = parser.parse("p.json", json);
+        assertThat(set.formatErrors()).isEmpty();
+        assertThat(set.policies().get(0).spec().placement().jurisdictions()).containsExactly("NO", "IN-MH");
+    }
+
+    @Test
+    void reportsErrorsOfEveryFileAndDocumentAtOnce() {
+        PolicySet set = parser.parse(List.of(
+                new PolicySource("a.yaml", policy("a", "{ jurisdictions: [EU] }") + "---\n"
+                        + policy("c", "{ jurisdictions: [EU], minClusters: 2, maxClusters: 1 }")),
+                new PolicySource("b.yaml", policy("b", "{ jurisdictions: [XX] }") + "---\n" + policy("a", "{ jurisdictions: [IN] }"))));
+        assertThat(set.errors()).extracting(PolicyError::format).containsExactly(
+                "a.yaml:13:66: spec.placement.maxClusters: must be >= minClusters (got 1 < 2)",
+                "b.yaml:6:32: spec.placement.jurisdictions[0]: unknown jurisdiction 'XX' (expected a country code such as DE, "
+                        + "a subdivision such as IN-MH, or a group: EEA, EU, FIVE_EYES, GCC)",
+                "b.yaml:10:19: metadata.name: duplicate policy name 'a' (first defined at a.yaml:3:19)");
+        assertThat(set.policies()).as("the valid ones are still there for tools").extracting(FleetPolicy::name).containsExactly("a");
+    }
+
+    @Test
+    void aBillionLaughsFileIsRejectedBeforeAnythingIsExpanded() {
+        var sb = new StringBuilder("apiVersion: flotilla.io/v1alpha1\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int i = 1; i <= 30; i++) {
+            sb.append("a").append(i).append(": &a").append(i).append(" [").append(("*a" + (i - 1) + ", ").repeat(9)).append("*a").append(i - 1).append("]\n");
+        }
+        PolicySet set = parser.parse("laughs.yaml", sb.toString());
+        assertThat(set.errors()).singleElement().extracting(PolicyError::format).asString()
+                .startsWith("laughs.yaml:5:10: more than 20 YAML aliases in one file");
+    }
+
+    @Test
+    void aFewAnchorsAndAliasesAreFine() {
+        String text = """
+                apiVersion: flotilla.io/v1alpha1
+                kind: FleetPolicy
+                metadata: { name: anchors, labels: &labels { team: search } }
+                spec:
+                  workload: { model: m, image: i, nodeSelector: *labels, resources: { gpu: 1, cpu: "1", memory: 1Gi } }
+                  placement: { jurisdictions: [EU], clusterSelector: { matchLabels: *labels } }
+                """;
+        PolicySet set = parser.parse("anchors.yaml", text);
+        assertThat(set.formatErrors()).isEmpty();
+        assertThat(set.policies().get(0).spec().workload().nodeSelector()).containsEntry("team", "search");
+    }
+
+    @Test
+    void rejectsFilesOverTheSizeLimitWithoutParsingThem() {
+        var small = new PolicyParser(JurisdictionCatalog.builtIn(), Sites.builtIn(), new ParserLimits(100, 20, 32));
+        PolicySet set = small.parse("big.yaml", policy("big", "{ jurisdictions: [EU] }"));
+        assertThat(set.formatErrors()).startsWith("big.yaml:1:1: file is larger than the limit of 100 bytes (got ");
+    }
+
+    @Test
+    void readsOnlyPolicyFilesFromADirectoryAndNamesEachFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("b.yml"), policy("b", "{ jurisdictions: [US] }"));
+        Files.writeString(dir.resolve("a.yaml"), policy("a", "{ jurisdictions: [UK] }"));
+        Files.writeString(dir.resolve("README.md"), "not a policy");
+        PolicySet set = parser.parse(dir);
+        assertThat(set.errors()).extracting(PolicyError::format).containsExactly(
+                dir.resolve("a.yaml") + ":6:32: spec.placement.jurisdictions[0]: unknown jurisdiction 'UK' (expected a country code "
+                        + "such as DE, a subdivision such as IN-MH, or a group: EEA, EU, FIVE_EYES, GCC)");
+        assertThat(set.policies()).extracting(FleetPolicy::name).containsExactly("b");
+    }
+
+    @Test
+    void reportsAMissingFileAndAnEmptyDirectoryAsErrors(@TempDir Path dir) {
+        assertThat(parser.parse(dir).formatErrors()).isEqualTo(dir + ":1:1: no policy files (*.yaml, *.yml, *.json) in this directory\n");
+        assertThat(parser.parse(dir.resolve("nope.yaml")).formatErrors()).isEqualTo(dir.resolve("nope.yaml") + ":1:1: no such file\n");
+    }
+
+    @Test
+    void emptyDocumentsAndCommentOnlyFilesHoldNoPolicies() {
+        PolicySet set = parser.parse("empty.yaml", "# nothing yet\n---\n---\n");
+        assertThat(set.isValid()).isTrue();
+        assertThat(set.policies()).isEmpty();
+    }
+}
