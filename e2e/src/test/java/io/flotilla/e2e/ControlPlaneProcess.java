@@ -1,0 +1,123 @@
+package io.flotilla.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged control plane, started as its own process, and a small client for its API. */
+final class ControlPlaneProcess implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ManagedProcess process;
+    private final URI base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    record Response(int status, JsonNode body) {
+    }
+
+    private ControlPlaneProcess(ManagedProcess process, URI base) {
+        this.process = process;
+        this.base = base;
+    }
+
+    /** With the embedded broker on {@code mqttPort}. */
+    static ControlPlaneProcess withEmbeddedBroker(Path workDir, int mqttPort) {
+        return start(workDir, List.of("-Dflotilla.broker.embedded=true", "-Dflotilla.broker.port=" + mqttPort));
+    }
+
+    /** Against an external broker on {@code mqttPort}. */
+    static ControlPlaneProcess withExternalBroker(Path workDir, int mqttPort) {
+        return start(workDir, List.of("-Dflotilla.broker.embedded=false", "-Dflotilla.broker.port=" + mqttPort));
+    }
+
+    private static ControlPlaneProcess start(Path workDir, List<String> brokerProperties) {
+        int httpPort = ManagedProcess.freePort();
+        List<String> props = new ArrayList<>(brokerProperties);
+        props.add("-Dquarkus.http.port=" + httpPort);
+        props.add("-Dflotilla.data-dir=" + workDir.resolve("control-plane-data").toAbsolutePath());
+        ManagedProcess process = ManagedProcess.start("control-plane",
+                ManagedProcess.javaJar(ManagedProcess.jar("flotilla.control-plane.jar"), props), Map.of(), workDir);
+        ControlPlaneProcess cp = new ControlPlaneProcess(process, URI.create("http://127.0.0.1:" + httpPort));
+        try {
+            await("control plane ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("control plane exited:\n" + process.logTail());
+                        }
+                        return cp.isReady();
+                    });
+        } catch (RuntimeException e) {
+            process.close();
+            throw e;
+        }
+        return cp;
+    }
+
+    private boolean isReady() {
+        try {
+            return http.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    Response post(String path, String json) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Response put(String path, String json) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Response delete(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
+        } catch (IOException e) {
+            throw new IllegalStateException("control plane did not answer: " + e.getMessage()
+                    + "\n" + process.logTail(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String publicKey() {
+        return get("/api/v1/control-plane/signing-key").body().get("publicKey").asText();
+    }
+
+    String logTail() {
+        return process.logTail();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,94 @@
+package io.flotilla.agent;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The agent's configuration; every key can be set as an environment variable, e.g. FLOTILLA_AGENT_CLUSTER_ID. */
+@ConfigMapping(prefix = "flotilla.agent")
+public interface AgentConfig {
+
+    /** The cluster this agent speaks for (a DNS-1123 label). */
+    String clusterId();
+
+    @WithDefault("tcp://127.0.0.1:1883")
+    String brokerUrl();
+
+    Optional<String> brokerUsername();
+
+    Optional<String> brokerPassword();
+
+    /** The control plane's Ed25519 public key, raw 32 bytes in base64: desired state signed by anything else is dropped. */
+    String controlPlaneKey();
+
+    /** Where the last verified desired state, the applied generation and the PAUSE switch live. */
+    @WithDefault("./agent-state")
+    String stateDir();
+
+    /** The namespace the agent's workloads live in; created when missing. */
+    @WithDefault("flotilla-workloads")
+    String namespace();
+
+    /** Full reconcile interval: the backstop behind the informers. */
+    @WithDefault("5m")
+    Duration resyncInterval();
+
+    /** How often the PAUSE file is looked for. */
+    @WithDefault("2s")
+    Duration pauseCheckInterval();
+
+    /** Messages kept for the control plane while the broker is unreachable; the oldest are dropped beyond it. */
+    @WithDefault("1000")
+    int outboundBufferSize();
+
+    /** How long the broker keeps the agent's session (and its QoS 1 messages) while it is away. */
+    @WithDefault("7d")
+    Duration sessionExpiry();
+
+    @WithDefault("30s")
+    Duration keepAlive();
+
+    @WithDefault("1s")
+    Duration reconnectInitialDelay();
+
+    @WithDefault("2m")
+    Duration reconnectMaxDelay();
+
+    Telemetry telemetry();
+
+    interface Telemetry {
+        /** Set to 0 to send no telemetry. */
+        @WithDefault("30s")
+        Duration interval();
+
+        @WithDefault("/proc")
+        String procRoot();
+
+        /**
+         * A cgroup v2 directory (e.g. /sys/fs/cgroup/kubepods.slice) whose usage is reported as
+         * CPU and memory used instead of the node-wide figures from /proc.
+         */
+        Optional<String> cgroupPath();
+
+        /** Where GPU figures come from. */
+        @WithDefault("none")
+        GpuSource gpuSource();
+
+        @WithDefault("nvidia-smi")
+        String nvidiaSmiCommand();
+
+        /** A DCGM exporter's metrics URL, e.g. http://dcgm-exporter.gpu-operator:9400/metrics. */
+        Optional<String> dcgmUrl();
+
+        /** Scrape vLLM's /metrics on each vLLM workload's service for queue depth and KV-cache use. */
+        @WithDefault("true")
+        boolean scrapeModelServers();
+
+        /** Measure TCP round-trip time to the broker and report it as the latency to the control plane. */
+        @WithDefault("true")
+        boolean probeControlPlane();
+    }
+
+    enum GpuSource { NONE, NVIDIA_SMI, DCGM }
+}

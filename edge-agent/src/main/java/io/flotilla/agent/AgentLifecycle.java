@@ -1,0 +1,116 @@
+package io.flotilla.agent;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.flotilla.agent.link.Backoff;
+import io.flotilla.agent.link.MqttControlPlaneLink;
+import io.flotilla.agent.probe.LatencyProber;
+import io.flotilla.agent.reconcile.WorkloadObjects;
+import io.flotilla.agent.state.DesiredStateStore;
+import io.flotilla.agent.telemetry.GpuSampler;
+import io.flotilla.agent.telemetry.NodeSampler;
+import io.flotilla.agent.telemetry.TelemetryCollector;
+import io.flotilla.proto.EnvelopeCodec;
+import io.flotilla.proto.Topics;
+import io.flotilla.proto.VerificationKey;
+import io.flotilla.proto.v1.Presence;
+import io.flotilla.proto.v1.TelemetryReport;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Builds the agent from configuration when Quarkus starts, and closes it cleanly when Quarkus stops. */
+@ApplicationScoped
+public class AgentLifecycle {
+
+    private final AgentConfig config;
+    private final KubernetesClient kubernetes;
+    private final String version;
+    private EdgeAgent agent;
+
+    AgentLifecycle(AgentConfig config, KubernetesClient kubernetes,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this.config = config;
+        this.kubernetes = kubernetes;
+        this.version = version;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        String clusterId = Topics.requireValidClusterId(config.clusterId());
+        Clock clock = Clock.systemUTC();
+        EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + clusterId)
+                .trust(VerificationKey.fromBase64(config.controlPlaneKey()))
+                .requireSignature(true)
+                .clock(clock)
+                .build();
+        DesiredStateStore store;
+        try {
+            store = DesiredStateStore.open(Path.of(config.stateDir()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the agent state directory " + config.stateDir(), e);
+        }
+        Backoff reconnect = new Backoff(config.reconnectInitialDelay(), config.reconnectMaxDelay(), Math::random);
+        MqttControlPlaneLink link = new MqttControlPlaneLink(new MqttControlPlaneLink.Settings(
+                config.brokerUrl(),
+                "flotilla-agent-" + clusterId,
+                config.brokerUsername(),
+                config.brokerPassword(),
+                Topics.desired(clusterId),
+                Topics.presence(clusterId),
+                () -> EdgeAgent.presence(codec, clusterId, Presence.State.STATE_ONLINE, version, clock.instant()),
+                () -> EdgeAgent.presence(codec, clusterId, Presence.State.STATE_OFFLINE, version, clock.instant()),
+                config.sessionExpiry(),
+                config.keepAlive(),
+                reconnect));
+        EdgeAgent.Settings settings = EdgeAgent.Settings.defaults(clusterId, config.namespace())
+                .withAgentVersion(version)
+                .withResyncInterval(config.resyncInterval())
+                .withPauseCheckInterval(config.pauseCheckInterval())
+                .withOutboundCapacity(config.outboundBufferSize());
+        Duration telemetryInterval = config.telemetry().interval();
+        Supplier<TelemetryReport> telemetry = null;
+        if (!telemetryInterval.isZero()) {
+            settings = settings.withTelemetryInterval(telemetryInterval);
+            telemetry = telemetry(clusterId, store, settings, clock);
+        }
+        agent = new EdgeAgent(settings, link, codec, store, kubernetes, telemetry, clock);
+        agent.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    private TelemetryCollector telemetry(String clusterId, DesiredStateStore store, EdgeAgent.Settings settings,
+            Clock clock) {
+        AgentConfig.Telemetry t = config.telemetry();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        GpuSampler gpus = switch (t.gpuSource()) {
+            case NONE -> GpuSampler.none();
+            case NVIDIA_SMI -> GpuSampler.nvidiaSmi(t.nvidiaSmiCommand());
+            case DCGM -> GpuSampler.dcgm(http, URI.create(t.dcgmUrl().orElseThrow(() -> new IllegalArgumentException(
+                    "flotilla.agent.telemetry.gpu-source=dcgm needs flotilla.agent.telemetry.dcgm-url"))));
+        };
+        LatencyProber prober = new LatencyProber(
+                t.probeControlPlane() ? LatencyProber.controlPlane(config.brokerUrl()) : java.util.Map.of(), 2000);
+        return new TelemetryCollector(clusterId,
+                new NodeSampler(Path.of(t.procRoot()), t.cgroupPath().map(Path::of)),
+                kubernetes, gpus, store::desired,
+                w -> t.scrapeModelServers() && "vllm".equalsIgnoreCase(w.getRuntime())
+                        ? Optional.of(URI.create(WorkloadObjects.endpoint(settings.target(), w) + "/metrics"))
+                        : Optional.empty(),
+                http, prober, clock);
+    }
+}

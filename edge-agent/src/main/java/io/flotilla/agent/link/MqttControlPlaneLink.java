@@ -1,0 +1,253 @@
+package io.flotilla.agent.link;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * The production link: one Paho MQTT v5 session per agent.
+ *
+ * <ul>
+ *   <li>Persistent session (clean start off, session expiry), so QoS 1 desired state published
+ *       while the agent was away is still delivered.</li>
+ *   <li>Presence: the will message is the retained OFFLINE presence, so the broker announces an
+ *       unclean departure; ONLINE is published retained on every connect and OFFLINE on close.</li>
+ *   <li>Reconnects itself with exponential backoff and jitter (Paho's automatic reconnect has no
+ *       jitter and does not retry a failed first connect, which an agent started before its
+ *       broker needs).</li>
+ * </ul>
+ */
+public final class MqttControlPlaneLink implements ControlPlaneLink {
+
+    private static final System.Logger LOG = System.getLogger(MqttControlPlaneLink.class.getName());
+
+    /** How the link connects; presence payloads are already encoded by the caller. */
+    public record Settings(
+            String brokerUrl,
+            String clientId,
+            Optional<String> username,
+            Optional<String> password,
+            String desiredTopic,
+            String presenceTopic,
+            Supplier<byte[]> onlinePresence,
+            Supplier<byte[]> offlinePresence,
+            Duration sessionExpiry,
+            Duration keepAlive,
+            Backoff reconnectBackoff) {
+
+        public Settings {
+            Objects.requireNonNull(brokerUrl, "brokerUrl");
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(desiredTopic, "desiredTopic");
+            Objects.requireNonNull(presenceTopic, "presenceTopic");
+        }
+    }
+
+    private final Settings settings;
+    private final MqttAsyncClient client;
+    private final ScheduledExecutorService reconnector;
+    private final AtomicInteger attempt = new AtomicInteger();
+    private volatile Listener listener;
+    private volatile boolean closed;
+
+    public MqttControlPlaneLink(Settings settings) {
+        this.settings = settings;
+        try {
+            this.client = new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("cannot create an MQTT client for " + settings.brokerUrl() + ": "
+                    + e.getMessage(), e);
+        }
+        this.reconnector = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("flotilla-mqtt-reconnect").daemon().factory());
+        client.setCallback(new Callback());
+    }
+
+    @Override
+    public void start(Listener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        reconnector.execute(this::connect);
+    }
+
+    @Override
+    public boolean isConnected() {
+        return !closed && client.isConnected();
+    }
+
+    @Override
+    public void publish(OutboundMessage message) throws LinkUnavailableException {
+        if (!isConnected()) {
+            throw new LinkUnavailableException("not connected to " + settings.brokerUrl());
+        }
+        try {
+            client.publish(message.topic(), message.payload(), message.qos(), message.retained());
+        } catch (MqttException e) {
+            throw new LinkUnavailableException("publish to " + message.topic() + " refused: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        reconnector.shutdownNow();
+        try {
+            if (client.isConnected()) {
+                // a clean disconnect suppresses the will, so announce the departure ourselves
+                client.publish(settings.presenceTopic(), settings.offlinePresence().get(), 1, true)
+                        .waitForCompletion(TimeUnit.SECONDS.toMillis(5));
+                client.disconnect(TimeUnit.SECONDS.toMillis(5)).waitForCompletion(TimeUnit.SECONDS.toMillis(6));
+            }
+        } catch (MqttException e) {
+            LOG.log(Level.WARNING, "MQTT disconnect from {0} was not clean: {1}", settings.brokerUrl(), e.getMessage());
+        } finally {
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                LOG.log(Level.DEBUG, "closing the MQTT client failed", e);
+            }
+        }
+    }
+
+    private MqttConnectionOptions options() {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
+        options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
+        options.setConnectionTimeout(10);
+        options.setAutomaticReconnect(false);
+        settings.username().ifPresent(options::setUserName);
+        settings.password().ifPresent(p -> options.setPassword(p.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        MqttMessage will = new MqttMessage(settings.offlinePresence().get(), 1, true, new MqttProperties());
+        options.setWill(settings.presenceTopic(), will);
+        return options;
+    }
+
+    private void connect() {
+        if (closed || client.isConnected()) {
+            return;
+        }
+        try {
+            client.connect(options(), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    attempt.set(0);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    LOG.log(Level.DEBUG, "connecting to {0} failed: {1}", settings.brokerUrl(),
+                            failure == null ? "unknown" : failure.getMessage());
+                    scheduleReconnect();
+                }
+            });
+        } catch (MqttException e) {
+            LOG.log(Level.DEBUG, "connecting to {0} failed: {1}", settings.brokerUrl(), e.getMessage());
+            scheduleReconnect();
+        }
+    }
+
+    private void scheduleReconnect() {
+        if (closed) {
+            return;
+        }
+        Duration delay = settings.reconnectBackoff().delay(attempt.getAndIncrement());
+        try {
+            reconnector.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void onDesired(String topic, MqttMessage message) {
+        if (!settings.desiredTopic().equals(topic)) {
+            return;
+        }
+        Listener l = listener;
+        if (l != null) {
+            l.onDesiredState(message.getPayload());
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            LOG.log(Level.INFO, "connected to {0} as {1}", serverURI, settings.clientId());
+            try {
+                client.publish(settings.presenceTopic(), settings.onlinePresence().get(), 1, true);
+                // the multi-topic overload: the single-topic one overflows the stack in Paho 1.2.5
+                client.subscribe(new MqttSubscription[] {new MqttSubscription(settings.desiredTopic(), 1)},
+                        null, null, new IMqttMessageListener[] {MqttControlPlaneLink.this::onDesired},
+                        new MqttProperties());
+            } catch (MqttException e) {
+                LOG.log(Level.WARNING, "subscribing to {0} failed, reconnecting: {1}", settings.desiredTopic(),
+                        e.getMessage());
+                try {
+                    client.disconnect();
+                } catch (MqttException ignored) {
+                    // already gone; the retry below reconnects either way
+                }
+                scheduleReconnect();
+                return;
+            }
+            Listener l = listener;
+            if (l != null) {
+                l.onConnected();
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            String cause = response.getReasonString() != null ? response.getReasonString()
+                    : response.getException() != null ? response.getException().getMessage()
+                    : "reason code " + response.getReturnCode();
+            LOG.log(closed ? Level.DEBUG : Level.WARNING, "disconnected from {0}: {1}", settings.brokerUrl(), cause);
+            Listener l = listener;
+            if (l != null) {
+                l.onDisconnected(cause);
+            }
+            scheduleReconnect();
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            LOG.log(Level.WARNING, "MQTT error on {0}: {1}", settings.brokerUrl(), exception.getMessage());
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            // reaches here instead of the subscription listener when a resumed session delivers
+            // before the subscription is renewed
+            onDesired(topic, message);
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.flotilla.agent.reconcile;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.flotilla.proto.v1.DesiredState;
+import io.flotilla.proto.v1.InferenceWorkload;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Decides what must change, from the desired state and the managed objects observed in the
+ * cluster. Pure: no client, no clock.
+ */
+public final class ReconcilePlanner {
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    private ReconcilePlanner() {
+    }
+
+    public static ReconcilePlan plan(ReconcileTarget target, DesiredState desired, Collection<ObjectRef> managed) {
+        List<HasMetadata> apply = new ArrayList<>();
+        Map<String, String> invalid = new LinkedHashMap<>();
+        Set<String> desiredNames = new HashSet<>();
+        for (InferenceWorkload w : desired.getWorkloadsList()) {
+            if (!desiredNames.add(w.getName())) {
+                invalid.put(w.getName(), "workload '" + w.getName() + "' appears more than once in generation "
+                        + desired.getGeneration());
+                continue;
+            }
+            String problem = problem(w);
+            if (problem != null) {
+                invalid.put(w.getName(), problem);
+                continue;
+            }
+            apply.add(WorkloadObjects.deployment(target, w, desired.getGeneration()));
+            apply.add(WorkloadObjects.service(target, w, desired.getGeneration()));
+        }
+        // an invalid workload keeps whatever runs under its name: it is desired, only not appliable
+        List<ObjectRef> prune = managed.stream()
+                .filter(ref -> !desiredNames.contains(ref.workload() == null ? ref.name() : ref.workload()))
+                .sorted(Comparator.comparing(ObjectRef::kind).thenComparing(ObjectRef::name))
+                .toList();
+        return new ReconcilePlan(WorkloadObjects.namespace(target), apply, prune, invalid);
+    }
+
+    /** Why a workload cannot become Kubernetes objects, or null when it can. */
+    static String problem(InferenceWorkload w) {
+        if (!DNS_LABEL.matcher(w.getName()).matches()) {
+            return "workload name '" + w.getName() + "' is not a DNS-1123 label";
+        }
+        if (w.getImage().isBlank()) {
+            return "workload '" + w.getName() + "' has no image";
+        }
+        if (w.getReplicas() < 0) {
+            return "workload '" + w.getName() + "' asks for " + w.getReplicas() + " replicas";
+        }
+        if (w.getPort() < 0 || w.getPort() > 65535) {
+            return "workload '" + w.getName() + "' has port " + w.getPort() + ", expected 1-65535";
+        }
+        if (w.getResources().getGpu() < 0) {
+            return "workload '" + w.getName() + "' asks for " + w.getResources().getGpu() + " GPUs";
+        }
+        for (String quantity : List.of(w.getResources().getCpu(), w.getResources().getMemory())) {
+            if (!quantity.isEmpty() && !QUANTITY.matcher(quantity).matches()) {
+                return "workload '" + w.getName() + "' has resource quantity '" + quantity
+                        + "', expected a Kubernetes quantity such as 500m, 4 or 16Gi";
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern QUANTITY =
+            Pattern.compile("[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?");
+}

@@ -1,0 +1,229 @@
+package io.flotilla.agent.reconcile;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.flotilla.proto.v1.InferenceWorkload;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Pure functions from a desired workload to the Kubernetes objects that run it. No client, no
+ * I/O: the same input always gives equal objects, which is what makes server-side apply of the
+ * result idempotent.
+ */
+public final class WorkloadObjects {
+
+    public static final int DEFAULT_PORT = 8000;
+    public static final String DEFAULT_HEALTH_PATH = "/health";
+    public static final String GPU_RESOURCE = "nvidia.com/gpu";
+    static final String CONTAINER_NAME = "model-server";
+    static final String PORT_NAME = "http";
+
+    private WorkloadObjects() {
+    }
+
+    public static Namespace namespace(ReconcileTarget target) {
+        return new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(target.namespace())
+                .addToLabels(ManagedLabels.MANAGED_BY, ManagedLabels.MANAGED_BY_VALUE)
+                .addToLabels(ManagedLabels.CLUSTER, target.clusterId())
+                .endMetadata()
+                .build();
+    }
+
+    /** Labels on the Deployment and Service themselves. */
+    public static Map<String, String> objectLabels(ReconcileTarget target, InferenceWorkload w, long generation) {
+        Map<String, String> labels = new LinkedHashMap<>(podLabels(target, w));
+        labels.put(ManagedLabels.GENERATION, Long.toString(generation));
+        return labels;
+    }
+
+    /**
+     * Labels on the pods. The generation is left out on purpose: it changes with every desired
+     * state, and a changed pod template would restart every model server (and reload its weights)
+     * for a change that is not theirs.
+     */
+    static Map<String, String> podLabels(ReconcileTarget target, InferenceWorkload w) {
+        Map<String, String> labels = new LinkedHashMap<>(selector(w));
+        labels.put(ManagedLabels.COMPONENT, "inference");
+        labels.put(ManagedLabels.CLUSTER, target.clusterId());
+        if (!w.getPolicy().isEmpty()) {
+            labels.put(ManagedLabels.POLICY, ManagedLabels.labelValue(w.getPolicy()));
+        }
+        return labels;
+    }
+
+    static Map<String, String> selector(InferenceWorkload w) {
+        Map<String, String> selector = new LinkedHashMap<>();
+        selector.put(ManagedLabels.NAME, w.getName());
+        selector.put(ManagedLabels.WORKLOAD, w.getName());
+        selector.put(ManagedLabels.MANAGED_BY, ManagedLabels.MANAGED_BY_VALUE);
+        return selector;
+    }
+
+    static Map<String, String> annotations(InferenceWorkload w) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (!w.getModel().isEmpty()) {
+            annotations.put(ManagedLabels.MODEL_ANNOTATION, w.getModel());
+        }
+        if (!w.getRuntime().isEmpty()) {
+            annotations.put(ManagedLabels.RUNTIME_ANNOTATION, w.getRuntime());
+        }
+        return annotations;
+    }
+
+    public static int port(InferenceWorkload w) {
+        return w.getPort() > 0 ? w.getPort() : DEFAULT_PORT;
+    }
+
+    public static String healthPath(InferenceWorkload w) {
+        return w.getHealthPath().isEmpty() ? DEFAULT_HEALTH_PATH : w.getHealthPath();
+    }
+
+    public static Deployment deployment(ReconcileTarget target, InferenceWorkload w, long generation) {
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(w.getName())
+                .withNamespace(target.namespace())
+                .withLabels(objectLabels(target, w, generation))
+                .withAnnotations(annotations(w))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(Math.max(0, w.getReplicas()))
+                .withNewSelector().withMatchLabels(selector(w)).endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(podLabels(target, w))
+                .withAnnotations(annotations(w))
+                .endMetadata()
+                .withNewSpec()
+                .withContainers(container(w))
+                .withNodeSelector(new TreeMap<>(w.getNodeSelectorMap()))
+                .withTolerations(tolerations(w))
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    public static Service service(ReconcileTarget target, InferenceWorkload w, long generation) {
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(w.getName())
+                .withNamespace(target.namespace())
+                .withLabels(objectLabels(target, w, generation))
+                .withAnnotations(annotations(w))
+                .endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(selector(w))
+                .addNewPort()
+                .withName(PORT_NAME)
+                .withProtocol("TCP")
+                .withPort(port(w))
+                .withTargetPort(new IntOrString(PORT_NAME))
+                .endPort()
+                .endSpec()
+                .build();
+    }
+
+    /** Where the workload's model server answers inside the cluster. */
+    public static String endpoint(ReconcileTarget target, InferenceWorkload w) {
+        return "http://" + w.getName() + "." + target.namespace() + ".svc:" + port(w);
+    }
+
+    private static Container container(InferenceWorkload w) {
+        List<EnvVar> env = new TreeMap<>(w.getEnvMap()).entrySet().stream()
+                .map(e -> new EnvVar(e.getKey(), e.getValue(), null))
+                .toList();
+        return new ContainerBuilder()
+                .withName(CONTAINER_NAME)
+                .withImage(w.getImage())
+                .withArgs(args(w))
+                .withEnv(env)
+                .addNewPort().withName(PORT_NAME).withContainerPort(port(w)).withProtocol("TCP").endPort()
+                .withResources(resources(w))
+                // model servers load weights for minutes: the startup probe holds off the
+                // liveness probe until the server first answers, for up to 30 minutes
+                .withStartupProbe(httpProbe(w, 10, 180))
+                .withReadinessProbe(httpProbe(w, 10, 3))
+                .withLivenessProbe(httpProbe(w, 20, 3))
+                .build();
+    }
+
+    /** vLLM's image takes the model as an argument; when the desired state gives none, pass it. */
+    private static List<String> args(InferenceWorkload w) {
+        if (w.getArgsCount() > 0 || !"vllm".equalsIgnoreCase(w.getRuntime()) || w.getModel().isEmpty()) {
+            return List.copyOf(w.getArgsList());
+        }
+        return List.of("--model", w.getModel(), "--port", Integer.toString(port(w)));
+    }
+
+    private static Probe httpProbe(InferenceWorkload w, int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(healthPath(w)).withPort(new IntOrString(PORT_NAME)).endHttpGet()
+                .withPeriodSeconds(periodSeconds)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(failureThreshold)
+                .build();
+    }
+
+    private static ResourceRequirements resources(InferenceWorkload w) {
+        Map<String, Quantity> amounts = new TreeMap<>();
+        if (!w.getResources().getCpu().isEmpty()) {
+            amounts.put("cpu", new Quantity(w.getResources().getCpu()));
+        }
+        if (!w.getResources().getMemory().isEmpty()) {
+            amounts.put("memory", new Quantity(w.getResources().getMemory()));
+        }
+        if (w.getResources().getGpu() > 0) {
+            amounts.put(GPU_RESOURCE, new Quantity(Integer.toString(w.getResources().getGpu())));
+        }
+        // extended resources such as GPUs must have requests equal to limits
+        return new ResourceRequirements(null, new TreeMap<>(amounts), new TreeMap<>(amounts));
+    }
+
+    /**
+     * The desired tolerations, plus the usual taint on GPU nodes when the workload needs GPUs and
+     * the desired state did not already tolerate it.
+     */
+    private static List<Toleration> tolerations(InferenceWorkload w) {
+        List<Toleration> tolerations = new ArrayList<>();
+        for (io.flotilla.proto.v1.Toleration t : w.getTolerationsList()) {
+            tolerations.add(new TolerationBuilder()
+                    .withKey(emptyToNull(t.getKey()))
+                    .withOperator(emptyToNull(t.getOperator()))
+                    .withValue(emptyToNull(t.getValue()))
+                    .withEffect(emptyToNull(t.getEffect()))
+                    .build());
+        }
+        boolean gpuTolerated = w.getTolerationsList().stream().anyMatch(t -> GPU_RESOURCE.equals(t.getKey()));
+        if (w.getResources().getGpu() > 0 && !gpuTolerated) {
+            tolerations.add(new TolerationBuilder()
+                    .withKey(GPU_RESOURCE).withOperator("Exists").withEffect("NoSchedule").build());
+        }
+        return tolerations;
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+}

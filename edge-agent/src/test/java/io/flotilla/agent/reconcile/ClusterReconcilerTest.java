@@ -1,0 +1,113 @@
+package io.flotilla.agent.reconcile;
+
+import static io.flotilla.agent.Fixtures.NAMESPACE;
+import static io.flotilla.agent.Fixtures.desired;
+import static io.flotilla.agent.Fixtures.workload;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.flotilla.proto.v1.WorkloadCondition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class ClusterReconcilerTest {
+
+    KubernetesClient client;
+    private ClusterReconciler reconciler;
+
+    @BeforeEach
+    void setUp() {
+        reconciler = new ClusterReconciler(client, new ReconcileTarget("edge-1", NAMESPACE));
+    }
+
+    private Deployment deployment(String name) {
+        return client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    @Test
+    void createsNamespaceDeploymentAndServicePerWorkload() {
+        ReconcileResult result = reconciler.reconcile(desired(1, workload("chat"), workload("embed").setReplicas(2)));
+
+        assertThat(result.applied()).isTrue();
+        assertThat(client.namespaces().withName(NAMESPACE).get()).isNotNull();
+        assertThat(deployment("chat").getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
+                .getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("1");
+        assertThat(deployment("embed").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(client.services().inNamespace(NAMESPACE).withName("chat").get()).isNotNull();
+        assertThat(result.workloads()).extracting(w -> w.getName() + ":" + w.getCondition())
+                .containsExactly("chat:WORKLOAD_CONDITION_PROGRESSING", "embed:WORKLOAD_CONDITION_PROGRESSING");
+        assertThat(result.outcomes()).containsEntry(ResourceApplier.Outcome.CREATED, 5);
+    }
+
+    @Test
+    void imageChangeUpdatesTheDeployment() {
+        reconciler.reconcile(desired(1, workload("chat")));
+
+        ReconcileResult result = reconciler.reconcile(desired(2, workload("chat").setImage("vllm/vllm-openai:v0.9.0")));
+
+        assertThat(result.applied()).isTrue();
+        assertThat(deployment("chat").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("vllm/vllm-openai:v0.9.0");
+        assertThat(deployment("chat").getMetadata().getLabels()).containsEntry("flotilla.io/generation", "2");
+    }
+
+    @Test
+    void prunesManagedWorkloadsNoLongerDesiredAndLeavesUnmanagedObjectsAlone() {
+        reconciler.reconcile(desired(1, workload("chat"), workload("embed")));
+        client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
+                .withNewMetadata().withName("hand-made").addToLabels("app", "hand-made").endMetadata()
+                .withNewSpec().withReplicas(1).endSpec().build()).create();
+        client.configMaps().inNamespace(NAMESPACE).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("embed").endMetadata().build()).create();
+
+        ReconcileResult result = reconciler.reconcile(desired(2, workload("chat")));
+
+        assertThat(result.applied()).isTrue();
+        assertThat(deployment("embed")).isNull();
+        assertThat(client.services().inNamespace(NAMESPACE).withName("embed").get()).isNull();
+        assertThat(deployment("chat")).isNotNull();
+        assertThat(deployment("hand-made")).isNotNull();
+        assertThat(client.configMaps().inNamespace(NAMESPACE).withName("embed").get()).isNotNull();
+        assertThat(result.outcomes()).containsEntry(ResourceApplier.Outcome.DELETED, 2);
+    }
+
+    @Test
+    void emptyDesiredStatePrunesEverythingManaged() {
+        reconciler.reconcile(desired(1, workload("chat")));
+
+        reconciler.reconcile(desired(2));
+
+        assertThat(client.apps().deployments().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+        assertThat(client.services().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void invalidWorkloadIsReportedDegradedWhileTheOthersAreApplied() {
+        ReconcileResult result = reconciler.reconcile(desired(1, workload("chat"), workload("broken").setImage("")));
+
+        assertThat(result.applied()).isTrue();
+        assertThat(result.invalid()).singleElement().asString().contains("broken").contains("no image");
+        assertThat(deployment("chat")).isNotNull();
+        assertThat(deployment("broken")).isNull();
+        assertThat(result.workloads()).filteredOn(w -> w.getName().equals("broken")).singleElement()
+                .satisfies(w -> {
+                    assertThat(w.getCondition()).isEqualTo(WorkloadCondition.WORKLOAD_CONDITION_DEGRADED);
+                    assertThat(w.getReason()).isEqualTo("InvalidWorkload");
+                });
+    }
+
+    @Test
+    void deletedDeploymentIsRecreatedOnTheNextPass() {
+        reconciler.reconcile(desired(1, workload("chat")));
+        client.apps().deployments().inNamespace(NAMESPACE).withName("chat").delete();
+
+        reconciler.reconcile(desired(1, workload("chat")));
+
+        assertThat(deployment("chat")).isNotNull();
+    }
+}
