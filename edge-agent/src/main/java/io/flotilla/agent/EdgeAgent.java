@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -107,7 +108,6 @@ public final class EdgeAgent implements AutoCloseable {
     private final OutboundQueue outbound;
     private final StatusReporter status;
     private final Supplier<TelemetryReport> telemetry;
-    private final Clock clock;
     private final ScheduledExecutorService worker;
     private final ScheduledExecutorService telemetryWorker;
     private final AtomicBoolean reconcileRequested = new AtomicBoolean();
@@ -133,7 +133,6 @@ public final class EdgeAgent implements AutoCloseable {
         this.link = link;
         this.codec = codec;
         this.store = store;
-        this.clock = clock;
         this.intake = new DesiredStateIntake(clusterId, codec, store, clock);
         this.reconciler = new ClusterReconciler(kubernetes, settings.target());
         this.watch = settings.watchManagedObjects()
@@ -144,8 +143,11 @@ public final class EdgeAgent implements AutoCloseable {
         this.outbound = new OutboundQueue(link, settings.outboundCapacity());
         this.status = new StatusReporter(clusterId, codec, outbound, clock);
         this.telemetry = telemetry;
-        this.worker = Executors.newSingleThreadScheduledExecutor(
+        ScheduledThreadPoolExecutor workerPool = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("flotilla-agent-" + clusterId).daemon().factory());
+        // on close, pending retries are dropped rather than waited for
+        workerPool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.worker = workerPool;
         this.telemetryWorker = telemetry == null ? null : Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("flotilla-telemetry-" + clusterId).daemon().factory());
     }
