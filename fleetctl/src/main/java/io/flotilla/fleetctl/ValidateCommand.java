@@ -1,0 +1,55 @@
+package io.flotilla.fleetctl;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.policy.FleetPolicy;
+import io.flotilla.policy.PolicyError;
+import io.flotilla.policy.PolicySet;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fleetctl validate -f FILE|DIR}: offline, never talks to a server. */
+@Command(name = "validate", description = {
+        "Validate policy files offline (no server needed).",
+        "Prints each error as file:line:column: field: message on stderr; exits 1 when there is any."})
+final class ValidateCommand extends BaseCommand implements Callable<Integer> {
+
+    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE|DIR",
+            description = "A policy file, or a directory whose *.yaml, *.yml and *.json files form one set.")
+    Path path;
+
+    @Override
+    public Integer call() {
+        PolicySet set = PolicyFiles.validate(path);
+        int files = (int) set.errors().stream().map(PolicyError::file).distinct().count();
+        if (output() != OutputFormat.table) {
+            ObjectNode result = Json.MAPPER.createObjectNode();
+            result.put("valid", set.isValid());
+            ArrayNode names = result.putArray("policies");
+            set.policies().forEach(p -> names.add(p.name()));
+            ArrayNode errors = result.putArray("errors");
+            for (PolicyError e : set.errors()) {
+                errors.addObject().put("file", e.file()).put("line", e.line()).put("column", e.column())
+                        .put("path", e.path()).put("message", e.message()).put("text", e.format());
+            }
+            printStructured(result);
+        }
+        if (!set.isValid()) {
+            if (output() == OutputFormat.table) {
+                err().print(set.formatErrors());
+            }
+            err().println(PolicyFiles.plural(set.errors().size(), "error", "errors") + " in "
+                    + PolicyFiles.plural(files, "file", "files") + "; " + path + " is not valid");
+            err().flush();
+            return ExitCodes.REJECTED;
+        }
+        if (output() == OutputFormat.table) {
+            out().println(PolicyFiles.plural(set.policies().size(), "policy", "policies") + " valid"
+                    + (set.policies().isEmpty() ? "" : ": " + String.join(", ", set.policies().stream().map(FleetPolicy::name).toList())));
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,83 @@
+package io.flotilla.fleetctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExplainCommandTest {
+
+    @TempDir
+    Path cwd;
+    FakeApi api;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        api = new FakeApi();
+    }
+
+    @AfterEach
+    void tearDown() {
+        api.close();
+    }
+
+    @Test
+    void showsChosenClustersWithScoreBreakdownAndEveryExcludedClusterWithReasons() {
+        api.on("GET", "/api/v1/policies/chat-eu/placement", 200, """
+                {"policy":"chat-eu","revision":3,"satisfied":true,"reason":null,
+                 "chosen":[{"cluster":"fra-1","jurisdiction":"DE","replicas":2,"score":91.456,"scores":{"latency":60.5,"load":30.956}},
+                           {"cluster":"par-1","jurisdiction":"FR","replicas":1,"score":80,"scores":{"latency":50,"spread":30}}],
+                 "excluded":[{"cluster":"mum-1","jurisdiction":"IN","reasons":["jurisdiction IN is outside EU"]},
+                             {"cluster":"ams-1","jurisdiction":"NL","reasons":["offline","not enough GPU memory (needs 24 GiB, has 16)"]}]}""");
+
+        var r = Cli.run(Cli.env(cwd, api), "explain", "chat-eu");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                Policy chat-eu (revision 3): satisfied, 2 clusters chosen
+
+                Chosen (best first):
+                  CLUSTER   JURISDICTION   REPLICAS   SCORE   LATENCY   LOAD    SPREAD
+                  fra-1     DE             2          91.46   60.5      30.96   -
+                  par-1     FR             1          80      50        -       30
+
+                Left out:
+                  CLUSTER   JURISDICTION   REASONS
+                  mum-1     IN             jurisdiction IN is outside EU
+                  ams-1     NL             offline; not enough GPU memory (needs 24 GiB, has 16)
+                """);
+        assertThat(api.requests()).singleElement().satisfies(q -> assertThat(q.method()).isEqualTo("GET"));
+    }
+
+    @Test
+    void unsatisfiedPlacementLeadsWithTheReason() {
+        api.on("GET", "/api/v1/policies/embeddings-in/placement", 200, """
+                {"policy":"embeddings-in","revision":1,"satisfied":false,"reason":"needs 2 clusters, 0 eligible",
+                 "chosen":[],"excluded":[{"cluster":"fra-1","jurisdiction":"DE","reasons":["jurisdiction DE is outside IN"]}]}""");
+
+        var r = Cli.run(Cli.env(cwd, api), "explain", "embeddings-in");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith("Policy embeddings-in (revision 1): NOT satisfied: needs 2 clusters, 0 eligible\n\nChosen: none\n")
+                .contains("  fra-1     DE             jurisdiction DE is outside IN\n");
+    }
+
+    @Test
+    void unknownPolicyExitsOne() {
+        var r = Cli.run(Cli.env(cwd, api), "explain", "ghost");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("HTTP 404 from GET /api/v1/policies/ghost/placement");
+    }
+
+    @Test
+    void policyNameIsRequired() {
+        var r = Cli.run(Cli.env(cwd, api), "explain");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required parameter: 'POLICY'");
+    }
+}

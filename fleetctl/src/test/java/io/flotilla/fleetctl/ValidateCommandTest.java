@@ -1,0 +1,127 @@
+package io.flotilla.fleetctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ValidateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void validFileExitsZeroAndNamesThePolicies() {
+        Path file = Policies.write(dir, "alpha.yaml", Policies.yaml("alpha") + "---\n" + Policies.yaml("beta"));
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", file.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("2 policies valid: alpha, beta\n");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void repositoryExamplesAreValid() {
+        Path examples = Path.of(System.getProperty("flotilla.repo.root", "..")).resolve("examples/policies");
+        assertThat(examples).isDirectory();
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", examples.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith("3 policies valid: ").contains("chat-eu", "embeddings-in");
+    }
+
+    /** The exact errors of the policy module's corpus, with the path as given on the command line. */
+    @ParameterizedTest
+    @ValueSource(strings = {"max-below-min", "unknown-fields", "syntax-error"})
+    void brokenFilePrintsEveryErrorWithFileLineColumnAndExitsOne(String name) {
+        Path file = Policies.copyResource("/broken/" + name + ".yaml", dir);
+        List<String> expected = Policies.resourceText("/broken/" + name + ".expected").lines()
+                .map(l -> dir.resolve(l).toString()).toList();
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", file.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        List<String> lines = r.err().lines().toList();
+        assertThat(lines.subList(0, lines.size() - 1)).containsExactlyElementsOf(expected);
+        assertThat(lines.getLast()).isEqualTo(expected.size() + (expected.size() == 1 ? " error" : " errors")
+                + " in 1 file; " + file + " is not valid");
+    }
+
+    @Test
+    void directoryIsOneSetAndReportsErrorsOfEveryFile() {
+        Policies.write(dir, "a.yaml", Policies.yaml("alpha"));
+        Policies.write(dir, "b.yaml", Policies.yaml("alpha"));
+        Policies.copyResource("/broken/max-below-min.yaml", dir);
+        Policies.write(dir, "notes.txt", "not a policy file, ignored");
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", dir.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains(dir.resolve("b.yaml") + ":4:9: metadata.name: duplicate policy name 'alpha' (first defined at "
+                        + dir.resolve("a.yaml") + ":4:9)")
+                .contains(dir.resolve("max-below-min.yaml") + ":13:18: spec.placement.maxClusters: must be >= minClusters (got 1 < 2)")
+                .contains("2 errors in 2 files");
+    }
+
+    @Test
+    void missingFileIsAnErrorNotACrash() {
+        var r = Cli.run(Cli.env(dir), "validate", "-f", dir.resolve("nope.yaml").toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains(dir.resolve("nope.yaml") + ":1:1: no such file");
+    }
+
+    @Test
+    void jsonOutputListsStructuredErrors() throws Exception {
+        Path file = Policies.copyResource("/broken/max-below-min.yaml", dir);
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", file.toString(), "-o", "json");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode json = Json.MAPPER.readTree(r.out());
+        assertThat(json.path("valid").asBoolean(true)).isFalse();
+        assertThat(json.path("errors")).hasSize(1);
+        JsonNode error = json.path("errors").get(0);
+        assertThat(error.path("line").asInt()).isEqualTo(13);
+        assertThat(error.path("column").asInt()).isEqualTo(18);
+        assertThat(error.path("path").asText()).isEqualTo("spec.placement.maxClusters");
+    }
+
+    @Test
+    void worksWithoutAServerAndNeverCallsOne() throws Exception {
+        Path file = Policies.write(dir, "alpha.yaml", Policies.yaml("alpha"));
+        try (var api = new FakeApi()) {
+            var r = Cli.run(Cli.env(dir, api), "validate", "-f", file.toString());
+
+            assertThat(r.exitCode()).isZero();
+            assertThat(api.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void missingFileOptionIsAUsageError() {
+        var r = Cli.run(Cli.env(dir), "validate");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required option: '--filename=FILE|DIR'");
+    }
+
+    @Test
+    void fileWithOnlyCommentsHasNoPolicies() throws Exception {
+        Path file = Files.writeString(dir.resolve("empty.yaml"), "# nothing yet\n");
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", file.toString());
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).isEqualTo("0 policies valid\n");
+    }
+}
