@@ -16,7 +16,7 @@ final class AgentProcess {
                 "FLOTILLA_AGENT_BROKER_URL", "tcp://127.0.0.1:" + mqttPort,
                 "FLOTILLA_AGENT_CONTROL_PLANE_KEY", controlPlaneKey,
                 "FLOTILLA_AGENT_STATE_DIR", workDir.resolve("agent-" + clusterId).toAbsolutePath().toString(),
-                "FLOTILLA_AGENT_TELEMETRY_INTERVAL", "0s",
+                "FLOTILLA_AGENT_TELEMETRY_INTERVAL", "1s",
                 "KUBECONFIG", kubeconfig.toAbsolutePath().toString());
         return ManagedProcess.start("agent-" + clusterId,
                 ManagedProcess.javaJar(ManagedProcess.jar("flotilla.edge-agent.jar"),

@@ -76,6 +76,14 @@ final class WalkingSkeletonScenario {
             });
             awaitApplied(clusterId, 1);
 
+            // the agent's telemetry (node CPU and memory from /proc) reaches the control plane
+            await("telemetry received").atMost(CONVERGE).untilAsserted(() -> {
+                var telemetry = cp.get("/api/v1/clusters/" + clusterId + "/telemetry");
+                assertThat(telemetry.status()).as("telemetry; agent log:\n%s", agent.logTail()).isEqualTo(200);
+                assertThat(telemetry.body().get("cpu").get("capacityCores").asDouble()).isPositive();
+                assertThat(telemetry.body().get("memory").get("capacityBytes").asLong()).isPositive();
+            });
+
             // 2. change it
             assertThat(cp.put("/api/v1/clusters/" + clusterId + "/workloads/chat",
                     workload("vllm/vllm-openai:v0.9.0", 1, 2)).status()).isEqualTo(200);

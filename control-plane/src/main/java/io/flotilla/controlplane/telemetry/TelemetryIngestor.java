@@ -1,0 +1,55 @@
+package io.flotilla.controlplane.telemetry;
+
+import io.flotilla.controlplane.dispatch.ProtocolKeys;
+import io.flotilla.proto.ProtocolException;
+import io.flotilla.proto.Topics;
+import io.flotilla.proto.v1.TelemetryReport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Reads agents' telemetry reports into the in-memory latest view. Runs on the connector's event
+ * loop: decoding and a map update are cheap and never block.
+ */
+@ApplicationScoped
+public class TelemetryIngestor {
+
+    private final ProtocolKeys keys;
+    private final LatestTelemetry latest;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final Counter reports;
+    private final Counter samples;
+
+    TelemetryIngestor(ProtocolKeys keys, LatestTelemetry latest, Clock clock, MeterRegistry metrics) {
+        this.keys = keys;
+        this.latest = latest;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.reports = metrics.counter("flotilla.telemetry.reports");
+        this.samples = metrics.counter("flotilla.telemetry.gpu.samples");
+        metrics.gauge("flotilla.telemetry.clusters", latest, LatestTelemetry::size);
+    }
+
+    @Incoming("telemetry")
+    public void onTelemetry(byte[] payload, ReceivingMqttMessageMetadata mqtt) {
+        Topics.Parsed topic = Topics.parse(mqtt.getTopic()).orElse(null);
+        if (topic == null) {
+            metrics.counter("flotilla.mqtt.rejected", "kind", "telemetry", "reason", "BAD_TOPIC").increment();
+            return;
+        }
+        try {
+            TelemetryReport report = keys.agentMessageCodec()
+                    .decode(payload, topic.clusterId(), TelemetryReport.getDefaultInstance()).payload();
+            latest.offer(report, clock.instant());
+            reports.increment();
+            samples.increment(report.getGpusCount());
+        } catch (ProtocolException e) {
+            metrics.counter("flotilla.mqtt.rejected", "kind", "telemetry", "reason", e.reason().name()).increment();
+        }
+    }
+}
