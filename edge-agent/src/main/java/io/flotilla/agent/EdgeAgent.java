@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -128,6 +129,15 @@ public final class EdgeAgent implements AutoCloseable {
      */
     public EdgeAgent(Settings settings, ControlPlaneLink link, EnvelopeCodec codec, DesiredStateStore store,
             KubernetesClient kubernetes, Supplier<TelemetryReport> telemetry, Clock clock) {
+        this(settings, link, codec, store, kubernetes, telemetry, clock, null);
+    }
+
+    /**
+     * As above, with the threads of the worker and the telemetry timer made by {@code threads}
+     * (e.g. virtual threads, when thousands of agents share one JVM); null for named platform threads.
+     */
+    public EdgeAgent(Settings settings, ControlPlaneLink link, EnvelopeCodec codec, DesiredStateStore store,
+            KubernetesClient kubernetes, Supplier<TelemetryReport> telemetry, Clock clock, ThreadFactory threads) {
         this.settings = settings;
         this.clusterId = settings.target().clusterId();
         this.link = link;
@@ -143,13 +153,13 @@ public final class EdgeAgent implements AutoCloseable {
         this.outbound = new OutboundQueue(link, settings.outboundCapacity());
         this.status = new StatusReporter(clusterId, codec, outbound, clock);
         this.telemetry = telemetry;
-        ScheduledThreadPoolExecutor workerPool = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("flotilla-agent-" + clusterId).daemon().factory());
+        ScheduledThreadPoolExecutor workerPool = new ScheduledThreadPoolExecutor(1, threads != null ? threads
+                : Thread.ofPlatform().name("flotilla-agent-" + clusterId).daemon().factory());
         // on close, pending retries are dropped rather than waited for
         workerPool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.worker = workerPool;
-        this.telemetryWorker = telemetry == null ? null : Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("flotilla-telemetry-" + clusterId).daemon().factory());
+        this.telemetryWorker = telemetry == null ? null : Executors.newSingleThreadScheduledExecutor(threads != null
+                ? threads : Thread.ofPlatform().name("flotilla-telemetry-" + clusterId).daemon().factory());
     }
 
     /** Starts everything in the background; returns at once, whether or not the broker or API server answer. */

@@ -69,15 +69,28 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
     private volatile boolean closed;
 
     public MqttControlPlaneLink(Settings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param pahoExecutor an executor shared by many links in one JVM (Paho runs its loops on it as
+     *                     long-running tasks, so it needs many threads: virtual ones), or null for
+     *                     Paho's own; the caller owns it and shuts it down
+     */
+    public MqttControlPlaneLink(Settings settings, ScheduledExecutorService pahoExecutor) {
         this.settings = settings;
         try {
-            this.client = new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence());
+            this.client = pahoExecutor == null
+                    ? new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence())
+                    : new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence(), null,
+                            pahoExecutor);
         } catch (MqttException e) {
             throw new IllegalArgumentException("cannot create an MQTT client for " + settings.brokerUrl() + ": "
                     + e.getMessage(), e);
         }
-        this.reconnector = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("flotilla-mqtt-reconnect").daemon().factory());
+        this.reconnector = Executors.newSingleThreadScheduledExecutor(pahoExecutor == null
+                ? Thread.ofPlatform().name("flotilla-mqtt-reconnect").daemon().factory()
+                : Thread.ofVirtual().name("flotilla-mqtt-reconnect-" + settings.clientId()).factory());
         client.setCallback(new Callback());
     }
 

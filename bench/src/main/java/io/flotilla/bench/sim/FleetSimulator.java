@@ -1,0 +1,277 @@
+package io.flotilla.bench.sim;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.flotilla.policy.Sites;
+import io.flotilla.proto.VerificationKey;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Runs N simulated edge clusters in one JVM. Each is a real agent ({@link SimulatedAgent}): its
+ * own MQTT session to the broker, the real signature check, store and reconcile code, against its
+ * own namespace on one shared in-process Kubernetes API (fabric8's CRUD mock server) where a
+ * {@link SimulatedKubelet} rolls Deployments out; telemetry comes from a seeded random walk.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.FleetSimulator --clusters=24</pre>
+ *
+ * Also usable from code (benchmarks, tests): {@link #start(SimOptions, PrintStream)}, then {@link #close()}.
+ */
+public final class FleetSimulator implements AutoCloseable {
+
+    /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+    private static final List<Logger> QUIETED = new ArrayList<>();
+    /** The mock API server logs every request at INFO: thousands a minute with a fleet. */
+    private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
+    }
+
+    private final SimOptions options;
+    private final PrintStream out;
+    private final List<SimCluster> fleet;
+    private final Map<String, SimulatedAgent> byNamespace = new HashMap<>();
+    private final List<SimulatedAgent> agents = new ArrayList<>();
+    private final ScheduledExecutorService pahoExecutor;
+    private final Path stateDir;
+    private final boolean deleteStateDir;
+    private KubernetesMockServer apiServer;
+    private KubernetesClient kubernetes;
+    private SimulatedKubelet kubelet;
+    private ScheduledExecutorService progress;
+    private String lastProgress = "";
+    private boolean closed;
+
+    private FleetSimulator(SimOptions options, PrintStream out) throws IOException {
+        this.options = options;
+        this.out = out;
+        this.fleet = FleetPlan.plan(Sites.builtIn(), options.clusters(), options.prefix(), options.seed());
+        if (options.stateDir().isPresent()) {
+            this.stateDir = Files.createDirectories(options.stateDir().get());
+            this.deleteStateDir = false;
+        } else {
+            this.stateDir = Files.createTempDirectory("flotilla-sim-");
+            this.deleteStateDir = true;
+        }
+        // Paho runs its send/receive loops as long-running tasks: one huge pool of virtual threads for all clients
+        this.pahoExecutor = Executors.newScheduledThreadPool(200_000, Thread.ofVirtual().name("sim-paho-", 0).factory());
+    }
+
+    /** Starts the whole fleet; returns once every agent has been started (not necessarily connected). */
+    public static FleetSimulator start(SimOptions options, PrintStream out) throws Exception {
+        FleetSimulator sim = new FleetSimulator(options, out);
+        try {
+            sim.startAll();
+            return sim;
+        } catch (Exception | Error e) {
+            sim.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        ControlPlaneClient controlPlane = new ControlPlaneClient(options.controlPlane());
+        String key = options.key().isPresent() ? options.key().get()
+                : controlPlane.signingKey(Duration.ofSeconds(60));
+        VerificationKey verificationKey = VerificationKey.fromBase64(key);
+        out.printf("fleet simulator: %d clusters (seed %d), broker %s, state in %s%n", fleet.size(), options.seed(),
+                options.broker(), stateDir);
+
+        if (options.register()) {
+            register(controlPlane);
+        }
+
+        apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        apiServer.init(InetAddress.getLoopbackAddress(), 0);
+        kubernetes = apiServer.createClient();
+
+        Clock clock = Clock.systemUTC();
+        for (SimCluster cluster : fleet) {
+            SimulatedAgent agent = new SimulatedAgent(cluster, options, verificationKey, kubernetes, pahoExecutor,
+                    stateDir, clock);
+            agents.add(agent);
+            byNamespace.put(cluster.namespace(), agent);
+        }
+        kubelet = new SimulatedKubelet(kubernetes, options.readyDelay(), namespace -> {
+            SimulatedAgent agent = byNamespace.get(namespace);
+            if (agent != null) {
+                agent.refreshStatus();
+            }
+        }, clock);
+        agents.forEach(SimulatedAgent::start);
+        kubelet.start(Duration.ofMillis(Math.max(100, Math.min(1000, options.readyDelay().toMillis() / 3))));
+
+        progress = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("sim-progress").daemon().factory());
+        long every = options.progressInterval().toMillis();
+        progress.scheduleWithFixedDelay(this::printProgress, Math.min(every, 1000), every, TimeUnit.MILLISECONDS);
+    }
+
+    private void register(ControlPlaneClient controlPlane) throws InterruptedException {
+        AtomicInteger registered = new AtomicInteger();
+        List<String> failures = new ArrayList<>();
+        Semaphore concurrency = new Semaphore(16);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (SimCluster cluster : fleet) {
+                concurrency.acquire();
+                pool.execute(() -> {
+                    try {
+                        controlPlane.register(cluster);
+                        registered.incrementAndGet();
+                    } catch (IOException e) {
+                        synchronized (failures) {
+                            failures.add(e.getMessage());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        concurrency.release();
+                    }
+                });
+            }
+        }
+        out.printf("registered %d/%d clusters with %s%n", registered.get(), fleet.size(), options.controlPlane());
+        failures.stream().limit(5).forEach(f -> out.println("  registration failed: " + f));
+    }
+
+    public List<SimCluster> clusters() {
+        return List.copyOf(fleet);
+    }
+
+    /** Agents connected to the broker now. */
+    public int connected() {
+        return (int) agents.stream().filter(SimulatedAgent::connected).count();
+    }
+
+    /** The generation each cluster has applied (0: none yet). */
+    public Map<String, Long> appliedGenerations() {
+        Map<String, Long> applied = new HashMap<>();
+        agents.forEach(a -> applied.put(a.cluster().id(), a.appliedGeneration()));
+        return applied;
+    }
+
+    private void printProgress() {
+        try {
+            int connected = connected();
+            long withDesired = agents.stream().filter(a -> a.storedGeneration() > 0).count();
+            long upToDate = agents.stream().filter(a -> a.storedGeneration() > 0
+                    && a.appliedGeneration() == a.storedGeneration()).count();
+            long generations = agents.stream().mapToLong(SimulatedAgent::appliedGeneration).sum();
+            String line = String.format("connected %d/%d, desired state received by %d, applied by %d "
+                    + "(generations applied: %d), deployments ready %d/%d", connected, agents.size(), withDesired,
+                    upToDate, generations, kubelet.ready(), kubelet.total());
+            if (!line.equals(lastProgress)) {
+                lastProgress = line;
+                out.println(line);
+            }
+        } catch (RuntimeException e) {
+            out.println("progress: " + e);
+        }
+    }
+
+    /** Disconnects every agent cleanly (each announces OFFLINE presence) and stops the simulated API. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (progress != null) {
+            progress.shutdownNow();
+        }
+        if (kubelet != null) {
+            kubelet.close();
+        }
+        if (!agents.isEmpty()) {
+            try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
+                agents.forEach(a -> closing.execute(a::close));
+            }
+            out.printf("fleet simulator: %d agents disconnected%n", agents.size());
+        }
+        pahoExecutor.shutdownNow();
+        if (kubernetes != null) {
+            kubernetes.close();
+        }
+        if (apiServer != null) {
+            apiServer.destroy();
+        }
+        if (deleteStateDir) {
+            deleteRecursively(stateDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory: best effort
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        SimOptions options;
+        try {
+            options = SimOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            if (!"help".equals(e.getMessage())) {
+                System.err.println("fleet simulator: " + e.getMessage());
+            }
+            System.err.print(SimOptions.USAGE);
+            System.exit("help".equals(e.getMessage()) ? 0 : 2);
+            return;
+        }
+        quietLogging();
+        FleetSimulator sim;
+        try {
+            sim = start(options, System.out);
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("fleet simulator: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("fleet simulator: stopping");
+            sim.close();
+            stopped.countDown();
+        }, "sim-shutdown"));
+        System.out.println("fleet simulator: running; Ctrl-C stops it");
+        stopped.await();
+    }
+
+    /** Each agent logs its connects and reconciles; with dozens of them only warnings are worth reading. */
+    private static void quietLogging() {
+        if (System.getProperty("java.util.logging.config.file") == null) {
+            for (String name : List.of("io.flotilla.agent", "org.eclipse.paho", "io.fabric8")) {
+                Logger logger = Logger.getLogger(name);
+                logger.setLevel(Level.WARNING);
+                QUIETED.add(logger);
+            }
+        }
+    }
+}

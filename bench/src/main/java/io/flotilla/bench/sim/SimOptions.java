@@ -1,0 +1,150 @@
+package io.flotilla.bench.sim;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The simulator's options, parsed from {@code --key=value} or {@code --key value} arguments.
+ *
+ * @param informers whether each agent watches its objects (drift repair, immediate status); off
+ *                  by default above 500 clusters, where the simulated kubelet's nudges suffice
+ */
+public record SimOptions(
+        int clusters,
+        URI controlPlane,
+        boolean register,
+        Optional<String> key,
+        String broker,
+        Duration telemetryInterval,
+        String prefix,
+        long seed,
+        Optional<Path> stateDir,
+        Duration readyDelay,
+        Duration progressInterval,
+        boolean informers) {
+
+    public static final String USAGE = """
+            usage: java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.FleetSimulator [options]
+              --clusters N              simulated edge clusters (default 20)
+              --control-plane URL       registers the clusters there and fetches its signing key
+                                        (default http://127.0.0.1:8080)
+              --no-register             do not register the clusters with the control plane
+              --key BASE64              the control plane's Ed25519 public key (default: fetched)
+              --broker URL              MQTT broker (default tcp://127.0.0.1:1883)
+              --telemetry-interval D    e.g. 10s, 500ms, 1m; 0 turns telemetry off (default 10s)
+              --prefix P                cluster ids are P-<site>-<n> (default sim)
+              --seed N                  capacity, jitter and telemetry are reproducible (default 42)
+              --state-dir DIR           agent state (default a temporary directory, deleted on exit)
+              --ready-delay D           how long the simulated kubelet takes to make a rollout ready (default 3s)
+              --progress-interval D     how often progress is printed (default 5s)
+              --informers true|false    each agent watches its objects (default: true up to 500 clusters)
+            """;
+
+    public static SimOptions parse(String... args) {
+        int clusters = 20;
+        URI controlPlane = URI.create("http://127.0.0.1:8080");
+        boolean register = true;
+        Optional<String> key = Optional.empty();
+        String broker = "tcp://127.0.0.1:1883";
+        Duration telemetry = Duration.ofSeconds(10);
+        String prefix = "sim";
+        long seed = 42;
+        Optional<Path> stateDir = Optional.empty();
+        Duration readyDelay = Duration.ofSeconds(3);
+        Duration progress = Duration.ofSeconds(5);
+        Boolean informers = null;
+
+        List<String> rest = new ArrayList<>(List.of(args));
+        while (!rest.isEmpty()) {
+            String arg = rest.remove(0);
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (name.equals("no-register")) {
+                register = false;
+                continue;
+            }
+            if (name.equals("help") || name.equals("h")) {
+                throw new IllegalArgumentException("help");
+            }
+            if (value == null) {
+                if (rest.isEmpty()) {
+                    throw new IllegalArgumentException("--" + name + " needs a value");
+                }
+                value = rest.remove(0);
+            }
+            switch (name) {
+                case "clusters" -> clusters = positive(name, value);
+                case "control-plane" -> controlPlane = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+                case "register" -> register = Boolean.parseBoolean(value);
+                case "key" -> key = Optional.of(value);
+                case "broker" -> broker = value;
+                case "telemetry-interval" -> telemetry = duration(name, value);
+                case "prefix" -> prefix = value;
+                case "seed" -> seed = Long.parseLong(value);
+                case "state-dir" -> stateDir = Optional.of(Path.of(value));
+                case "ready-delay" -> readyDelay = duration(name, value);
+                case "progress-interval" -> progress = duration(name, value);
+                case "informers" -> informers = Boolean.parseBoolean(value);
+                default -> throw new IllegalArgumentException("unknown option --" + name);
+            }
+        }
+        if (!prefix.matches("[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?")) {
+            throw new IllegalArgumentException("--prefix must be a short DNS-1123 label, got '" + prefix + "'");
+        }
+        if (progress.isZero() || progress.isNegative()) {
+            throw new IllegalArgumentException("--progress-interval must be positive");
+        }
+        return new SimOptions(clusters, controlPlane, register, key, broker, telemetry, prefix, seed, stateDir,
+                readyDelay, progress, informers != null ? informers : clusters <= 500);
+    }
+
+    /** 10s, 500ms, 2m, 1h, a bare number of seconds, or an ISO-8601 duration (PT10S). */
+    static Duration duration(String name, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.startsWith("pt") || v.startsWith("p")) {
+                return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+            }
+            if (v.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--" + name + " must be a duration such as 10s or 500ms, got '" + value + "'");
+        }
+    }
+
+    private static int positive(String name, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a positive whole number, got '" + value + "'");
+        }
+    }
+}

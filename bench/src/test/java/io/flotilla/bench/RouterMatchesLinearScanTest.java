@@ -1,0 +1,63 @@
+package io.flotilla.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flotilla.placement.ClusterState;
+import io.flotilla.placement.Health;
+import io.flotilla.placement.NetworkLatency;
+import io.flotilla.placement.RouteCandidate;
+import io.flotilla.placement.RouteQuery;
+import io.flotilla.placement.Router;
+import io.flotilla.placement.ServedWorkload;
+import io.flotilla.policy.FleetPolicy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The router's spatial index must give exactly what a scan of every cluster gives, on the benchmark fleet. */
+class RouterMatchesLinearScanTest {
+
+    @Test
+    void sameCandidatesAsALinearScan() {
+        var fleet = new FleetGenerator(42, 3000, 300);
+        var router = Router.build(fleet.snapshot(), fleet.policies(), fleet.catalog());
+        Map<String, FleetPolicy> policies = fleet.policies().stream().collect(Collectors.toMap(FleetPolicy::name, Function.identity()));
+        for (RouteQuery q : fleet.queries(300)) {
+            for (RouteQuery query : List.of(q, q.withLimit(1), q.withLimit(40))) {
+                assertThat(router.route(query).candidates()).as(query.toString()).isEqualTo(scan(fleet, policies, query));
+            }
+        }
+    }
+
+    private static List<RouteCandidate> scan(FleetGenerator fleet, Map<String, FleetPolicy> policies, RouteQuery q) {
+        var out = new ArrayList<RouteCandidate>();
+        for (ClusterState c : fleet.snapshot().clusters()) {
+            var seen = new HashSet<String>();
+            for (ServedWorkload s : c.serving()) {
+                FleetPolicy p = policies.get(s.policyName());
+                if (p == null || !p.spec().routing().alias().equals(s.alias()) || !seen.add(s.alias()) || !s.alias().equals(q.alias())) {
+                    continue;
+                }
+                if ((c.health() != Health.READY && c.health() != Health.DEGRADED)
+                        || !fleet.catalog().allowed(p.spec().placement().jurisdictions()).allows(c.jurisdiction())
+                        || q.allowed().map(a -> !a.allows(c.jurisdiction())).orElse(false)) {
+                    continue;
+                }
+                Double rtt = q.site().map(site -> c.rttMsBySite().get(site)).orElse(null);
+                double network = rtt != null ? rtt : NetworkLatency.estimatedRttMs(q.client(), c.location());
+                if (network > p.spec().routing().maxLatencyMs().map(Integer::doubleValue).orElse(Double.POSITIVE_INFINITY)) {
+                    continue;
+                }
+                double penalty = NetworkLatency.loadPenaltyMs(c.load(), c.health());
+                out.add(new RouteCandidate(c.id(), c.jurisdiction(), network + penalty, network, penalty, rtt != null, s.endpoint(), s.policyName()));
+            }
+        }
+        out.sort(Comparator.comparingDouble(RouteCandidate::estimatedLatencyMs).thenComparing(RouteCandidate::clusterId));
+        return out.subList(0, Math.min(q.limit(), out.size()));
+    }
+}

@@ -1,0 +1,227 @@
+package io.flotilla.bench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flotilla.proto.EnvelopeCodec;
+import io.flotilla.proto.ProtocolException;
+import io.flotilla.proto.SigningKey;
+import io.flotilla.proto.Topics;
+import io.flotilla.proto.v1.ClusterStatus;
+import io.flotilla.proto.v1.DesiredState;
+import io.flotilla.proto.v1.InferenceWorkload;
+import io.flotilla.proto.v1.Presence;
+import io.flotilla.proto.v1.Resources;
+import io.flotilla.proto.v1.TelemetryReport;
+import io.flotilla.proto.v1.WorkloadCondition;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three simulated clusters against a real Mosquitto: signed desired state in, status and telemetry out. */
+class FleetSimulatorTest {
+
+    private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
+
+    @TempDir
+    Path dir;
+
+    private Process broker;
+    private int port;
+    private FleetSimulator sim;
+    private MqttAsyncClient observer;
+    private final Map<String, ClusterStatus> statuses = new ConcurrentHashMap<>();
+    private final Map<String, TelemetryReport> telemetry = new ConcurrentHashMap<>();
+    private final Map<String, Presence> presence = new ConcurrentHashMap<>();
+    private final EnvelopeCodec reader = EnvelopeCodec.builder("flotilla/control-plane").requireSignature(false).build();
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        if (!Files.isExecutable(MOSQUITTO)) {
+            String why = MOSQUITTO + " is not installed (apt-get install mosquitto); skipping the fleet simulator test";
+            if ("1".equals(System.getenv("FLOTILLA_REQUIRE_MOSQUITTO"))) {
+                throw new AssertionError(why + " although FLOTILLA_REQUIRE_MOSQUITTO=1");
+            }
+            Assumptions.abort(why);
+        }
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path conf = dir.resolve("mosquitto.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        broker = new ProcessBuilder(MOSQUITTO.toString(), "-c", conf.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return true;
+            } catch (IOException e) {
+                assertThat(broker.isAlive()).as("mosquitto exited: " + Files.readString(dir.resolve("mosquitto.log")))
+                        .isTrue();
+                return false;
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (sim != null) {
+            sim.close();
+        }
+        if (observer != null) {
+            observer.disconnectForcibly(0, 1000, false);
+            observer.close(true);
+        }
+        if (broker != null) {
+            broker.destroy();
+            if (!broker.waitFor(5, TimeUnit.SECONDS)) {
+                broker.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void simulatedClustersApplySignedDesiredStateReportAvailableAndSendTelemetry() throws Exception {
+        SigningKey controlPlaneKey = SigningKey.generate(new SecureRandom());
+        String url = "tcp://127.0.0.1:" + port;
+        observe(url);
+
+        sim = FleetSimulator.start(SimOptions.parse("--clusters=3", "--no-register",
+                "--key=" + controlPlaneKey.verificationKey().toBase64(), "--broker=" + url,
+                "--telemetry-interval=500ms", "--ready-delay=500ms", "--progress-interval=1s",
+                "--state-dir=" + dir.resolve("state")), System.out);
+        List<SimCluster> clusters = sim.clusters();
+        assertThat(clusters).hasSize(3).extracting(SimCluster::id).doesNotHaveDuplicates()
+                .allMatch(id -> id.startsWith("sim-") && id.endsWith("-1"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(sim.connected()).isEqualTo(3));
+
+        String target = clusters.get(1).id();
+        DesiredState desired = DesiredState.newBuilder()
+                .setClusterId(target)
+                .setGeneration(1)
+                .addWorkloads(InferenceWorkload.newBuilder()
+                        .setName("chat")
+                        .setModel("meta-llama/Llama-3.1-8B-Instruct")
+                        .setRuntime("vllm")
+                        .setImage("vllm/vllm-openai:v0.8.5")
+                        .setPort(8000)
+                        .setReplicas(1)
+                        .setPolicy("chat-eu")
+                        .setResources(Resources.newBuilder().setGpu(1).setGpuMemoryMib(24576).setCpu("4")
+                                .setMemory("16Gi")))
+                .build();
+        EnvelopeCodec controlPlane = EnvelopeCodec.builder("flotilla/control-plane").signWith(controlPlaneKey).build();
+        observer.publish(Topics.desired(target), controlPlane.encode(target, desired), 1, true)
+                .waitForCompletion(5000);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            ClusterStatus status = statuses.get(target);
+            assertThat(status).isNotNull();
+            assertThat(status.getAppliedGeneration()).isEqualTo(1);
+            assertThat(status.getWorkloadsList()).singleElement().satisfies(w -> {
+                assertThat(w.getName()).isEqualTo("chat");
+                assertThat(w.getCondition()).isEqualTo(WorkloadCondition.WORKLOAD_CONDITION_AVAILABLE);
+                assertThat(w.getReadyReplicas()).isEqualTo(1);
+            });
+        });
+        assertThat(sim.appliedGenerations()).containsEntry(target, 1L);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(telemetry.keySet()).containsExactlyInAnyOrderElementsOf(
+                    clusters.stream().map(SimCluster::id).toList());
+            TelemetryReport report = telemetry.get(target);
+            assertThat(report.getGpusList()).isNotEmpty().allSatisfy(g -> {
+                assertThat(g.getUtilizationPercent()).isBetween(0.0, 100.0);
+                assertThat(g.getMemoryTotalMib()).isPositive();
+                assertThat(g.getPowerWatts()).isPositive();
+            });
+            assertThat(report.getInferenceList()).extracting(l -> l.getWorkload()).containsExactly("chat");
+            assertThat(report.getCpu().getCapacityCores()).isPositive();
+        });
+        assertThat(presence.get(target).getState()).isEqualTo(Presence.State.STATE_ONLINE);
+
+        sim.close();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(clusters).allSatisfy(c ->
+                assertThat(presence.get(c.id()).getState()).isEqualTo(Presence.State.STATE_OFFLINE)));
+    }
+
+    private void observe(String url) throws MqttException {
+        observer = new MqttAsyncClient(url, "flotilla-test-observer", new MemoryPersistence());
+        observer.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                Optional<Topics.Parsed> parsed = Topics.parse(topic);
+                if (parsed.isEmpty()) {
+                    return;
+                }
+                String cluster = parsed.get().clusterId();
+                try {
+                    switch (parsed.get().kind()) {
+                        case STATUS -> statuses.put(cluster,
+                                reader.decode(message.getPayload(), cluster, ClusterStatus.getDefaultInstance()).payload());
+                        case TELEMETRY -> telemetry.put(cluster,
+                                reader.decode(message.getPayload(), cluster, TelemetryReport.getDefaultInstance()).payload());
+                        case PRESENCE -> presence.put(cluster,
+                                reader.decode(message.getPayload(), cluster, Presence.getDefaultInstance()).payload());
+                        default -> {
+                        }
+                    }
+                } catch (ProtocolException e) {
+                    throw new AssertionError("unreadable message on " + topic, e);
+                }
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        observer.connect(options).waitForCompletion(10_000);
+        observer.subscribe(new MqttSubscription[] {
+                new MqttSubscription(Topics.allClusters(Topics.Kind.STATUS), 1),
+                new MqttSubscription(Topics.allClusters(Topics.Kind.TELEMETRY), 1),
+                new MqttSubscription(Topics.allClusters(Topics.Kind.PRESENCE), 1)}).waitForCompletion(10_000);
+    }
+}
