@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.flotilla.controlplane.fleet.FleetException;
+import io.flotilla.controlplane.policy.InvalidPolicySetException;
+import io.flotilla.policy.PolicyError;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -23,6 +25,12 @@ public class ApiExceptionMappers {
             case INVALID -> 400;
         };
         return json(status, ApiError.of(status, e.getMessage()));
+    }
+
+    /** Every error of the set, each as {@code file:line:column: path: message}. */
+    @ServerExceptionMapper
+    public Response invalidPolicies(InvalidPolicySetException e) {
+        return json(400, new ApiError(400, e.getMessage(), e.errors().stream().map(PolicyError::format).toList()));
     }
 
     @ServerExceptionMapper

@@ -2,6 +2,8 @@ package io.flotilla.controlplane.api;
 
 import io.flotilla.controlplane.api.ClusterViews.ClusterView;
 import io.flotilla.controlplane.api.ClusterViews.GenerationView;
+import io.flotilla.controlplane.fleet.ClusterCapacity;
+import io.flotilla.controlplane.fleet.ClusterTaint;
 import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.fleet.FleetService;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
@@ -47,7 +49,9 @@ public class ClusterResource {
             @Pattern(regexp = "[A-Z]{2}(-[A-Z0-9]{1,3})?", message = "jurisdiction must be an ISO 3166 code such as DE or IN-MH") String jurisdiction,
             @DecimalMin(value = "-90", message = "latitude must be within -90..90") @DecimalMax(value = "90", message = "latitude must be within -90..90") Double latitude,
             @DecimalMin(value = "-180", message = "longitude must be within -180..180") @DecimalMax(value = "180", message = "longitude must be within -180..180") Double longitude,
-            Map<String, String> labels) {
+            Map<String, String> labels,
+            @Valid ClusterCapacity capacity,
+            List<@Valid ClusterTaint> taints) {
     }
 
     @GET
@@ -64,10 +68,10 @@ public class ClusterResource {
     }
 
     @POST
-    @Operation(summary = "Register a cluster")
+    @Operation(summary = "Register a cluster, with the capacity and taints placement takes into account")
     public Response register(@NotNull(message = "body is required") @Valid RegisterCluster body) {
         fleet.register(new FleetService.Registration(body.id(), body.jurisdiction(), body.latitude(),
-                body.longitude(), body.labels()));
+                body.longitude(), body.labels(), body.capacity(), body.taints()));
         return Response.created(URI.create("/api/v1/clusters/" + body.id())).entity(get(body.id())).build();
     }
 

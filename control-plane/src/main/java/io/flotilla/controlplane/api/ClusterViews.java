@@ -1,6 +1,8 @@
 package io.flotilla.controlplane.api;
 
 import io.flotilla.controlplane.fleet.Cluster;
+import io.flotilla.controlplane.fleet.ClusterCapacity;
+import io.flotilla.controlplane.fleet.ClusterTaint;
 import io.flotilla.controlplane.fleet.FleetService;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
 import io.flotilla.controlplane.fleet.WorkloadStatusRecord;
@@ -17,8 +19,9 @@ public final class ClusterViews {
     private ClusterViews() {
     }
 
+    /** @param capacity null when the cluster was registered without one (placement then puts nothing there) */
     public record ClusterView(String id, String jurisdiction, Double latitude, Double longitude,
-            Map<String, String> labels, long desiredGeneration, long appliedGeneration, boolean converged,
+            Map<String, String> labels, ClusterCapacity capacity, List<ClusterTaint> taints, long desiredGeneration, long appliedGeneration, boolean converged,
             boolean online, boolean paused, String applyError, String agentVersion, Instant lastStatusAt,
             Instant lastPresenceAt, List<WorkloadView> workloads) {
     }
@@ -48,7 +51,7 @@ public final class ClusterViews {
             workloads.add(new WorkloadView(name, state.desired().get(name), status));
         }
         return new ClusterView(c.id, c.jurisdiction, c.latitude, c.longitude, new TreeMap<>(c.labels),
-                c.desiredGeneration, c.appliedGeneration, c.appliedGeneration >= c.desiredGeneration, c.online,
+                state.capacity(), state.taints(), c.desiredGeneration, c.appliedGeneration, c.appliedGeneration >= c.desiredGeneration, c.online,
                 c.paused, c.applyError, c.agentVersion, c.lastStatusAt, c.lastPresenceAt, workloads);
     }
 }

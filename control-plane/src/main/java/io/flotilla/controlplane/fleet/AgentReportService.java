@@ -4,8 +4,13 @@ import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.Presence;
 import io.flotilla.proto.v1.WorkloadStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
 
 /** Applies what agents report (status, presence) to what the control plane knows. */
 @ApplicationScoped
@@ -14,11 +19,21 @@ public class AgentReportService {
     private final ClusterRepository clusters;
     private final WorkloadStatusRepository statuses;
     private final Clock clock;
+    private final Event<FleetChanged> changed;
 
-    AgentReportService(ClusterRepository clusters, WorkloadStatusRepository statuses, Clock clock) {
+    AgentReportService(ClusterRepository clusters, WorkloadStatusRepository statuses, Clock clock,
+            Event<FleetChanged> changed) {
         this.clusters = clusters;
         this.statuses = statuses;
         this.clock = clock;
+        this.changed = changed;
+    }
+
+    /** What routing reads from a workload's status; other fields changing need not tell anyone. */
+    private record Routable(String name, String condition, String endpoint) {
+        static List<Routable> of(List<WorkloadStatusRecord> records) {
+            return records.stream().map(r -> new Routable(r.key.name(), r.condition, r.endpoint)).toList();
+        }
     }
 
     public enum Outcome { APPLIED, STALE, UNKNOWN_CLUSTER }
@@ -38,8 +53,16 @@ public class AgentReportService {
         c.paused = status.getPaused();
         c.agentVersion = status.getAgentVersion().isEmpty() ? c.agentVersion : status.getAgentVersion();
         c.lastStatusAt = clock.instant();
-        c.online = true;
+        if (!c.online) {
+            c.online = true;
+            changed.fire(new FleetChanged(c.id, FleetChanged.Kind.CONNECTIVITY));
+        }
+        List<WorkloadStatusRecord> previous = statuses.forCluster(c.id);
+        List<Routable> before = Routable.of(previous);
+        // the bulk delete below leaves loaded entities in the session, where the new rows would clash with them
+        previous.forEach(statuses.getEntityManager()::detach);
         statuses.deleteForCluster(c.id);
+        var reported = new ArrayList<WorkloadStatusRecord>();
         statuses.flush();
         for (WorkloadStatus w : status.getWorkloadsList()) {
             WorkloadStatusRecord r = new WorkloadStatusRecord();
@@ -56,6 +79,11 @@ public class AgentReportService {
             r.desiredReplicas = w.getDesiredReplicas();
             r.endpoint = w.getEndpoint().isEmpty() ? null : w.getEndpoint();
             statuses.persist(r);
+            reported.add(r);
+        }
+        reported.sort(Comparator.comparing(r -> r.key.name()));
+        if (!Objects.equals(before, Routable.of(reported))) {
+            changed.fire(new FleetChanged(c.id, FleetChanged.Kind.WORKLOAD_STATUS));
         }
         return Outcome.APPLIED;
     }
@@ -66,7 +94,11 @@ public class AgentReportService {
         if (c == null) {
             return Outcome.UNKNOWN_CLUSTER;
         }
-        c.online = presence.getState() == Presence.State.STATE_ONLINE;
+        boolean online = presence.getState() == Presence.State.STATE_ONLINE;
+        if (online != c.online) {
+            c.online = online;
+            changed.fire(new FleetChanged(c.id, FleetChanged.Kind.CONNECTIVITY));
+        }
         c.lastPresenceAt = clock.instant();
         if (!presence.getAgentVersion().isEmpty()) {
             c.agentVersion = presence.getAgentVersion();

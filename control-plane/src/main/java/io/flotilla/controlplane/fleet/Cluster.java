@@ -57,4 +57,12 @@ public class Cluster {
 
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /** A {@link ClusterCapacity} as JSON; null when registered without one (nothing can be placed there). */
+    @Column(name = "capacity_json")
+    public String capacityJson;
+
+    /** A list of {@link ClusterTaint} as JSON; null when untainted. */
+    @Column(name = "taints_json")
+    public String taintsJson;
 }

@@ -8,7 +8,10 @@ import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.time.Instant;
 
-/** A workload a cluster should run; {@code specJson} is a {@link WorkloadSpec} as JSON. */
+/**
+ * A workload a cluster should run; {@code specJson} is a {@link WorkloadSpec} as JSON. {@code policyName}
+ * says which policy placed it there; null for a workload given directly through the API.
+ */
 @Entity
 @Table(name = "cluster_workload")
 public class ClusterWorkload {
@@ -21,6 +24,9 @@ public class ClusterWorkload {
 
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    @Column(name = "policy_name")
+    public String policyName;
 
     @Embeddable
     public record Key(@Column(name = "cluster_id") String clusterId, @Column(name = "name") String name)

@@ -10,4 +10,14 @@ public class ClusterWorkloadRepository implements PanacheRepositoryBase<ClusterW
     public List<ClusterWorkload> forCluster(String clusterId) {
         return list("key.clusterId = ?1 order by key.name", clusterId);
     }
+
+    /** Every workload some policy placed, on any cluster. */
+    public List<ClusterWorkload> placedByPolicies() {
+        return list("policyName is not null order by key.clusterId, key.name");
+    }
+
+    /** Every workload given directly through the API, on any cluster. */
+    public List<ClusterWorkload> givenDirectly() {
+        return list("policyName is null order by key.clusterId, key.name");
+    }
 }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.controlplane.dispatch.DesiredStateDispatcher;
 import io.flotilla.proto.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Registers clusters and changes what they should run; every change dispatches a new generation. */
 @ApplicationScoped
@@ -21,23 +23,27 @@ public class FleetService {
     private final DesiredStateDispatcher dispatcher;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Event<FleetChanged> changed;
 
     FleetService(ClusterRepository clusters, ClusterWorkloadRepository workloads, WorkloadStatusRepository statuses,
-            DesiredStateDispatcher dispatcher, ObjectMapper json, Clock clock) {
+            DesiredStateDispatcher dispatcher, ObjectMapper json, Clock clock, Event<FleetChanged> changed) {
         this.clusters = clusters;
         this.workloads = workloads;
         this.statuses = statuses;
         this.dispatcher = dispatcher;
         this.json = json;
         this.clock = clock;
+        this.changed = changed;
     }
 
-    /** A cluster with what it should run and what it last reported. */
-    public record ClusterState(Cluster cluster, Map<String, WorkloadSpec> desired, List<WorkloadStatusRecord> reported) {
+    /** A cluster with its inventory, what it should run and what it last reported. */
+    public record ClusterState(Cluster cluster, ClusterCapacity capacity, List<ClusterTaint> taints,
+            Map<String, WorkloadSpec> desired, List<WorkloadStatusRecord> reported) {
     }
 
+    /** @param capacity null when unknown: nothing is placed on the cluster then */
     public record Registration(String id, String jurisdiction, Double latitude, Double longitude,
-            Map<String, String> labels) {
+            Map<String, String> labels, ClusterCapacity capacity, List<ClusterTaint> taints) {
     }
 
     @Transactional
@@ -58,7 +64,10 @@ public class FleetService {
             c.labels.putAll(r.labels());
         }
         c.createdAt = clock.instant();
+        c.capacityJson = r.capacity() == null ? null : write(r.capacity().withDefaults());
+        c.taintsJson = r.taints() == null || r.taints().isEmpty() ? null : write(List.copyOf(r.taints()));
         clusters.persist(c);
+        changed.fire(new FleetChanged(c.id, FleetChanged.Kind.REGISTERED));
         return c;
     }
 
@@ -78,12 +87,13 @@ public class FleetService {
         Cluster cluster = clusters.findForUpdate(clusterId).orElseThrow(() -> FleetException.unknownCluster(clusterId));
         ClusterWorkload.Key key = new ClusterWorkload.Key(clusterId, name);
         ClusterWorkload w = workloads.findById(key);
+        refusePolicyOwned(w);
         boolean created = w == null;
         if (created) {
             w = new ClusterWorkload();
             w.key = key;
         }
-        w.specJson = writeSpec(spec.withDefaults());
+        w.specJson = write(spec.withDefaults());
         w.updatedAt = clock.instant();
         if (created) {
             workloads.persist(w);
@@ -96,16 +106,44 @@ public class FleetService {
     @Transactional
     public long removeWorkload(String clusterId, String name) {
         Cluster cluster = clusters.findForUpdate(clusterId).orElseThrow(() -> FleetException.unknownCluster(clusterId));
-        if (!workloads.deleteById(new ClusterWorkload.Key(clusterId, name))) {
+        ClusterWorkload w = workloads.findById(new ClusterWorkload.Key(clusterId, name));
+        if (w == null) {
             throw new FleetException(FleetException.Kind.NOT_FOUND,
                     "cluster '" + clusterId + "' has no workload '" + name + "'");
         }
+        refusePolicyOwned(w);
+        workloads.delete(w);
         workloads.flush();
         return dispatcher.dispatch(cluster).getGeneration();
     }
 
+    /** Placement owns what it placed: direct changes would be undone by its next run. */
+    private static void refusePolicyOwned(ClusterWorkload w) {
+        if (w != null && w.policyName != null) {
+            throw new FleetException(FleetException.Kind.CONFLICT, "workload '" + w.key.name() + "' on cluster '"
+                    + w.key.clusterId() + "' is placed by policy '" + w.policyName + "'; change or delete the policy instead");
+        }
+    }
+
+    /** The capacity a cluster was registered with; {@link ClusterCapacity#NONE} when it was registered without one. */
+    public ClusterCapacity capacityOf(Cluster c) {
+        return c.capacityJson == null ? ClusterCapacity.NONE : read(c.capacityJson, ClusterCapacity.class);
+    }
+
+    public List<ClusterTaint> taintsOf(Cluster c) {
+        return c.taintsJson == null ? List.of() : List.of(read(c.taintsJson, ClusterTaint[].class));
+    }
+
+    private <T> T read(String text, Class<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored " + type.getSimpleName() + " is not readable", e);
+        }
+    }
+
     private ClusterState stateOf(Cluster c) {
-        Map<String, WorkloadSpec> desired = new java.util.TreeMap<>();
+        Map<String, WorkloadSpec> desired = new TreeMap<>();
         for (ClusterWorkload w : workloads.forCluster(c.id)) {
             try {
                 desired.put(w.key.name(), json.readValue(w.specJson, WorkloadSpec.class));
@@ -113,14 +151,15 @@ public class FleetService {
                 throw new IllegalStateException("stored workload " + w.key + " is not readable", e);
             }
         }
-        return new ClusterState(c, desired, statuses.forCluster(c.id));
+        return new ClusterState(c, c.capacityJson == null ? null : capacityOf(c), taintsOf(c), desired,
+                statuses.forCluster(c.id));
     }
 
-    private String writeSpec(WorkloadSpec spec) {
+    private String write(Object value) {
         try {
-            return json.writeValueAsString(spec);
+            return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise workload spec", e);
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 }

@@ -1,0 +1,108 @@
+package io.flotilla.controlplane.api;
+
+import io.flotilla.controlplane.policy.PolicyService;
+import io.flotilla.controlplane.policy.StoredDecision;
+import io.flotilla.placement.ClusterExclusion;
+import io.flotilla.placement.RouteCandidate;
+import io.flotilla.placement.RouteDecision;
+import io.flotilla.policy.FleetPolicy;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The API's view of policies, placements and routes: DTO records. */
+public final class PolicyViews {
+
+    private PolicyViews() {
+    }
+
+    public record ApplyView(boolean dryRun, List<AppliedView> results) {
+    }
+
+    /** @param action created, updated or unchanged; @param diff unified diff against the current revision, empty when unchanged */
+    public record AppliedView(String name, String action, long revision, String diff, PlacementView placement) {
+    }
+
+    public record PolicySummaryView(String name, long revision, String alias, String model, List<String> jurisdictions,
+            Instant updatedAt, int chosenClusters, boolean satisfied) {
+    }
+
+    public record PolicyView(String name, long revision, String yaml, Instant updatedAt) {
+    }
+
+    public record RevisionSummaryView(long revision, Instant createdAt, String diff) {
+    }
+
+    public record RevisionView(String name, long revision, String yaml, Instant createdAt) {
+    }
+
+    public record DeletedView(String name, boolean deleted) {
+    }
+
+    /** @param reason why fewer than minClusters clusters were chosen; null when satisfied */
+    public record PlacementView(String policy, long revision, boolean satisfied, String reason, List<ChosenView> chosen,
+            List<ExcludedView> excluded) {
+    }
+
+    /** @param scores each scorer's normalised score, 0..100 */
+    public record ChosenView(String cluster, String jurisdiction, int replicas, double score, Map<String, Double> scores) {
+    }
+
+    public record ExcludedView(String cluster, String jurisdiction, List<String> reasons) {
+    }
+
+    public record RouteView(String model, List<CandidateView> candidates, String reason) {
+    }
+
+    public record CandidateView(String cluster, String jurisdiction, double estimatedLatencyMs, double networkLatencyMs,
+            double loadPenaltyMs, boolean measured, String endpoint, String policy) {
+    }
+
+    static AppliedView of(PolicyService.Applied a) {
+        return new AppliedView(a.name(), a.action().name().toLowerCase(Locale.ROOT), a.revision(), a.diff(),
+                placement(a.name(), a.revision(), a.placement()));
+    }
+
+    static PolicySummaryView summary(PolicyService.CurrentPolicy p) {
+        FleetPolicy policy = p.policy();
+        return new PolicySummaryView(p.name(), p.revision(), policy.spec().routing().alias(), policy.spec().workload().model(),
+                policy.spec().placement().jurisdictions(), p.updatedAt(),
+                p.placement().map(d -> d.chosen().size()).orElse(0), p.placement().map(StoredDecision::satisfied).orElse(false));
+    }
+
+    static PlacementView placement(PolicyService.CurrentPolicy p) {
+        return placement(p.name(), p.revision(), p.placement().orElse(null));
+    }
+
+    static PlacementView placement(String name, long revision, StoredDecision d) {
+        if (d == null) {
+            return new PlacementView(name, revision, false, "not placed yet", List.of(), List.of());
+        }
+        return new PlacementView(name, revision, d.satisfied(), d.shortfall(),
+                d.chosen().stream().map(c -> new ChosenView(c.cluster(), c.jurisdiction(), c.replicas(), round(c.score()),
+                        rounded(c.scores()))).toList(),
+                d.excluded().stream().map(e -> new ExcludedView(e.cluster(), e.jurisdiction(),
+                        e.reasons().stream().map(ClusterExclusion.Reason::message).toList())).toList());
+    }
+
+    static RouteView route(RouteDecision d) {
+        return new RouteView(d.alias(), d.candidates().stream().map(PolicyViews::candidate).toList(), d.reason().orElse(null));
+    }
+
+    private static CandidateView candidate(RouteCandidate c) {
+        return new CandidateView(c.clusterId(), c.jurisdiction(), round(c.estimatedLatencyMs()), round(c.networkLatencyMs()),
+                round(c.loadPenaltyMs()), c.measured(), c.endpoint(), c.policyName());
+    }
+
+    private static Map<String, Double> rounded(Map<String, Double> scores) {
+        var out = new LinkedHashMap<String, Double>();
+        scores.forEach((k, v) -> out.put(k, round(v)));
+        return out;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,220 @@
+package io.flotilla.controlplane.policy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flotilla.controlplane.dispatch.DesiredStateDispatcher;
+import io.flotilla.controlplane.fleet.Cluster;
+import io.flotilla.controlplane.fleet.ClusterRepository;
+import io.flotilla.controlplane.fleet.ClusterWorkload;
+import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
+import io.flotilla.controlplane.fleet.WorkloadSpec;
+import io.flotilla.placement.ClusterAssignment;
+import io.flotilla.placement.ClusterExclusion;
+import io.flotilla.placement.FilterPlugin;
+import io.flotilla.placement.PlacementDecision;
+import io.flotilla.placement.PlacementEngine;
+import io.flotilla.placement.PlacementPlugins;
+import io.flotilla.placement.PlacementResult;
+import io.flotilla.placement.Reservation;
+import io.flotilla.policy.FleetPolicy;
+import io.flotilla.policy.JurisdictionCatalog;
+import io.flotilla.policy.Sites;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Runs placement for all current policies and turns the decisions into the workloads each cluster
+ * should run. {@link #plan} only reads, so a dry run is a plan that is not committed; {@link #commit}
+ * stores the decisions, changes the policy-placed workload rows and dispatches a new generation to every
+ * cluster whose workloads changed, locking those clusters in id order. Workloads given directly through
+ * the API are never touched.
+ */
+@ApplicationScoped
+public class PolicyPlacer {
+
+    /** What one cluster's policy-placed workloads become: added or replaced ones, and removed ones. */
+    public record ClusterChange(String clusterId, SortedMap<String, WorkloadSpec> put, SortedSet<String> removed) {
+    }
+
+    /** @param decisions by policy name, as stored and shown */
+    public record Plan(Map<String, StoredDecision> decisions, List<ClusterChange> changes) {
+    }
+
+    private static final ClusterExclusion.Reason NO_LOCATION = new ClusterExclusion.Reason("location",
+            "cluster was registered without latitude and longitude; placement and routing need them");
+
+    private final FleetSnapshots snapshots;
+    private final PolicyPlacementRepository placements;
+    private final ClusterRepository clusters;
+    private final ClusterWorkloadRepository workloads;
+    private final DesiredStateDispatcher dispatcher;
+    private final JurisdictionCatalog jurisdictions;
+    private final Sites sites;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    PolicyPlacer(FleetSnapshots snapshots, PolicyPlacementRepository placements, ClusterRepository clusters,
+            ClusterWorkloadRepository workloads, DesiredStateDispatcher dispatcher, JurisdictionCatalog jurisdictions,
+            Sites sites, ObjectMapper json, Clock clock) {
+        this.snapshots = snapshots;
+        this.placements = placements;
+        this.clusters = clusters;
+        this.workloads = workloads;
+        this.dispatcher = dispatcher;
+        this.jurisdictions = jurisdictions;
+        this.sites = sites;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Plan plan(Collection<FleetPolicy> policies) {
+        var previous = new ArrayList<PlacementDecision>();
+        var reserved = new HashMap<String, List<Reservation>>();
+        for (PolicyPlacement p : placements.listAll()) {
+            PlacementDecision d = read(p.decisionJson, StoredDecision.class).toDecision(p.policyName);
+            previous.add(d);
+            // a deleted policy's reservations still count this run: its replicas run until they are pruned
+            d.chosen().forEach(a -> reserved.computeIfAbsent(a.clusterId(), k -> new ArrayList<>()).add(a.reservation()));
+        }
+        FleetSnapshots.Inventory inventory = snapshots.take(reserved, Map.of());
+        var filters = new ArrayList<FilterPlugin>(PlacementPlugins.standard().filters());
+        filters.add(new DirectWorkloadFilter(inventory.direct()));
+        var engine = new PlacementEngine(jurisdictions, sites, new PlacementPlugins(filters, PlacementPlugins.standard().scores()));
+        PlacementResult result = engine.place(inventory.snapshot(), List.copyOf(policies), new PlacementResult(previous));
+
+        Map<String, FleetPolicy> byName = new HashMap<>();
+        policies.forEach(p -> byName.put(p.name(), p));
+        var decisions = new TreeMap<String, StoredDecision>();
+        var desired = new TreeMap<String, SortedMap<String, WorkloadSpec>>();
+        for (PlacementDecision d : result.decisions()) {
+            decisions.put(d.policyName(), StoredDecision.of(withUnlocated(d, inventory.unlocated()), inventory.jurisdictions()));
+            for (ClusterAssignment a : d.chosen()) {
+                desired.computeIfAbsent(a.clusterId(), k -> new TreeMap<>())
+                        .put(d.policyName(), PolicyWorkloads.specOf(byName.get(d.policyName()), a.replicas()));
+            }
+        }
+        var existing = new TreeMap<String, Map<String, WorkloadSpec>>();
+        for (ClusterWorkload w : workloads.placedByPolicies()) {
+            existing.computeIfAbsent(w.key.clusterId(), k -> new HashMap<>()).put(w.key.name(), readSpec(w));
+        }
+        var touched = new TreeSet<>(desired.keySet());
+        touched.addAll(existing.keySet());
+        var changes = new ArrayList<ClusterChange>();
+        for (String clusterId : touched) {
+            SortedMap<String, WorkloadSpec> want = desired.getOrDefault(clusterId, new TreeMap<>());
+            Map<String, WorkloadSpec> have = existing.getOrDefault(clusterId, Map.of());
+            var put = new TreeMap<String, WorkloadSpec>();
+            want.forEach((name, spec) -> {
+                if (!spec.equals(have.get(name))) {
+                    put.put(name, spec);
+                }
+            });
+            var removed = new TreeSet<>(have.keySet());
+            removed.removeAll(want.keySet());
+            if (!put.isEmpty() || !removed.isEmpty()) {
+                changes.add(new ClusterChange(clusterId, put, removed));
+            }
+        }
+        return new Plan(decisions, changes);
+    }
+
+    /** @param revisions the revision each placed policy was at */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void commit(Plan plan, Map<String, Long> revisions) {
+        Instant now = clock.instant();
+        for (PolicyPlacement stale : placements.listAll()) {
+            if (!plan.decisions().containsKey(stale.policyName)) {
+                placements.delete(stale);
+            }
+        }
+        plan.decisions().forEach((name, decision) -> {
+            PolicyPlacement p = placements.findById(name);
+            boolean created = p == null;
+            if (created) {
+                p = new PolicyPlacement();
+                p.policyName = name;
+            }
+            p.revision = revisions.get(name);
+            p.decisionJson = write(decision);
+            p.placedAt = now;
+            if (created) {
+                placements.persist(p);
+            }
+        });
+        // id order: two transactions locking several clusters never wait on each other in a cycle
+        for (ClusterChange change : plan.changes().stream().sorted(Comparator.comparing(ClusterChange::clusterId)).toList()) {
+            Cluster cluster = clusters.findForUpdate(change.clusterId()).orElse(null);
+            if (cluster == null) {
+                continue;
+            }
+            for (String name : change.removed()) {
+                ClusterWorkload w = workloads.findById(new ClusterWorkload.Key(cluster.id, name));
+                if (w != null && w.policyName != null) {
+                    workloads.delete(w);
+                }
+            }
+            change.put().forEach((name, spec) -> {
+                ClusterWorkload w = workloads.findById(new ClusterWorkload.Key(cluster.id, name));
+                if (w != null && w.policyName == null) {
+                    return; // given directly since the plan was made: the next run places the policy elsewhere
+                }
+                if (w == null) {
+                    w = new ClusterWorkload();
+                    w.key = new ClusterWorkload.Key(cluster.id, name);
+                    w.policyName = name;
+                    w.specJson = write(spec);
+                    w.updatedAt = now;
+                    workloads.persist(w);
+                } else {
+                    w.specJson = write(spec);
+                    w.updatedAt = now;
+                }
+            });
+            workloads.flush();
+            dispatcher.dispatch(cluster);
+        }
+    }
+
+    private static PlacementDecision withUnlocated(PlacementDecision d, List<String> unlocated) {
+        if (unlocated.isEmpty()) {
+            return d;
+        }
+        var excluded = new ArrayList<>(d.excluded());
+        unlocated.forEach(id -> excluded.add(new ClusterExclusion(id, List.of(NO_LOCATION))));
+        excluded.sort(Comparator.comparing(ClusterExclusion::clusterId));
+        return new PlacementDecision(d.policyName(), d.chosen(), excluded, d.shortfall());
+    }
+
+    private WorkloadSpec readSpec(ClusterWorkload w) {
+        return read(w.specJson, WorkloadSpec.class).withDefaults();
+    }
+
+    private <T> T read(String text, Class<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored " + type.getSimpleName() + " is not readable", e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+}

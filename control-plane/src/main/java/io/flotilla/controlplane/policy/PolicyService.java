@@ -1,0 +1,260 @@
+package io.flotilla.controlplane.policy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
+import io.flotilla.controlplane.fleet.FleetException;
+import io.flotilla.placement.FleetSnapshot;
+import io.flotilla.policy.CanonicalPolicy;
+import io.flotilla.policy.FleetPolicy;
+import io.flotilla.policy.PolicyDiff;
+import io.flotilla.policy.PolicyError;
+import io.flotilla.policy.PolicyParser;
+import io.flotilla.policy.PolicySet;
+import io.flotilla.policy.PolicySource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Stores policy revisions and keeps placement in step with them. Every change (apply, delete, a fleet
+ * change) re-places all current policies in one transaction, under the placement lock.
+ */
+@ApplicationScoped
+public class PolicyService {
+
+    public enum Action { CREATED, UPDATED, UNCHANGED }
+
+    /** @param placement where the policy is (or, in a dry run, would be) placed */
+    public record Applied(String name, Action action, long revision, String diff, StoredDecision placement) {
+    }
+
+    public record CurrentPolicy(String name, long revision, String yaml, Instant updatedAt, FleetPolicy policy,
+            Optional<StoredDecision> placement) {
+    }
+
+    public record RevisionEntry(long revision, Instant createdAt, String yaml, String diff) {
+    }
+
+    /** What the router is built from. */
+    public record RoutingInputs(FleetSnapshot snapshot, List<FleetPolicy> policies) {
+    }
+
+    private final PolicyRevisionRepository revisions;
+    private final PolicyPlacementRepository placements;
+    private final ClusterWorkloadRepository workloads;
+    private final PolicyPlacer placer;
+    private final FleetSnapshots snapshots;
+    private final PolicyParser parser;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Event<PoliciesChanged> changed;
+    /** Stored revisions never change, so their parsed form is cached by name and revision. */
+    private final Map<PolicyRevision.Key, FleetPolicy> parsed = new ConcurrentHashMap<>();
+
+    PolicyService(PolicyRevisionRepository revisions, PolicyPlacementRepository placements,
+            ClusterWorkloadRepository workloads, PolicyPlacer placer, FleetSnapshots snapshots, PolicyParser parser,
+            ObjectMapper json, Clock clock, Event<PoliciesChanged> changed) {
+        this.revisions = revisions;
+        this.placements = placements;
+        this.workloads = workloads;
+        this.placer = placer;
+        this.snapshots = snapshots;
+        this.parser = parser;
+        this.json = json;
+        this.clock = clock;
+        this.changed = changed;
+    }
+
+    /**
+     * Reads a request body as a policy set. YAML may hold several documents; a JSON body may be one policy or
+     * an array of them (each element is then reported as {@code source[i]}, pretty-printed).
+     */
+    public PolicySet parse(String source, String body, boolean isJson) {
+        List<PolicySource> sources = List.of(new PolicySource(source, body));
+        if (isJson && body.stripLeading().startsWith("[")) {
+            try {
+                JsonNode array = json.readTree(body);
+                var elements = new ArrayList<PolicySource>();
+                for (int i = 0; i < array.size(); i++) {
+                    elements.add(new PolicySource(source + "[" + i + "]", json.writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(array.get(i))));
+                }
+                sources = elements;
+            } catch (JsonProcessingException e) {
+                // malformed: the YAML parser reports it with line and column
+            }
+        }
+        PolicySet set = parser.parse(sources);
+        if (set.isValid() && set.policies().isEmpty()) {
+            return new PolicySet(List.of(), List.of(new PolicyError(source, 1, 1, "", "no policy documents found")));
+        }
+        return set;
+    }
+
+    /** Stores what changed and re-places every policy; with {@code dryRun}, answers the same and stores nothing. */
+    @Transactional
+    public List<Applied> apply(PolicySet set, String source, boolean dryRun) {
+        if (!set.isValid()) {
+            throw new InvalidPolicySetException(set.errors());
+        }
+        if (!dryRun) {
+            placements.lockPlacement();
+        }
+        Map<String, FleetPolicy> policies = new LinkedHashMap<>();
+        Map<String, Long> revisionOf = new HashMap<>();
+        Map<String, PolicyRevision> current = new HashMap<>();
+        for (PolicyRevision r : revisions.current()) {
+            current.put(r.name(), r);
+            policies.put(r.name(), policyOf(r));
+            revisionOf.put(r.name(), r.revision());
+        }
+        Instant now = clock.instant();
+        var outcomes = new ArrayList<Applied>();
+        for (FleetPolicy p : set.policies()) {
+            String yaml = CanonicalPolicy.toYaml(p);
+            PolicyRevision before = current.get(p.name());
+            if (before != null && before.yaml.equals(yaml)) {
+                outcomes.add(new Applied(p.name(), Action.UNCHANGED, before.revision(), "", null));
+                continue;
+            }
+            long revision = revisions.lastNumber(p.name()) + 1;
+            String diff = PolicyDiff.diff(before == null ? p.name() + " (none)" : p.name() + " revision " + before.revision(),
+                    before == null ? "" : before.yaml, p.name() + " revision " + revision, yaml);
+            if (!dryRun) {
+                PolicyRevision r = new PolicyRevision();
+                r.key = new PolicyRevision.Key(p.name(), revision);
+                r.yaml = yaml;
+                r.source = source;
+                r.createdAt = now;
+                revisions.persist(r);
+                parsed.put(r.key, p);
+            }
+            policies.put(p.name(), p);
+            revisionOf.put(p.name(), revision);
+            outcomes.add(new Applied(p.name(), before == null ? Action.CREATED : Action.UPDATED, revision, diff, null));
+        }
+        PolicyPlacer.Plan plan = placer.plan(policies.values());
+        if (!dryRun) {
+            placer.commit(plan, revisionOf);
+            changed.fire(new PoliciesChanged());
+        }
+        return outcomes.stream().map(a -> new Applied(a.name(), a.action(), a.revision(), a.diff(),
+                plan.decisions().get(a.name()))).toList();
+    }
+
+    /** Deletes the policy; the clusters it ran on get a new generation without its workload. */
+    @Transactional
+    public void delete(String name) {
+        placements.lockPlacement();
+        if (revisions.current(name).isEmpty()) {
+            throw unknown(name);
+        }
+        revisions.markDeleted(name);
+        revisions.flush();
+        replaceLocked();
+    }
+
+    /** Places all current policies again, for a changed fleet. */
+    @Transactional
+    public void replace() {
+        placements.lockPlacement();
+        replaceLocked();
+    }
+
+    private void replaceLocked() {
+        Map<String, FleetPolicy> policies = new LinkedHashMap<>();
+        Map<String, Long> revisionOf = new HashMap<>();
+        for (PolicyRevision r : revisions.current()) {
+            policies.put(r.name(), policyOf(r));
+            revisionOf.put(r.name(), r.revision());
+        }
+        if (policies.isEmpty() && placements.count() == 0 && workloads.placedByPolicies().isEmpty()) {
+            return;
+        }
+        placer.commit(placer.plan(policies.values()), revisionOf);
+        changed.fire(new PoliciesChanged());
+    }
+
+    @Transactional
+    public List<CurrentPolicy> list() {
+        return revisions.current().stream().map(this::currentOf).toList();
+    }
+
+    @Transactional
+    public CurrentPolicy get(String name) {
+        return revisions.current(name).map(this::currentOf).orElseThrow(() -> unknown(name));
+    }
+
+    /** The policy's revisions, oldest first, each with its diff against the one before. */
+    @Transactional
+    public List<RevisionEntry> history(String name) {
+        List<PolicyRevision> all = revisions.history(name);
+        if (all.isEmpty()) {
+            throw unknown(name);
+        }
+        var entries = new ArrayList<RevisionEntry>();
+        PolicyRevision previous = null;
+        for (PolicyRevision r : all) {
+            String diff = PolicyDiff.diff(previous == null ? name + " (none)" : name + " revision " + previous.revision(),
+                    previous == null ? "" : previous.yaml, name + " revision " + r.revision(), r.yaml);
+            entries.add(new RevisionEntry(r.revision(), r.createdAt, r.yaml, diff));
+            previous = r;
+        }
+        return entries;
+    }
+
+    @Transactional
+    public RevisionEntry revision(String name, long revision) {
+        return history(name).stream().filter(e -> e.revision() == revision).findFirst()
+                .orElseThrow(() -> new FleetException(FleetException.Kind.NOT_FOUND,
+                        "policy '" + name + "' has no revision " + revision));
+    }
+
+    @Transactional
+    public RoutingInputs routingInputs() {
+        List<FleetPolicy> policies = revisions.current().stream().map(this::policyOf).toList();
+        Map<String, String> aliases = new HashMap<>();
+        policies.forEach(p -> aliases.put(p.name(), p.spec().routing().alias()));
+        return new RoutingInputs(snapshots.take(Map.of(), aliases).snapshot(), policies);
+    }
+
+    private CurrentPolicy currentOf(PolicyRevision r) {
+        Optional<StoredDecision> placement = Optional.ofNullable(placements.findById(r.name()))
+                .map(p -> read(p.decisionJson));
+        return new CurrentPolicy(r.name(), r.revision(), r.yaml, r.createdAt, policyOf(r), placement);
+    }
+
+    private FleetPolicy policyOf(PolicyRevision r) {
+        return parsed.computeIfAbsent(r.key, k -> {
+            PolicySet set = parser.parse(r.name() + " revision " + r.revision(), r.yaml);
+            if (!set.isValid() || set.policies().size() != 1) {
+                throw new IllegalStateException("stored policy " + r.name() + " revision " + r.revision()
+                        + " no longer parses:\n" + set.formatErrors());
+            }
+            return set.policies().get(0);
+        });
+    }
+
+    private StoredDecision read(String text) {
+        try {
+            return json.readValue(text, StoredDecision.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored placement is not readable", e);
+        }
+    }
+
+    private static FleetException unknown(String name) {
+        return new FleetException(FleetException.Kind.NOT_FOUND, "policy '" + name + "' does not exist");
+    }
+}
