@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Edge agent footprint: time from process start to connected-and-reconciled, RSS at ready and
+# RSS steady with N managed workloads, for several JVM flag sets in one run (interleaved rounds).
+#
+#   edge-agent/bench/footprint.sh            # build if needed, then measure
+#   ROUNDS=3 STEADY=30 WORKLOADS=200 BUILD=1 edge-agent/bench/footprint.sh
+#   DIST=path/to/unpacked/dist edge-agent/bench/footprint.sh   # also measure bin/flotilla-agent
+#
+# Needs: a JDK >= 25 at JAVA_HOME (or /usr/lib/jvm/temurin-25-jdk-amd64) for the AOT cache rows,
+# Mosquitto (/usr/sbin/mosquitto or MOSQUITTO), the Maven local repository (runs offline).
+# Results: edge-agent/target/footprint/results.md, per-run agent logs under .../runs/.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+AGENT="$(cd "$HERE/.." && pwd)"
+ROOT="$(cd "$AGENT/.." && pwd)"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+OUT="$AGENT/target/footprint"
+APP="$AGENT/target/quarkus-app/quarkus-run.jar"
+ROUNDS="${ROUNDS:-3}"
+STEADY="${STEADY:-30}"
+WORKLOADS="${WORKLOADS:-200}"
+MOSQUITTO="${MOSQUITTO:-/usr/sbin/mosquitto}"
+
+# The tuned flag set (also what bin/flotilla-agent of the device distribution uses).
+TUNED="-Xms8m -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
+-XX:ReservedCodeCacheSize=24m -XX:MaxDirectMemorySize=16m -XX:-UsePerfData \
+-XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.type=unpooled"
+
+if [[ "${BUILD:-0}" == 1 || ! -f "$APP" ]]; then
+  (cd "$ROOT" && ./mvnw -q -o -pl edge-agent -am install -DskipTests)
+fi
+rm -rf "$OUT/runs" "$OUT/nojdk-bin" "$OUT"/*.aot "$OUT"/*.jsa
+mkdir -p "$OUT/classes"
+
+# The harness: compiled straight from src/test (it is a main, never part of the surefire run).
+if [[ ! -s "$OUT/classpath.txt" || "$AGENT/pom.xml" -nt "$OUT/classpath.txt" ]]; then
+  (cd "$ROOT" && ./mvnw -q -o -pl edge-agent dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$OUT/classpath.txt")
+fi
+CP="$AGENT/target/classes:$(cat "$OUT/classpath.txt")"
+"$JAVA_HOME/bin/javac" --release 21 -d "$OUT/classes" -cp "$CP" "$AGENT"/src/test/java/io/flotilla/agent/footprint/*.java
+
+# name <TAB> mode <TAB> command. "train" lines run first, once, and are stopped with SIGTERM at
+# ready so the JVM writes its AOT cache / dynamic CDS archive on exit.
+T=$'\t'
+{
+  echo "default${T}measure${T}$JAVA -jar $APP"
+  echo "tuned${T}measure${T}$JAVA $TUNED -jar $APP"
+  echo "tuned+appcds${T}train${T}$JAVA $TUNED -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-dyn.jsa -jar $APP"
+  echo "tuned+appcds${T}measure${T}$JAVA $TUNED -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-dyn.jsa -jar $APP"
+  echo "tuned+aot${T}train${T}$JAVA $TUNED -XX:AOTCacheOutput=$OUT/agent.aot -jar $APP"
+  echo "tuned+aot${T}measure${T}$JAVA $TUNED -XX:AOTCache=$OUT/agent.aot -jar $APP"
+  if [[ -n "${DIST:-}" ]]; then
+    # a PATH with no java at all (this machine has /usr/bin/java): only what the script itself calls
+    mkdir -p "$OUT/nojdk-bin" && ln -sf "$(command -v dirname)" "$(command -v mkdir)" "$OUT/nojdk-bin/"
+    rm -f "$DIST"/cds/*.jsa   # the training run writes the dynamic AppCDS archive on its first stop
+    echo "dist${T}train${T}env -i PATH=$OUT/nojdk-bin $DIST/bin/flotilla-agent"
+    echo "dist${T}measure${T}env -i PATH=$OUT/nojdk-bin $DIST/bin/flotilla-agent"
+  fi
+} > "$OUT/configs.tsv"
+
+echo "machine: $(nproc) cores, $(free -m | awk '/Mem:/{print $2}') MiB RAM; $("$JAVA" -version 2>&1 | head -1)"
+echo "load before: $(uptime)"
+"$JAVA" -Xss4m -Xmx512m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dworkloads="$WORKLOADS" -Drounds="$ROUNDS" -DsteadySeconds="$STEADY" \
+  -Dmosquitto="$MOSQUITTO" -cp "$OUT/classes:$CP" io.flotilla.agent.footprint.FootprintBench "$OUT/configs.tsv" "$OUT"
+echo "load after: $(uptime)"
+ls -l "$OUT"/*.aot "$OUT"/*.jsa 2>/dev/null || true
