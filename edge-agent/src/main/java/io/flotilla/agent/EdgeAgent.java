@@ -7,6 +7,7 @@ import io.flotilla.agent.link.ControlPlaneLink;
 import io.flotilla.agent.link.OutboundMessage;
 import io.flotilla.agent.link.OutboundQueue;
 import io.flotilla.agent.reconcile.ClusterReconciler;
+import io.flotilla.agent.reconcile.EndpointResolver;
 import io.flotilla.agent.reconcile.ManagedObjectWatch;
 import io.flotilla.agent.reconcile.ReconcileResult;
 import io.flotilla.agent.reconcile.ReconcileTarget;
@@ -138,13 +139,20 @@ public final class EdgeAgent implements AutoCloseable {
      */
     public EdgeAgent(Settings settings, ControlPlaneLink link, EnvelopeCodec codec, DesiredStateStore store,
             KubernetesClient kubernetes, Supplier<TelemetryReport> telemetry, Clock clock, ThreadFactory threads) {
+        this(settings, link, codec, store, kubernetes, telemetry, clock, threads, EndpointResolver.IN_CLUSTER);
+    }
+
+    /** As above, reporting each workload's endpoint as {@code endpoints} says (a simulator's stand-in servers). */
+    public EdgeAgent(Settings settings, ControlPlaneLink link, EnvelopeCodec codec, DesiredStateStore store,
+            KubernetesClient kubernetes, Supplier<TelemetryReport> telemetry, Clock clock, ThreadFactory threads,
+            EndpointResolver endpoints) {
         this.settings = settings;
         this.clusterId = settings.target().clusterId();
         this.link = link;
         this.codec = codec;
         this.store = store;
         this.intake = new DesiredStateIntake(clusterId, codec, store, clock);
-        this.reconciler = new ClusterReconciler(kubernetes, settings.target());
+        this.reconciler = new ClusterReconciler(kubernetes, settings.target(), endpoints);
         this.watch = settings.watchManagedObjects()
                 ? new ManagedObjectWatch(kubernetes, settings.target().namespace(), this::requestReconcile,
                         this::requestStatusRefresh)

@@ -56,6 +56,8 @@ public final class FleetSimulator implements AutoCloseable {
     private final List<SimCluster> fleet;
     private final Map<String, SimulatedAgent> byNamespace = new HashMap<>();
     private final List<SimulatedAgent> agents = new ArrayList<>();
+    private final List<SimulatedModelServer> modelServers = new ArrayList<>();
+    private ExecutorService modelServerThreads;
     private final ScheduledExecutorService pahoExecutor;
     private final Path stateDir;
     private final boolean deleteStateDir;
@@ -111,9 +113,17 @@ public final class FleetSimulator implements AutoCloseable {
         kubernetes = apiServer.createClient();
 
         Clock clock = Clock.systemUTC();
+        if (options.modelServers()) {
+            modelServerThreads = Executors.newVirtualThreadPerTaskExecutor();
+        }
         for (SimCluster cluster : fleet) {
+            SimulatedModelServer modelServer = null;
+            if (options.modelServers()) {
+                modelServer = new SimulatedModelServer(cluster.id(), 0, modelServerThreads, Duration.ofMillis(20));
+                modelServers.add(modelServer);
+            }
             SimulatedAgent agent = new SimulatedAgent(cluster, options, verificationKey, kubernetes, pahoExecutor,
-                    stateDir, clock);
+                    stateDir, clock, modelServer);
             agents.add(agent);
             byNamespace.put(cluster.namespace(), agent);
         }
@@ -214,6 +224,10 @@ public final class FleetSimulator implements AutoCloseable {
             out.printf("fleet simulator: %d agents disconnected%n", agents.size());
         }
         pahoExecutor.shutdownNow();
+        modelServers.forEach(SimulatedModelServer::close);
+        if (modelServerThreads != null) {
+            modelServerThreads.shutdownNow();
+        }
         if (kubernetes != null) {
             kubernetes.close();
         }

@@ -13,6 +13,8 @@ import java.util.Optional;
  *
  * @param informers whether each agent watches its objects (drift repair, immediate status); off
  *                  by default above 500 clusters, where the simulated kubelet's nudges suffice
+ * @param modelServers whether each cluster runs an OpenAI-shaped stand-in model server that its agent reports as
+ *                  the workloads' endpoint, so the router can reach it; off by default above 500 clusters
  */
 public record SimOptions(
         int clusters,
@@ -26,7 +28,8 @@ public record SimOptions(
         Optional<Path> stateDir,
         Duration readyDelay,
         Duration progressInterval,
-        boolean informers) {
+        boolean informers,
+        boolean modelServers) {
 
     public static final String USAGE = """
             usage: java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.FleetSimulator [options]
@@ -43,6 +46,8 @@ public record SimOptions(
               --ready-delay D           how long the simulated kubelet takes to make a rollout ready (default 3s)
               --progress-interval D     how often progress is printed (default 5s)
               --informers true|false    each agent watches its objects (default: true up to 500 clusters)
+              --model-servers true|false  each cluster answers OpenAI-shaped requests on 127.0.0.1 and reports
+                                        that endpoint, for the router (default: true up to 500 clusters)
             """;
 
     public static SimOptions parse(String... args) {
@@ -58,6 +63,7 @@ public record SimOptions(
         Duration readyDelay = Duration.ofSeconds(3);
         Duration progress = Duration.ofSeconds(5);
         Boolean informers = null;
+        Boolean modelServers = null;
 
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
@@ -98,6 +104,7 @@ public record SimOptions(
                 case "ready-delay" -> readyDelay = duration(name, value);
                 case "progress-interval" -> progress = duration(name, value);
                 case "informers" -> informers = Boolean.parseBoolean(value);
+                case "model-servers" -> modelServers = Boolean.parseBoolean(value);
                 default -> throw new IllegalArgumentException("unknown option --" + name);
             }
         }
@@ -108,7 +115,8 @@ public record SimOptions(
             throw new IllegalArgumentException("--progress-interval must be positive");
         }
         return new SimOptions(clusters, controlPlane, register, key, broker, telemetry, prefix, seed, stateDir,
-                readyDelay, progress, informers != null ? informers : clusters <= 500);
+                readyDelay, progress, informers != null ? informers : clusters <= 500,
+                modelServers != null ? modelServers : clusters <= 500);
     }
 
     /** 10s, 500ms, 2m, 1h, a bare number of seconds, or an ISO-8601 duration (PT10S). */

@@ -3,6 +3,7 @@ package io.flotilla.bench.sim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flotilla.agent.EdgeAgent;
 import io.flotilla.agent.link.Backoff;
+import io.flotilla.agent.reconcile.EndpointResolver;
 import io.flotilla.agent.link.MqttControlPlaneLink;
 import io.flotilla.agent.state.DesiredStateStore;
 import io.flotilla.proto.EnvelopeCodec;
@@ -32,8 +33,10 @@ final class SimulatedAgent implements AutoCloseable {
     private final MqttControlPlaneLink link;
     private final EdgeAgent agent;
 
+    /** @param modelServer the cluster's stand-in model server, whose address it reports as every workload's endpoint; or null */
     SimulatedAgent(SimCluster cluster, SimOptions options, VerificationKey controlPlaneKey, KubernetesClient kubernetes,
-            ScheduledExecutorService pahoExecutor, Path stateDir, Clock clock) throws IOException {
+            ScheduledExecutorService pahoExecutor, Path stateDir, Clock clock, SimulatedModelServer modelServer)
+            throws IOException {
         this.cluster = cluster;
         String id = Topics.requireValidClusterId(cluster.id());
         EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + id)
@@ -64,7 +67,8 @@ final class SimulatedAgent implements AutoCloseable {
             telemetry = new SimulatedTelemetry(cluster, store::desired, clock, options.seed());
         }
         this.agent = new EdgeAgent(settings, link, codec, store, kubernetes, telemetry, clock,
-                Thread.ofVirtual().name("sim-agent-" + id).factory());
+                Thread.ofVirtual().name("sim-agent-" + id).factory(),
+                modelServer == null ? EndpointResolver.IN_CLUSTER : (target, workload) -> modelServer.endpoint());
     }
 
     void start() {

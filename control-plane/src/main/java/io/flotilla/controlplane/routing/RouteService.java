@@ -10,6 +10,9 @@ import io.flotilla.policy.JurisdictionCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import java.util.Collections;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,13 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class RouteService {
 
-    private record Built(long version, Router router) {
+    /** One fleet view: the router over it and the aliases the current policies declare. */
+    public record Snapshot(long version, Router router, SortedSet<String> aliases) {
     }
 
     private final PolicyService policies;
     private final JurisdictionCatalog jurisdictions;
     private final AtomicLong version = new AtomicLong();
-    private volatile Built built;
+    private volatile Snapshot built;
 
     RouteService(PolicyService policies, JurisdictionCatalog jurisdictions) {
         this.policies = policies;
@@ -34,7 +38,16 @@ public class RouteService {
     }
 
     public RouteDecision route(RouteQuery query) {
-        return router().route(query);
+        return snapshot().router().route(query);
+    }
+
+    /**
+     * The current snapshot, or null when a change since the last build makes a rebuild (a database read)
+     * necessary: callers on an event loop then call {@link #snapshot()} on a worker.
+     */
+    public Snapshot freshSnapshot() {
+        Snapshot b = built;
+        return b != null && b.version() == version.get() ? b : null;
     }
 
     void onFleetChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) FleetChanged change) {
@@ -45,22 +58,26 @@ public class RouteService {
         version.incrementAndGet();
     }
 
-    private Router router() {
-        Built b = built;
-        if (b != null && b.version() == version.get()) {
-            return b.router();
+    /** The current snapshot, rebuilt first if the fleet or the policies changed since: may block. */
+    public Snapshot snapshot() {
+        Snapshot b = freshSnapshot();
+        if (b != null) {
+            return b;
         }
         synchronized (this) {
             b = built;
             // read the version before the data: a change committed meanwhile leaves the result stale, not lost
             long v = version.get();
             if (b != null && b.version() == v) {
-                return b.router();
+                return b;
             }
             PolicyService.RoutingInputs inputs = policies.routingInputs();
             Router router = Router.build(inputs.snapshot(), inputs.policies(), jurisdictions);
-            built = new Built(v, router);
-            return router;
+            var aliases = new TreeSet<String>();
+            inputs.policies().forEach(p -> aliases.add(p.spec().routing().alias()));
+            b = new Snapshot(v, router, Collections.unmodifiableSortedSet(aliases));
+            built = b;
+            return b;
         }
     }
 }

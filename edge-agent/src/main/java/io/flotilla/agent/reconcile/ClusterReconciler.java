@@ -27,10 +27,16 @@ public final class ClusterReconciler {
 
     private final ReconcileTarget target;
     private final ResourceApplier applier;
+    private final EndpointResolver endpoints;
 
     public ClusterReconciler(KubernetesClient client, ReconcileTarget target) {
+        this(client, target, EndpointResolver.IN_CLUSTER);
+    }
+
+    public ClusterReconciler(KubernetesClient client, ReconcileTarget target, EndpointResolver endpoints) {
         this.target = target;
         this.applier = new ResourceApplier(client, target.namespace());
+        this.endpoints = endpoints;
     }
 
     public ReconcileTarget target() {
@@ -104,7 +110,8 @@ public final class ClusterReconciler {
     private WorkloadStatus observe(InferenceWorkload w) {
         try {
             Deployment deployment = applier.deployment(w.getName());
-            return WorkloadStatusAssessor.assess(target, w, deployment);
+            return WorkloadStatusAssessor.assess(target, w, deployment).toBuilder()
+                    .setEndpoint(endpoints.endpoint(target, w)).build();
         } catch (KubernetesClientException e) {
             return degraded(w, "StatusUnknown", "reading deployment " + w.getName() + ": " + describe(e));
         }
@@ -121,7 +128,7 @@ public final class ClusterReconciler {
                 .setReason(reason)
                 .setMessage(message)
                 .setDesiredReplicas(Math.max(0, w.getReplicas()))
-                .setEndpoint(WorkloadObjects.endpoint(target, w))
+                .setEndpoint(endpoints.endpoint(target, w))
                 .build();
     }
 

@@ -1,0 +1,503 @@
+package io.flotilla.controlplane.routing;
+
+import io.flotilla.placement.RouteCandidate;
+import io.flotilla.placement.RouteDecision;
+import io.flotilla.placement.RouteQuery;
+import io.flotilla.policy.AllowedJurisdictions;
+import io.flotilla.policy.JurisdictionCatalog;
+import io.flotilla.policy.Sites;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The OpenAI-compatible inference gateway on {@code /v1/**}: picks clusters with the placement core's {@link
+ * io.flotilla.placement.Router} (through {@link RouteService}) and proxies to them with the Vert.x HTTP client on the
+ * event loop, streaming responses through as they arrive. Failover walks down the same route decision only, so a
+ * request never leaves the jurisdictions that decision was made for. See docs/routing.md.
+ */
+@ApplicationScoped
+public class InferenceGateway {
+
+    public static final String CLUSTER_HEADER = "X-Flotilla-Cluster";
+    public static final String REASON_HEADER = "X-Flotilla-Route-Reason";
+    static final String JURISDICTION_HEADER = "X-Flotilla-Jurisdiction";
+    static final String LOCATION_HEADER = "X-Flotilla-Client-Location";
+
+    /** Not forwarded in either direction: hop-by-hop (RFC 9110 7.6.1), recomputed, or meant for Flotilla only. */
+    private static final Set<String> NOT_FORWARDED = caseInsensitive("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
+            "content-length", "authorization", JURISDICTION_HEADER, LOCATION_HEADER);
+
+    private record Tenant(String name, Optional<AllowedJurisdictions> jurisdictions) {
+    }
+
+    private record Target(String host, int port, boolean ssl, String basePath) {
+    }
+
+    private final RouterConfig config;
+    private final RouteService routes;
+    private final JurisdictionCatalog jurisdictions;
+    private final Sites sites;
+    private final Vertx vertx;
+    private final RouterMetrics metrics;
+    private final OutlierEjector ejector;
+    private final ClientNetworks networks;
+    private final Optional<ClientLocation> defaultLocation;
+    private final Map<String, Tenant> tenantsByKey = new HashMap<>();
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+    private final long maxBodyBytes;
+    private HttpClient client;
+
+    InferenceGateway(RouterConfig config, RouteService routes, JurisdictionCatalog jurisdictions, Sites sites, Vertx vertx,
+            MeterRegistry registry) {
+        this.config = config;
+        this.routes = routes;
+        this.jurisdictions = jurisdictions;
+        this.sites = sites;
+        this.vertx = vertx;
+        this.metrics = new RouterMetrics(registry, config.maxClusterTags());
+        this.ejector = new OutlierEjector(config.ejectAfterFailures(), config.ejectionCooldown(), System::nanoTime);
+        this.networks = ClientNetworks.parse(config.clientNetworks().orElse(List.of()), sites);
+        this.defaultLocation = config.defaultLocation().map(text -> {
+            ClientLocation.Parsed p = ClientLocation.parse(text, sites, "default");
+            if (p.problem() != null) {
+                throw new IllegalArgumentException("flotilla.router.default-location: " + p.problem());
+            }
+            return p.location();
+        });
+        this.maxBodyBytes = config.maxBodySize().asLongValue();
+        config.tenants().forEach((name, t) -> {
+            Optional<AllowedJurisdictions> allowed = t.jurisdictions().map(codes -> {
+                codes.forEach(c -> jurisdictions.problem(c).ifPresent(p -> {
+                    throw new IllegalArgumentException("flotilla.router.tenants." + name + ".jurisdictions: " + p);
+                }));
+                return jurisdictions.allowed(codes);
+            });
+            for (String key : t.apiKeys()) {
+                if (tenantsByKey.put(key, new Tenant(name, allowed)) != null) {
+                    throw new IllegalArgumentException("flotilla.router.tenants: an API key is given to two tenants ("
+                            + name + " and another)");
+                }
+            }
+        });
+    }
+
+    void routes(@Observes Router router) {
+        client = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false),
+                new PoolOptions().setHttp1MaxSize(config.connectionsPerCluster()).setMaxWaitQueueSize(-1));
+        router.post("/v1/chat/completions").handler(rc -> proxy(rc, "chat/completions"));
+        router.post("/v1/completions").handler(rc -> proxy(rc, "completions"));
+        router.post("/v1/embeddings").handler(rc -> proxy(rc, "embeddings"));
+        router.get("/v1/models").handler(this::models);
+    }
+
+    /** One request on its way through: everything the asynchronous steps share. */
+    private final class Exchange {
+        final RoutingContext rc;
+        final String endpoint;
+        final long startNanos = System.nanoTime();
+        Tenant tenant;
+        Buffer body;
+        boolean answered;
+        InferenceRequestBody request;
+        AllowedJurisdictions allowed;
+        ClientLocation location;
+        List<RouteCandidate> ranked;
+        List<RouteCandidate> order;
+        int next;
+        final List<String> failures = new ArrayList<>(0);
+        HttpClientRequest upstream;
+
+        Exchange(RoutingContext rc, String endpoint) {
+            this.rc = rc;
+            this.endpoint = endpoint;
+        }
+    }
+
+    private void models(RoutingContext rc) {
+        Exchange x = new Exchange(rc, "models");
+        if (!authenticate(x)) {
+            return;
+        }
+        withSnapshot(x, snapshot -> {
+            JsonArray data = new JsonArray();
+            snapshot.aliases().forEach(a -> data.add(new JsonObject().put("id", a).put("object", "model").put("created", 0)
+                    .put("owned_by", "flotilla")));
+            rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(new JsonObject().put("object", "list").put("data", data).encode());
+        });
+    }
+
+    private void proxy(RoutingContext rc, String endpoint) {
+        Exchange x = new Exchange(rc, endpoint);
+        if (!authenticate(x)) {
+            return;
+        }
+        HttpServerRequest req = rc.request();
+        String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        int expected = 1024;
+        if (length != null) {
+            long n;
+            try {
+                n = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n > maxBodyBytes) {
+                tooLarge(x);
+                return;
+            }
+            expected = (int) Math.max(0, n);
+        }
+        x.body = Buffer.buffer(expected);
+        req.handler(chunk -> {
+            if (x.answered) {
+                return;
+            }
+            if (x.body.length() + chunk.length() > maxBodyBytes) {
+                tooLarge(x);
+                return;
+            }
+            x.body.appendBuffer(chunk);
+        });
+        req.endHandler(v -> {
+            if (!x.answered) {
+                received(x);
+            }
+        });
+        req.exceptionHandler(e -> x.answered = true);
+        req.resume();
+    }
+
+    private void tooLarge(Exchange x) {
+        // the rest of the body is not read: the connection cannot be reused
+        x.rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        reject(x, 413, "request body exceeds the limit of " + maxBodyBytes + " bytes", "invalid_request_error", null,
+                "request_too_large", "too_large");
+    }
+
+    private void received(Exchange x) {
+        HttpServerRequest req = x.rc.request();
+        try {
+            x.request = InferenceRequestBody.read(x.body.getBytes());
+        } catch (InferenceRequestBody.Invalid e) {
+            reject(x, 400, e.getMessage(), "invalid_request_error", e.param, e.code, e.code);
+            return;
+        }
+        String header = req.getHeader(JURISDICTION_HEADER);
+        if (header != null && !header.isBlank()) {
+            List<String> codes = Arrays.stream(header.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+            List<String> problems = new ArrayList<>();
+            codes.forEach(c -> jurisdictions.problem(c).ifPresent(problems::add));
+            if (!problems.isEmpty() || codes.isEmpty()) {
+                reject(x, 400, JURISDICTION_HEADER + ": " + (codes.isEmpty() ? "no jurisdiction given"
+                        : String.join("; ", problems)), "invalid_request_error", null, "invalid_jurisdiction",
+                        "invalid_jurisdiction");
+                return;
+            }
+            x.allowed = jurisdictions.allowed(codes);
+            Optional<AllowedJurisdictions> ceiling = x.tenant == null ? Optional.empty() : x.tenant.jurisdictions();
+            if (ceiling.isPresent() && !within(x.allowed, ceiling.get())) {
+                reject(x, 403, JURISDICTION_HEADER + " " + x.allowed + " reaches beyond tenant " + x.tenant.name()
+                        + "'s jurisdictions " + ceiling.get() + "; a request may only narrow them",
+                        "permission_error", null, "jurisdiction_not_permitted", "jurisdiction_not_permitted");
+                return;
+            }
+        } else if (x.tenant != null) {
+            x.allowed = x.tenant.jurisdictions().orElse(null);
+        }
+        String where = req.getHeader(LOCATION_HEADER);
+        if (where != null && !where.isBlank()) {
+            ClientLocation.Parsed p = ClientLocation.parse(where, sites, "header");
+            if (p.problem() != null) {
+                reject(x, 400, LOCATION_HEADER + ": " + p.problem(), "invalid_request_error", null, "invalid_location",
+                        "invalid_location");
+                return;
+            }
+            x.location = p.location();
+        } else {
+            x.location = networks.locate(req.remoteAddress() == null ? null : req.remoteAddress().hostAddress())
+                    .or(() -> defaultLocation).orElse(null);
+            if (x.location == null) {
+                reject(x, 400, "the client's location is unknown: send " + LOCATION_HEADER
+                        + " (lat,lon or a site name), or configure flotilla.router.client-networks or "
+                        + "flotilla.router.default-location", "invalid_request_error", null, "unknown_location",
+                        "unknown_location");
+                return;
+            }
+        }
+        withSnapshot(x, snapshot -> route(x, snapshot));
+    }
+
+    private void route(Exchange x, RouteService.Snapshot snapshot) {
+        String model = x.request.model();
+        if (!snapshot.aliases().contains(model)) {
+            reject(x, 404, "model '" + model + "' does not exist: no policy has it as its routing alias (known: "
+                    + snapshot.aliases() + ")", "invalid_request_error", "model", "model_not_found", "unknown_model");
+            return;
+        }
+        RouteQuery query = x.location.query(model, x.allowed, Math.max(RouteQuery.DEFAULT_LIMIT, config.maxAttempts()));
+        RouteDecision decision = snapshot.router().route(query);
+        if (decision.candidates().isEmpty()) {
+            unavailable(x, decision.reason().orElse("no eligible cluster"), "no_eligible_cluster");
+            return;
+        }
+        x.ranked = decision.candidates();
+        x.order = ejector.order(x.ranked, RouteCandidate::clusterId);
+        x.rc.response().closeHandler(v -> {
+            x.answered = true;
+            if (x.upstream != null) {
+                x.upstream.reset();
+            }
+        });
+        attempt(x);
+    }
+
+    private void attempt(Exchange x) {
+        if (x.next >= x.order.size() || x.next >= config.maxAttempts()) {
+            unavailable(x, "every cluster tried failed (" + String.join(", ", x.failures) + "); "
+                    + (x.next < x.order.size() ? "stopped after " + x.next + " attempts; " : "")
+                    + "no cluster outside " + allowedText(x) + " is tried", "no_cluster_available");
+            return;
+        }
+        RouteCandidate c = x.order.get(x.next++);
+        Target t;
+        try {
+            t = targets.computeIfAbsent(c.endpoint(), InferenceGateway::target);
+        } catch (IllegalArgumentException e) {
+            failed(x, c, "bad_endpoint", "endpoint '" + c.endpoint() + "' is not an http(s) URL");
+            return;
+        }
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(t.host()).setPort(t.port())
+                .setSsl(t.ssl()).setURI(t.basePath() + "/v1/" + x.endpoint).setHeaders(forwardedHeaders(x));
+        client.request(options).onComplete(connected -> {
+            if (connected.failed()) {
+                failed(x, c, "connect", describe(connected.cause()));
+                return;
+            }
+            HttpClientRequest up = connected.result();
+            if (x.answered) {
+                up.reset();
+                return;
+            }
+            x.upstream = up;
+            long sentNanos = System.nanoTime();
+            boolean[] timedOut = {false};
+            long timer = vertx.setTimer(config.firstByteTimeout().toMillis(), id -> {
+                timedOut[0] = true;
+                up.reset();
+            });
+            up.send(x.body).onComplete(answered -> {
+                vertx.cancelTimer(timer);
+                x.upstream = null;
+                if (answered.failed()) {
+                    failed(x, c, timedOut[0] ? "timeout" : "connection", timedOut[0]
+                            ? "no response within " + config.firstByteTimeout().toMillis() + " ms" : describe(answered.cause()));
+                    return;
+                }
+                HttpClientResponse resp = answered.result();
+                int status = resp.statusCode();
+                if (status == 502 || status == 503 || status == 504) {
+                    resp.body();
+                    failed(x, c, "status_" + status, "answered " + status);
+                    return;
+                }
+                respond(x, c, resp, sentNanos);
+            });
+        });
+    }
+
+    private void failed(Exchange x, RouteCandidate c, String reason, String detail) {
+        x.failures.add(c.clusterId() + ": " + detail);
+        metrics.failover(c.clusterId(), reason);
+        if (ejector.failed(c.clusterId())) {
+            metrics.ejected(c.clusterId());
+        }
+        if (!x.answered) {
+            attempt(x);
+        }
+    }
+
+    private void respond(Exchange x, RouteCandidate c, HttpClientResponse resp, long sentNanos) {
+        long receivedNanos = System.nanoTime();
+        ejector.succeeded(c.clusterId());
+        HttpServerResponse out = x.rc.response();
+        if (x.answered) {
+            resp.request().reset();
+            return;
+        }
+        x.answered = true;
+        out.setStatusCode(resp.statusCode());
+        MultiMap headers = out.headers();
+        resp.headers().forEach(h -> {
+            if (!NOT_FORWARDED.contains(h.getKey())) {
+                headers.add(h.getKey(), h.getValue());
+            }
+        });
+        String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            headers.set(HttpHeaders.CONTENT_LENGTH, length);
+        } else {
+            out.setChunked(true);
+        }
+        headers.set(CLUSTER_HEADER, c.clusterId());
+        headers.set(REASON_HEADER, reason(x, c));
+        metrics.routed(x.endpoint, c.clusterId(), resp.statusCode());
+        metrics.addedLatency(sentNanos - x.startNanos + System.nanoTime() - receivedNanos);
+        resp.pipe().endOnFailure(false).to(out).onFailure(e -> out.reset());
+    }
+
+    private void unavailable(Exchange x, String reason, String code) {
+        x.rc.response().putHeader(REASON_HEADER, headerSafe(reason));
+        reject(x, 503, reason, "service_unavailable", null, code, code);
+    }
+
+    private void reject(Exchange x, int status, String message, String type, String param, String code, String metric) {
+        if (x.answered) {
+            return;
+        }
+        x.answered = true;
+        metrics.rejected(x.endpoint, metric);
+        JsonObject error = new JsonObject().put("message", message).put("type", type).put("param", param).put("code", code);
+        x.rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject().put("error", error).encode());
+    }
+
+    private boolean authenticate(Exchange x) {
+        if (tenantsByKey.isEmpty()) {
+            return true;
+        }
+        String auth = x.rc.request().getHeader(HttpHeaders.AUTHORIZATION);
+        Tenant tenant = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? tenantsByKey.get(auth.substring(7).trim()) : null;
+        if (tenant == null) {
+            x.rc.response().putHeader("WWW-Authenticate", "Bearer");
+            reject(x, 401, auth == null ? "an API key is required: Authorization: Bearer KEY" : "invalid API key",
+                    "invalid_request_error", null, "invalid_api_key", "unauthorized");
+            return false;
+        }
+        x.tenant = tenant;
+        return true;
+    }
+
+    /** Calls {@code then} on the event loop with the current snapshot, rebuilding it on a worker if the fleet changed. */
+    private void withSnapshot(Exchange x, Consumer<RouteService.Snapshot> then) {
+        RouteService.Snapshot fresh = routes.freshSnapshot();
+        if (fresh != null) {
+            then.accept(fresh);
+            return;
+        }
+        vertx.executeBlocking(routes::snapshot, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                then.accept(ar.result());
+            } else {
+                unavailable(x, "the fleet view could not be read: " + describe(ar.cause()), "fleet_unavailable");
+            }
+        });
+    }
+
+    private MultiMap forwardedHeaders(Exchange x) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        x.rc.request().headers().forEach(h -> {
+            if (!NOT_FORWARDED.contains(h.getKey())) {
+                headers.add(h.getKey(), h.getValue());
+            }
+        });
+        headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(x.body.length()));
+        return headers;
+    }
+
+    private String reason(Exchange x, RouteCandidate c) {
+        StringBuilder r = new StringBuilder(160);
+        int rank = x.ranked.indexOf(c) + 1;
+        r.append(rank == 1 ? "nearest eligible" : "rank " + rank).append(" of ").append(x.ranked.size()).append(" in ")
+                .append(allowedText(x)).append(" for client at ").append(x.location.describe())
+                .append(String.format(Locale.ROOT, ": est. %.1f ms (network %.1f %s, load %.1f)", c.estimatedLatencyMs(),
+                        c.networkLatencyMs(), c.measured() ? "measured" : "estimated", c.loadPenaltyMs()));
+        if (!x.failures.isEmpty()) {
+            r.append("; failed over from ").append(String.join(", ", x.failures));
+        }
+        for (int i = 0; i < rank - 1; i++) {
+            String skipped = x.ranked.get(i).clusterId();
+            if (x.order.indexOf(x.ranked.get(i)) > x.order.indexOf(c)) {
+                r.append("; ").append(skipped).append(" ejected");
+            }
+        }
+        return headerSafe(r.toString());
+    }
+
+    private static String allowedText(Exchange x) {
+        return x.allowed == null ? "the policy's jurisdictions" : x.allowed.toString();
+    }
+
+    /** Whether every place {@code narrower} admits is admitted by {@code wider}. */
+    private static boolean within(AllowedJurisdictions narrower, AllowedJurisdictions wider) {
+        return wider.countries().containsAll(narrower.countries()) && narrower.subdivisions().stream().allMatch(wider::allows);
+    }
+
+    private static Target target(String endpoint) {
+        URI uri = URI.create(endpoint);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException(endpoint);
+        }
+        boolean ssl = scheme.equals("https");
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        return new Target(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80, ssl,
+                path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    private static String headerSafe(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            b.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
+        }
+        return b.toString();
+    }
+
+    private static Set<String> caseInsensitive(String... names) {
+        var set = new TreeSet<String>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return set;
+    }
+}

@@ -1,0 +1,64 @@
+package io.flotilla.controlplane.routing;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+
+/**
+ * What the router needs from an OpenAI-shaped request body: the top-level {@code model} and {@code stream}. Read with
+ * a streaming parser that checks the whole body is one valid JSON object but builds no tree; the body itself is
+ * forwarded byte for byte.
+ */
+record InferenceRequestBody(String model, boolean stream) {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    static final class Invalid extends Exception {
+        final String param;
+        final String code;
+
+        Invalid(String message, String param, String code) {
+            super(message, null, false, false);
+            this.param = param;
+            this.code = code;
+        }
+    }
+
+    static InferenceRequestBody read(byte[] body) throws Invalid {
+        String model = null;
+        boolean stream = false;
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new Invalid("the request body must be a JSON object", null, "invalid_json");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("model".equals(name)) {
+                    if (value != JsonToken.VALUE_STRING) {
+                        throw new Invalid("'model' must be a string", "model", "invalid_type");
+                    }
+                    model = p.getText();
+                } else if ("stream".equals(name)) {
+                    stream = value == JsonToken.VALUE_TRUE;
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new Invalid("the request body must be exactly one JSON object", null, "invalid_json");
+            }
+        } catch (JsonProcessingException e) {
+            throw new Invalid("the request body is not valid JSON: " + e.getOriginalMessage(), null, "invalid_json");
+        } catch (IOException e) {
+            throw new Invalid("the request body is not valid JSON: " + e.getMessage(), null, "invalid_json");
+        }
+        if (model == null || model.isBlank()) {
+            throw new Invalid("'model' is required: the routing alias of a Flotilla policy", "model", "missing_model");
+        }
+        return new InferenceRequestBody(model, stream);
+    }
+}

@@ -1,0 +1,81 @@
+package io.flotilla.controlplane.routing;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The router's meters. Cluster ids become tag values only up to a bound (a fleet of thousands must not blow up the
+ * scrape); the rest count as {@code other}. Meters are cached so the request path does no registry look-up.
+ */
+final class RouterMetrics {
+
+    static final String OTHER = "other";
+
+    private final MeterRegistry registry;
+    private final int maxClusterTags;
+    private final Set<String> taggedClusters = ConcurrentHashMap.newKeySet();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Timer addedLatency;
+
+    RouterMetrics(MeterRegistry registry, int maxClusterTags) {
+        this.registry = registry;
+        this.maxClusterTags = maxClusterTags;
+        this.addedLatency = Timer.builder("flotilla.router.added.latency")
+                .description("Time spent in the router on a proxied request: from its arrival to the upstream request "
+                        + "being sent (failed attempts included), plus from the upstream's response headers to ours")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(20_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    /** A request answered by a cluster (whatever its status). */
+    void routed(String endpoint, String cluster, int status) {
+        counter("flotilla.router.requests", "endpoint", endpoint, "outcome", "routed", "cluster", clusterTag(cluster),
+                "status", (status / 100) + "xx").increment();
+    }
+
+    /** A request the router answered itself: refused (4xx) or nowhere to go (503). */
+    void rejected(String endpoint, String reason) {
+        counter("flotilla.router.requests", "endpoint", endpoint, "outcome", "rejected", "cluster", "none", "status", "none")
+                .increment();
+        counter("flotilla.router.rejections", "reason", reason).increment();
+    }
+
+    void failover(String fromCluster, String reason) {
+        counter("flotilla.router.failovers", "cluster", clusterTag(fromCluster), "reason", reason).increment();
+    }
+
+    void ejected(String cluster) {
+        counter("flotilla.router.ejections", "cluster", clusterTag(cluster)).increment();
+    }
+
+    void addedLatency(long nanos) {
+        addedLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private String clusterTag(String cluster) {
+        if (taggedClusters.contains(cluster)) {
+            return cluster;
+        }
+        if (taggedClusters.size() < maxClusterTags && taggedClusters.add(cluster)) {
+            return cluster;
+        }
+        return taggedClusters.contains(cluster) ? cluster : OTHER;
+    }
+
+    private Counter counter(String name, String... tags) {
+        String key = name + String.join("\u0000", tags);
+        Counter c = counters.get(key);
+        if (c == null) {
+            c = counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+        }
+        return c;
+    }
+}

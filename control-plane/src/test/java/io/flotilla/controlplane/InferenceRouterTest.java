@@ -1,0 +1,300 @@
+package io.flotilla.controlplane;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.flotilla.proto.EnvelopeCodec;
+import io.flotilla.proto.Topics;
+import io.flotilla.proto.v1.ClusterStatus;
+import io.flotilla.proto.v1.WorkloadCondition;
+import io.flotilla.proto.v1.WorkloadStatus;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The inference router against OpenAI-shaped stand-ins on loopback, one per cluster, whose endpoints reach the control
+ * plane the way agents report them: in a cluster status over MQTT. The test profile configures two tenants
+ * ({@code sk-test-acme} without default jurisdictions, {@code sk-test-eu} limited to the EU) and places clients from
+ * 127.0.0.0/8 in Mumbai. Each test uses its own clusters, told apart by the {@code suite} label its policy selects.
+ */
+@QuarkusTest
+class InferenceRouterTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String ACME = "sk-test-acme";
+    private static final String EU_TENANT = "sk-test-eu";
+
+    private static Vertx vertx;
+
+    @ConfigProperty(name = "flotilla.broker.port")
+    int brokerPort;
+
+    @TestHTTPResource("/v1/chat/completions")
+    URI chatUri;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void routesToTheNearestEligibleClusterWithinTheAllowedJurisdictions() throws Exception {
+        try (var fra = new OpenAiStandIn(vertx, "rn-fra"); var par = new OpenAiStandIn(vertx, "rn-par");
+                var nyc = new OpenAiStandIn(vertx, "rn-nyc")) {
+            serve("chat-rn", "rn", "EU, US", Map.of("rn-fra", new Place("DE", 50.11, 8.68, fra.endpoint()),
+                    "rn-par", new Place("FR", 48.86, 2.35, par.endpoint()), "rn-nyc", new Place("US", 40.71, -74.01, nyc.endpoint())));
+
+            chat(ACME, "chat-rn").header("X-Flotilla-Client-Location", "40.7,-74.0").post("/v1/chat/completions").then()
+                    .statusCode(200)
+                    .header("X-Flotilla-Cluster", "rn-nyc")
+                    .header("X-Flotilla-Route-Reason", startsWith("nearest eligible of 3 in the policy's jurisdictions"))
+                    .body("choices[0].message.content", equalTo("hello from rn-nyc"))
+                    .body("model", equalTo("chat-rn"));
+            chat(ACME, "chat-rn").header("X-Flotilla-Client-Location", "paris").post("/v1/chat/completions").then()
+                    .statusCode(200).header("X-Flotilla-Cluster", "rn-par")
+                    .header("X-Flotilla-Route-Reason", containsString("client at paris (header)"));
+            // the header narrows: from New York, the nearest EU cluster
+            chat(ACME, "chat-rn").header("X-Flotilla-Client-Location", "40.7,-74.0").header("X-Flotilla-Jurisdiction", "EU")
+                    .post("/v1/chat/completions").then().statusCode(200).header("X-Flotilla-Cluster", "rn-par")
+                    .header("X-Flotilla-Route-Reason", containsString("in [EU]"));
+            // the tenant's default does the same without the header, and a header cannot widen it
+            chat(EU_TENANT, "chat-rn").header("X-Flotilla-Client-Location", "new-york").post("/v1/embeddings").then()
+                    .statusCode(200).header("X-Flotilla-Cluster", "rn-par").body("cluster", equalTo("rn-par"));
+            chat(EU_TENANT, "chat-rn").header("X-Flotilla-Client-Location", "new-york").header("X-Flotilla-Jurisdiction", "US")
+                    .post("/v1/chat/completions").then().statusCode(403)
+                    .body("error.type", equalTo("permission_error"))
+                    .body("error.message", containsString("beyond tenant eu's jurisdictions [EU]"));
+            assertThat(fra.requests()).isZero();
+
+            given().contentType(ContentType.JSON).body("{\"model\":\"chat-rn\"}").post("/v1/chat/completions").then()
+                    .statusCode(401).body("error.code", equalTo("invalid_api_key"));
+            given().header("Authorization", "Bearer " + ACME).get("/v1/models").then().statusCode(200)
+                    .body("object", equalTo("list")).body("data.id", hasItem("chat-rn"));
+        }
+    }
+
+    @Test
+    void failsOverFromADeadClusterAndEjectsItForACoolDown() throws Exception {
+        try (var par = new OpenAiStandIn(vertx, "fo-par")) {
+            serve("chat-fo", "fo", "EU", Map.of("fo-fra", new Place("DE", 50.11, 8.68, deadEndpoint()),
+                    "fo-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+
+            for (int i = 0; i < 2; i++) {
+                chat(ACME, "chat-fo").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
+                        .statusCode(200).header("X-Flotilla-Cluster", "fo-par")
+                        .header("X-Flotilla-Route-Reason", containsString("rank 2 of 2"))
+                        .header("X-Flotilla-Route-Reason", containsString("failed over from fo-fra"))
+                        .body("choices[0].message.content", equalTo("hello from fo-par"));
+            }
+            // two consecutive failures eject fo-fra: it is no longer tried first
+            chat(ACME, "chat-fo").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
+                    .statusCode(200).header("X-Flotilla-Cluster", "fo-par")
+                    .header("X-Flotilla-Route-Reason", containsString("fo-fra ejected"))
+                    .header("X-Flotilla-Route-Reason", not(containsString("failed over")));
+
+            // an overloaded model server (503) is failed over too; with none left the answer names every failure
+            par.answerWith(503);
+            chat(ACME, "chat-fo").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
+                    .statusCode(503).body("error.code", equalTo("no_cluster_available"))
+                    .body("error.message", containsString("fo-par: answered 503"))
+                    .body("error.message", containsString("fo-fra: "));
+
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).contains("flotilla_router_failovers_total{cluster=\"fo-fra\",reason=\"connect\"}")
+                    .contains("flotilla_router_failovers_total{cluster=\"fo-par\",reason=\"status_503\"}")
+                    .contains("flotilla_router_ejections_total{cluster=\"fo-fra\"}")
+                    .contains("flotilla_router_added_latency_seconds_bucket");
+        }
+    }
+
+    @Test
+    void neverFailsOverOutsideTheRequestsJurisdictions() throws Exception {
+        try (var nyc = new OpenAiStandIn(vertx, "sj-nyc")) {
+            serve("chat-sj", "sj", "EU, US", Map.of("sj-fra", new Place("DE", 50.11, 8.68, deadEndpoint()),
+                    "sj-nyc", new Place("US", 40.71, -74.01, nyc.endpoint())));
+
+            chat(ACME, "chat-sj").header("X-Flotilla-Client-Location", "frankfurt").header("X-Flotilla-Jurisdiction", "EU")
+                    .post("/v1/chat/completions").then()
+                    .statusCode(503)
+                    .header("X-Flotilla-Cluster", nullValue())
+                    .header("X-Flotilla-Route-Reason", containsString("no cluster outside [EU] is tried"))
+                    .body("error.type", equalTo("service_unavailable"))
+                    .body("error.message", containsString("sj-fra: "));
+            assertThat(nyc.requests()).isZero();
+
+            // nobody serves it in India at all: 503 naming where it is served
+            chat(ACME, "chat-sj").header("X-Flotilla-Client-Location", "mumbai").header("X-Flotilla-Jurisdiction", "IN")
+                    .post("/v1/chat/completions").then().statusCode(503)
+                    .body("error.code", equalTo("no_eligible_cluster"))
+                    .body("error.message", containsString("it is served in [DE, US]"));
+            assertThat(nyc.requests()).isZero();
+
+            // the same request allowed to reach the US is answered there: the 503 above was the jurisdiction's doing
+            chat(ACME, "chat-sj").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
+                    .statusCode(200).header("X-Flotilla-Cluster", "sj-nyc");
+        }
+    }
+
+    @Test
+    void streamedAnswersArriveEventByEventWhileTheClusterIsStillWriting() throws Exception {
+        try (var par = new OpenAiStandIn(vertx, "st-par")) {
+            serve("chat-st", "st", "EU", Map.of("st-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest request = HttpRequest.newBuilder(chatUri)
+                    .header("Authorization", "Bearer " + ACME).header("Content-Type", "application/json")
+                    .header("X-Flotilla-Client-Location", "paris")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"chat-st\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .build();
+            HttpResponse<InputStream> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("X-Flotilla-Cluster")).hasValue("st-par");
+            assertThat(response.headers().firstValue("content-type")).hasValue("text/event-stream");
+            InputStream body = response.body();
+
+            // the stand-in holds the rest back: the first event can only be here if the router did not buffer
+            String first = CompletableFuture.supplyAsync(() -> readEvent(body)).get(10, TimeUnit.SECONDS);
+            assertThat(first).startsWith("data: ").contains("\"content\":\"hello\"");
+
+            par.releaseStream();
+            String second = CompletableFuture.supplyAsync(() -> readEvent(body)).get(10, TimeUnit.SECONDS);
+            assertThat(second).contains("\"content\":\" from st-par\"");
+            assertThat(CompletableFuture.supplyAsync(() -> readEvent(body)).get(10, TimeUnit.SECONDS)).isEqualTo("data: [DONE]");
+            body.close();
+        }
+    }
+
+    @Test
+    void placesClientsByHeaderOrElseByTheirSourceNetwork() throws Exception {
+        try (var bom = new OpenAiStandIn(vertx, "cl-bom"); var fra = new OpenAiStandIn(vertx, "cl-fra")) {
+            serve("chat-cl", "cl", "IN, EU", Map.of("cl-bom", new Place("IN-MH", 19.08, 72.88, bom.endpoint()),
+                    "cl-fra", new Place("DE", 50.11, 8.68, fra.endpoint())));
+
+            // no header: the test profile maps 127.0.0.0/8 to Mumbai
+            chat(ACME, "chat-cl").post("/v1/chat/completions").then().statusCode(200)
+                    .header("X-Flotilla-Cluster", "cl-bom")
+                    .header("X-Flotilla-Route-Reason", containsString("client at mumbai (network 127.0.0.0/8)"));
+            chat(ACME, "chat-cl").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
+                    .statusCode(200).header("X-Flotilla-Cluster", "cl-fra");
+            chat(ACME, "chat-cl").header("X-Flotilla-Client-Location", "48.1, 11.6").post("/v1/chat/completions").then()
+                    .statusCode(200).header("X-Flotilla-Cluster", "cl-fra")
+                    .header("X-Flotilla-Route-Reason", containsString("client at 48.10,11.60 (header)"));
+            chat(ACME, "chat-cl").header("X-Flotilla-Client-Location", "atlantis").post("/v1/chat/completions").then()
+                    .statusCode(400).body("error.code", equalTo("invalid_location"))
+                    .body("error.message", containsString("unknown site 'atlantis'"));
+        }
+    }
+
+    @Test
+    void badRequestsGetAnOpenAiShapedClientError() {
+        RequestSpecification acme = given().header("Authorization", "Bearer " + ACME).contentType(ContentType.JSON);
+        acme.body("{\"model\": \"chat\", ").post("/v1/chat/completions").then().statusCode(400)
+                .body("error.type", equalTo("invalid_request_error")).body("error.code", equalTo("invalid_json"))
+                .body("error.param", nullValue());
+        acme.body("{\"messages\": []}").post("/v1/chat/completions").then().statusCode(400)
+                .body("error.code", equalTo("missing_model")).body("error.param", equalTo("model"));
+        acme.body("{\"model\": 7}").post("/v1/completions").then().statusCode(400).body("error.param", equalTo("model"));
+        acme.body("{\"model\": \"no-such-alias\"}").post("/v1/chat/completions").then().statusCode(404)
+                .body("error.code", equalTo("model_not_found"))
+                .body("error.message", containsString("no policy has it as its routing alias"));
+        acme.body("{\"model\": \"chat\", \"prompt\": \"" + "x".repeat(70_000) + "\"}").post("/v1/completions").then()
+                .statusCode(413).body("error.code", equalTo("request_too_large"));
+        acme.header("X-Flotilla-Jurisdiction", "EU,XX").body("{\"model\": \"chat\"}").post("/v1/chat/completions").then()
+                .statusCode(400).body("error.code", equalTo("invalid_jurisdiction"))
+                .body("error.message", containsString("XX"));
+        given().header("Authorization", "Bearer wrong").get("/v1/models").then().statusCode(401)
+                .body("error.message", equalTo("invalid API key"));
+    }
+
+    private record Place(String jurisdiction, double lat, double lon, String endpoint) {
+    }
+
+    /** Registers the clusters, applies a policy serving {@code alias} on all of them and reports it available there. */
+    private void serve(String alias, String suite, String jurisdictions, Map<String, Place> clusters) throws Exception {
+        var ordered = new LinkedHashMap<>(clusters);
+        ordered.forEach((id, p) -> PolicyApiTest.cluster(id, p.jurisdiction(), p.lat(), p.lon(), suite));
+        PolicyApiTest.apply(PolicyApiTest.policy(alias, suite, jurisdictions, clusters.size(), clusters.size(),
+                "vllm/vllm-openai:v0.8.5"), false).statusCode(200);
+        try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
+            for (var c : ordered.entrySet()) {
+                ClusterStatus status = ClusterStatus.newBuilder().setClusterId(c.getKey()).setAppliedGeneration(1)
+                        .addWorkloads(WorkloadStatus.newBuilder().setName(alias)
+                                .setCondition(WorkloadCondition.WORKLOAD_CONDITION_AVAILABLE).setReadyReplicas(1)
+                                .setDesiredReplicas(1).setEndpoint(c.getValue().endpoint()))
+                        .build();
+                agents.publish(Topics.status(c.getKey()), EnvelopeCodec.builder("flotilla/clusters/" + c.getKey()).build()
+                        .encode(c.getKey(), status), false);
+            }
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/route?model=" + alias + "&site=paris").then()
+                    .statusCode(200).body("candidates", hasSize(clusters.size())));
+        }
+    }
+
+    private static RequestSpecification chat(String key, String model) {
+        return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
+                .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    }
+
+    /** A loopback port nothing listens on: connecting is refused at once. */
+    private static String deadEndpoint() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+    }
+
+    /** One server-sent event, without its blank-line terminator. */
+    private static String readEvent(InputStream in) {
+        try {
+            var event = new ByteArrayOutputStream();
+            int previous = -1;
+            int b;
+            while ((b = in.read()) != -1) {
+                if (b == '\n' && previous == '\n') {
+                    break;
+                }
+                event.write(b);
+                previous = b;
+            }
+            return event.toString(StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

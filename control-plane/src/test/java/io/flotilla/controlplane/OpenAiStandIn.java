@@ -1,0 +1,90 @@
+package io.flotilla.controlplane;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A model server in miniature, one per simulated cluster: answers the OpenAI paths on loopback, naming its cluster in
+ * each answer. A streamed chat answer sends its first event at once and the rest only when {@link #releaseStream()} is
+ * called, so a test can see the first event arrive while the upstream is still writing.
+ */
+final class OpenAiStandIn implements AutoCloseable {
+
+    private final String cluster;
+    private final HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+    private volatile CompletableFuture<Void> streamGate = new CompletableFuture<>();
+    private volatile int status = 200;
+
+    OpenAiStandIn(Vertx vertx, String cluster) throws Exception {
+        this.cluster = cluster;
+        this.server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    int requests() {
+        return requests.get();
+    }
+
+    /** Answers every request with this status from now on (e.g. 503 for an overloaded model server). */
+    void answerWith(int status) {
+        this.status = status;
+    }
+
+    void releaseStream() {
+        streamGate.complete(null);
+    }
+
+    private void handle(HttpServerRequest req) {
+        req.body().onSuccess(body -> {
+            requests.incrementAndGet();
+            if (status != 200) {
+                req.response().setStatusCode(status).end("{\"error\":{\"message\":\"overloaded\"}}");
+                return;
+            }
+            JsonObject in = body.length() == 0 ? new JsonObject() : body.toJsonObject();
+            String model = in.getString("model", "");
+            if (in.getBoolean("stream", false)) {
+                var out = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+                out.write(event(model, "hello"));
+                CompletableFuture<Void> gate = streamGate;
+                Context context = Vertx.currentContext();
+                gate.thenRun(() -> context.runOnContext(v -> {
+                    out.write(event(model, " from " + cluster));
+                    out.end("data: [DONE]\n\n");
+                    streamGate = new CompletableFuture<>();
+                }));
+                return;
+            }
+            JsonObject answer = req.path().endsWith("/embeddings")
+                    ? new JsonObject().put("object", "list").put("model", model).put("cluster", cluster)
+                            .put("data", new JsonArray().add(new JsonObject().put("embedding", new JsonArray().add(0.1).add(0.2))))
+                    : new JsonObject().put("object", "chat.completion").put("model", model).put("cluster", cluster)
+                            .put("choices", new JsonArray().add(new JsonObject().put("message",
+                                    new JsonObject().put("role", "assistant").put("content", "hello from " + cluster))));
+            req.response().putHeader("content-type", "application/json").end(answer.encode());
+        });
+    }
+
+    private String event(String model, String content) {
+        return "data: " + new JsonObject().put("object", "chat.completion.chunk").put("model", model)
+                .put("choices", new JsonArray().add(new JsonObject().put("delta", new JsonObject().put("content", content))))
+                .encode() + "\n\n";
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
