@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,13 +24,17 @@ final class ControlPlaneProcess implements AutoCloseable {
     private final ManagedProcess process;
     private final URI base;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Path dataDir;
+    /** The admin token the control plane wrote on its first start; sent with every API call. */
+    private String token;
 
     record Response(int status, JsonNode body) {
     }
 
-    private ControlPlaneProcess(ManagedProcess process, URI base) {
+    private ControlPlaneProcess(ManagedProcess process, URI base, Path dataDir) {
         this.process = process;
         this.base = base;
+        this.dataDir = dataDir;
     }
 
     /** With the embedded broker on {@code mqttPort}. */
@@ -46,10 +51,11 @@ final class ControlPlaneProcess implements AutoCloseable {
         int httpPort = ManagedProcess.freePort();
         List<String> props = new ArrayList<>(brokerProperties);
         props.add("-Dquarkus.http.port=" + httpPort);
-        props.add("-Dflotilla.data-dir=" + workDir.resolve("control-plane-data").toAbsolutePath());
+        Path dataDir = workDir.resolve("control-plane-data").toAbsolutePath();
+        props.add("-Dflotilla.data-dir=" + dataDir);
         ManagedProcess process = ManagedProcess.start("control-plane",
                 ManagedProcess.javaJar(ManagedProcess.jar("flotilla.control-plane.jar"), props), Map.of(), workDir);
-        ControlPlaneProcess cp = new ControlPlaneProcess(process, URI.create("http://127.0.0.1:" + httpPort));
+        ControlPlaneProcess cp = new ControlPlaneProcess(process, URI.create("http://127.0.0.1:" + httpPort), dataDir);
         try {
             await("control plane ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                     .until(() -> {
@@ -62,6 +68,7 @@ final class ControlPlaneProcess implements AutoCloseable {
             process.close();
             throw e;
         }
+        cp.token = cp.readAdminToken();
         return cp;
     }
 
@@ -75,6 +82,20 @@ final class ControlPlaneProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Written before the control plane reports ready (its startup creates it). */
+    private String readAdminToken() {
+        try {
+            return Files.readString(dataDir.resolve("admin-token")).trim();
+        } catch (IOException e) {
+            process.close();
+            throw new IllegalStateException("the control plane wrote no admin token to " + dataDir, e);
+        }
+    }
+
+    String adminToken() {
+        return token;
     }
 
     Response get(String path) {
@@ -97,7 +118,7 @@ final class ControlPlaneProcess implements AutoCloseable {
 
     private Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(request.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
         } catch (IOException e) {
             throw new IllegalStateException("control plane did not answer: " + e.getMessage()

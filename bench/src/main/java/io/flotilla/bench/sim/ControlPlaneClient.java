@@ -17,8 +17,16 @@ final class ControlPlaneClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    ControlPlaneClient(URI base) {
+    private final String token;
+
+    /** @param token sent as a bearer token when not null (the control plane's API requires one unless auth is off) */
+    ControlPlaneClient(URI base, String token) {
         this.base = base;
+        this.token = token;
+    }
+
+    private HttpRequest.Builder authorised(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     /** The control plane's public signing key (base64, raw Ed25519), waiting up to {@code wait} for it to answer. */
@@ -27,7 +35,7 @@ final class ControlPlaneClient {
         IOException last = null;
         while (true) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(resolve("/api/v1/control-plane/signing-key"))
+                HttpResponse<String> response = http.send(authorised(HttpRequest.newBuilder(resolve("/api/v1/control-plane/signing-key")))
                         .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
@@ -36,6 +44,10 @@ final class ControlPlaneClient {
                         return key.asText();
                     }
                     throw new IOException("the control plane's signing key answer has no publicKey: " + response.body());
+                }
+                if (response.statusCode() == 401 || response.statusCode() == 403) {
+                    throw new IOException("the control plane refused the API token (" + response.statusCode() + "): pass --token, "
+                            + "or run where ./data/admin-token exists");
                 }
                 last = new IOException("GET /api/v1/control-plane/signing-key answered " + response.statusCode());
             } catch (IOException e) {
@@ -71,7 +83,7 @@ final class ControlPlaneClient {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return http.send(HttpRequest.newBuilder(resolve("/api/v1/clusters"))
+                return http.send(authorised(HttpRequest.newBuilder(resolve("/api/v1/clusters")))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
                         .header("Accept", "application/json")

@@ -96,7 +96,7 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        ControlPlaneClient controlPlane = new ControlPlaneClient(options.controlPlane());
+        ControlPlaneClient controlPlane = new ControlPlaneClient(options.controlPlane(), options.token().orElse(null));
         String key = options.key().isPresent() ? options.key().get()
                 : controlPlane.signingKey(Duration.ofSeconds(60));
         VerificationKey verificationKey = VerificationKey.fromBase64(key);

@@ -29,7 +29,8 @@ public record SimOptions(
         Duration readyDelay,
         Duration progressInterval,
         boolean informers,
-        boolean modelServers) {
+        boolean modelServers,
+        Optional<String> token) {
 
     public static final String USAGE = """
             usage: java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.FleetSimulator [options]
@@ -37,6 +38,8 @@ public record SimOptions(
               --control-plane URL       registers the clusters there and fetches its signing key
                                         (default http://127.0.0.1:8080)
               --no-register             do not register the clusters with the control plane
+              --token TOKEN             API token for the control plane (default: $FLOTILLA_TOKEN, else the
+                                        first line of ./data/admin-token when it exists)
               --key BASE64              the control plane's Ed25519 public key (default: fetched)
               --broker URL              MQTT broker (default tcp://127.0.0.1:1883)
               --telemetry-interval D    e.g. 10s, 500ms, 1m; 0 turns telemetry off (default 10s)
@@ -64,6 +67,7 @@ public record SimOptions(
         Duration progress = Duration.ofSeconds(5);
         Boolean informers = null;
         Boolean modelServers = null;
+        Optional<String> token = Optional.empty();
 
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
@@ -105,6 +109,7 @@ public record SimOptions(
                 case "progress-interval" -> progress = duration(name, value);
                 case "informers" -> informers = Boolean.parseBoolean(value);
                 case "model-servers" -> modelServers = Boolean.parseBoolean(value);
+                case "token" -> token = Optional.of(value.trim());
                 default -> throw new IllegalArgumentException("unknown option --" + name);
             }
         }
@@ -116,7 +121,24 @@ public record SimOptions(
         }
         return new SimOptions(clusters, controlPlane, register, key, broker, telemetry, prefix, seed, stateDir,
                 readyDelay, progress, informers != null ? informers : clusters <= 500,
-                modelServers != null ? modelServers : clusters <= 500);
+                modelServers != null ? modelServers : clusters <= 500,
+                token.isPresent() ? token : defaultToken());
+    }
+
+    /** $FLOTILLA_TOKEN, else the first line of ./data/admin-token (where the embedded control plane writes it). */
+    static Optional<String> defaultToken() {
+        String env = System.getenv("FLOTILLA_TOKEN");
+        if (env != null && !env.isBlank()) {
+            return Optional.of(env.trim());
+        }
+        Path file = Path.of("data", "admin-token");
+        try {
+            return java.nio.file.Files.isReadable(file)
+                    ? java.nio.file.Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty()).findFirst()
+                    : Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** 10s, 500ms, 2m, 1h, a bare number of seconds, or an ISO-8601 duration (PT10S). */
