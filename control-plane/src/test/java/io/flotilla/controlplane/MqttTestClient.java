@@ -16,6 +16,7 @@ final class MqttTestClient implements AutoCloseable {
 
     private final MqttClient client;
     private final Map<String, byte[]> lastByTopic = new ConcurrentHashMap<>();
+    private final Map<String, Integer> countByTopic = new ConcurrentHashMap<>();
 
     MqttTestClient(int port) throws MqttException {
         client = new MqttClient("tcp://127.0.0.1:" + port, "test-" + UUID.randomUUID(), new MemoryPersistence());
@@ -25,13 +26,21 @@ final class MqttTestClient implements AutoCloseable {
     }
 
     void subscribe(String topic) throws MqttException {
-        IMqttMessageListener listener = (t, m) -> lastByTopic.put(t, m.getPayload());
+        IMqttMessageListener listener = (t, m) -> {
+            lastByTopic.put(t, m.getPayload());
+            countByTopic.merge(t, 1, Integer::sum);
+        };
         // the array overload: Paho 1.2.5's single-topic subscribe overflows the stack
         client.subscribe(new MqttSubscription[] {new MqttSubscription(topic, 1)}, new IMqttMessageListener[] {listener});
     }
 
     byte[] last(String topic) {
         return lastByTopic.get(topic);
+    }
+
+    /** How many messages arrived on {@code topic}, the retained one at subscription included. */
+    int count(String topic) {
+        return countByTopic.getOrDefault(topic, 0);
     }
 
     void publish(String topic, byte[] payload, boolean retained) throws MqttException {

@@ -3,10 +3,14 @@ package io.flotilla.controlplane;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import io.agroal.api.AgroalDataSource;
+import io.flotilla.controlplane.telemetry.TelemetryMaintenance;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
+import io.flotilla.proto.v1.GpuSample;
+import io.flotilla.proto.v1.TelemetryReport;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -14,6 +18,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +31,9 @@ class PostgresStoreTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    TelemetryMaintenance maintenance;
 
     @ConfigProperty(name = "flotilla.broker.port")
     int brokerPort;
@@ -64,6 +72,54 @@ class PostgresStoreTest {
                             .body("appliedGeneration", equalTo(1))
                             .body("jurisdiction", equalTo("IN-MH"))
                             .body("workloads[0].name", equalTo("chat")));
+        }
+    }
+
+    @Test
+    void telemetryLandsInPostgresqlAndInTheLatestViewAndIsRolledUpAndExpired() throws Exception {
+        ClusterApiTest.register("tokyo-1", "JP");
+        long now = Instant.now().getEpochSecond();
+        TelemetryReport report = TelemetryIngestionTest.report("tokyo-1", now, 64).toBuilder()
+                .addGpus(GpuSample.newBuilder().setIndex(1).setModel("NVIDIA L4").setUtilizationPercent(32)).build();
+        EnvelopeCodec agentCodec = EnvelopeCodec.builder("flotilla/clusters/tokyo-1").build();
+        try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
+            agent.publish(Topics.telemetry("tokyo-1"), agentCodec.encode("tokyo-1", report), false);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (Connection c = dataSource.getConnection();
+                    ResultSet rs = c.createStatement().executeQuery("select device, utilization, memory_total_mib"
+                            + " from telemetry_sample where cluster_id = 'tokyo-1' order by device")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("gpu0");
+                assertThat(rs.getDouble(2)).isEqualTo(64);
+                assertThat(rs.getLong(3)).isEqualTo(23_034);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("gpu1");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("node");
+                assertThat(rs.getDouble(2)).as("CPU percent").isEqualTo(100 * 3.5 / 16);
+                assertThat(rs.next()).isFalse();
+            }
+        });
+        given().get("/api/v1/clusters/tokyo-1/telemetry").then().statusCode(200)
+                .body("gpus[1].utilizationPercent", equalTo(32f));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/api/v1/clusters/tokyo-1").then()
+                .body("lastReportAt", notNullValue()));
+
+        Instant sampled = Instant.ofEpochSecond(now);
+        assertThat(maintenance.rollUp(sampled.plus(Duration.ofMinutes(1)))).isGreaterThanOrEqualTo(3);
+        try (Connection c = dataSource.getConnection();
+                ResultSet rs = c.createStatement().executeQuery("select samples, avg_utilization from telemetry_rollup"
+                        + " where cluster_id = 'tokyo-1' and device = 'gpu0'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getDouble(2)).isEqualTo(64);
+        }
+        assertThat(maintenance.deleteExpired(sampled.plus(Duration.ofDays(8)))).isGreaterThanOrEqualTo(3);
+        try (Connection c = dataSource.getConnection();
+                ResultSet rs = c.createStatement().executeQuery("select count(*) from telemetry_sample where cluster_id = 'tokyo-1'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isZero();
         }
     }
 }

@@ -47,14 +47,29 @@ final class ControlPlaneProcess implements AutoCloseable {
         return start(workDir, List.of("-Dflotilla.broker.embedded=false", "-Dflotilla.broker.port=" + mqttPort));
     }
 
+    /**
+     * One replica of several: the control plane packaged for PostgreSQL ({@code jar}, see
+     * {@link PostgresBuild}), an external broker, and {@code properties} (the database, shared by the replicas).
+     * Replicas share the data folder, so they sign with one key.
+     */
+    static ControlPlaneProcess replica(String name, Path jar, Path workDir, int mqttPort, List<String> properties) {
+        List<String> props = new ArrayList<>(properties);
+        props.add("-Dflotilla.broker.embedded=false");
+        props.add("-Dflotilla.broker.port=" + mqttPort);
+        return start(name, jar, workDir, props);
+    }
+
     private static ControlPlaneProcess start(Path workDir, List<String> brokerProperties) {
+        return start("control-plane", ManagedProcess.jar("flotilla.control-plane.jar"), workDir, brokerProperties);
+    }
+
+    private static ControlPlaneProcess start(String name, Path jar, Path workDir, List<String> properties) {
         int httpPort = ManagedProcess.freePort();
-        List<String> props = new ArrayList<>(brokerProperties);
+        List<String> props = new ArrayList<>(properties);
         props.add("-Dquarkus.http.port=" + httpPort);
         Path dataDir = workDir.resolve("control-plane-data").toAbsolutePath();
         props.add("-Dflotilla.data-dir=" + dataDir);
-        ManagedProcess process = ManagedProcess.start("control-plane",
-                ManagedProcess.javaJar(ManagedProcess.jar("flotilla.control-plane.jar"), props), Map.of(), workDir);
+        ManagedProcess process = ManagedProcess.start(name, ManagedProcess.javaJar(jar, props), Map.of(), workDir);
         ControlPlaneProcess cp = new ControlPlaneProcess(process, URI.create("http://127.0.0.1:" + httpPort), dataDir);
         try {
             await("control plane ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
@@ -131,6 +146,21 @@ final class ControlPlaneProcess implements AutoCloseable {
 
     String publicKey() {
         return get("/api/v1/control-plane/signing-key").body().get("publicKey").asText();
+    }
+
+    /** Whether this replica holds the leader lock. */
+    boolean isLeader() {
+        try {
+            Response r = get("/api/v1/control-plane/replica");
+            return r.status() == 200 && r.body().get("leader").asBoolean();
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /** Kills the process without a clean shutdown (SIGKILL): its database session and MQTT connections just drop. */
+    void kill() {
+        process.kill();
     }
 
     String logTail() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /** A child process whose output goes to a log file and which dies with the test. */
@@ -76,6 +77,11 @@ final class ManagedProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Waits for the process to end; empty when it is still running after {@code timeout}. */
+    OptionalInt waitForExit(long timeout, TimeUnit unit) throws InterruptedException {
+        return process.waitFor(timeout, unit) ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
     }
 
     boolean isAlive() {

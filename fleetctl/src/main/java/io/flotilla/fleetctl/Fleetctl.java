@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
                 GetCommand.class,
                 ExplainCommand.class,
                 RouteCommand.class,
+                RolloutCommand.class,
                 CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -2,6 +2,7 @@ package io.flotilla.controlplane.api;
 
 import io.flotilla.controlplane.fleet.Cluster;
 import io.flotilla.controlplane.fleet.ClusterCapacity;
+import io.flotilla.controlplane.fleet.ClusterHealth;
 import io.flotilla.controlplane.fleet.ClusterTaint;
 import io.flotilla.controlplane.fleet.FleetService;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
@@ -19,10 +20,15 @@ public final class ClusterViews {
     private ClusterViews() {
     }
 
-    /** @param capacity null when the cluster was registered without one (placement then puts nothing there) */
+    /**
+     * @param converged applied the desired generation and every desired workload reports Available
+     * @param lastReportAt the newest status, presence or telemetry time
+     * @param unacknowledged did not apply its desired generation within the acknowledgement timeout, even after a re-publication
+     * @param capacity null when the cluster was registered without one (placement then puts nothing there) */
     public record ClusterView(String id, String jurisdiction, Double latitude, Double longitude,
             Map<String, String> labels, ClusterCapacity capacity, List<ClusterTaint> taints, long desiredGeneration, long appliedGeneration, boolean converged,
-            boolean online, boolean paused, String applyError, String agentVersion, Instant lastStatusAt,
+            boolean online, ClusterHealth health, Instant lastReportAt, Instant offlineSince, boolean unacknowledged,
+            boolean paused, String applyError, String agentVersion, Instant lastStatusAt,
             Instant lastPresenceAt, List<WorkloadView> workloads) {
     }
 
@@ -51,7 +57,8 @@ public final class ClusterViews {
             workloads.add(new WorkloadView(name, state.desired().get(name), status));
         }
         return new ClusterView(c.id, c.jurisdiction, c.latitude, c.longitude, new TreeMap<>(c.labels),
-                state.capacity(), state.taints(), c.desiredGeneration, c.appliedGeneration, c.appliedGeneration >= c.desiredGeneration, c.online,
-                c.paused, c.applyError, c.agentVersion, c.lastStatusAt, c.lastPresenceAt, workloads);
+                state.capacity(), state.taints(), c.desiredGeneration, c.appliedGeneration,
+                ClusterHealth.converged(c, state.desired().keySet(), state.reported()), c.online,
+                ClusterHealth.of(c, state.reported()), c.lastReportAt(), c.offlineSince, c.unacknowledged, c.paused, c.applyError, c.agentVersion, c.lastStatusAt, c.lastPresenceAt, workloads);
     }
 }

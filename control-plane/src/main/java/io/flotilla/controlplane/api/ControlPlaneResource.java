@@ -1,6 +1,7 @@
 package io.flotilla.controlplane.api;
 
 import io.flotilla.controlplane.dispatch.ProtocolKeys;
+import io.flotilla.controlplane.leader.Leadership;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,9 +15,22 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ControlPlaneResource {
 
     private final ProtocolKeys keys;
+    private final Leadership leadership;
 
-    ControlPlaneResource(ProtocolKeys keys) {
+    ControlPlaneResource(ProtocolKeys keys, Leadership leadership) {
         this.keys = keys;
+        this.leadership = leadership;
+    }
+
+    /** @param leader whether this replica runs placement timers, dispatch, rollouts and telemetry maintenance */
+    public record ReplicaView(boolean leader) {
+    }
+
+    @GET
+    @Path("/replica")
+    @Operation(summary = "This replica's role: every replica serves the API and ingests, the leader also dispatches")
+    public ReplicaView replica() {
+        return new ReplicaView(leadership.isLeader());
     }
 
     /** What an agent pins to verify desired state. */

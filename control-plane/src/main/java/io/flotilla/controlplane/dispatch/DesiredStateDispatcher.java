@@ -66,6 +66,7 @@ public class DesiredStateDispatcher {
         entry.createdAt = now;
         entry.publishedAt = null;
         entry.attempts = 0;
+        entry.republications = 0;
         if (created) {
             outbox.persist(entry);
         }

@@ -22,4 +22,15 @@ public interface DispatchConfig {
     /** Most outbox entries published in one pass. */
     @WithDefault("2000")
     int batchSize();
+
+    /**
+     * How long a cluster may take to apply a published generation before it is published again; after a
+     * second timeout without acknowledgement the cluster is flagged unacknowledged.
+     */
+    @WithDefault("30s")
+    Duration ackTimeout();
+
+    /** How often acknowledgements are checked. */
+    @WithDefault("1s")
+    Duration ackCheckInterval();
 }

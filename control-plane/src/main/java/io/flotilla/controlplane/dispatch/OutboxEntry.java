@@ -26,4 +26,7 @@ public class OutboxEntry {
     public Instant publishedAt;
 
     public int attempts;
+
+    /** Re-publications of this generation because the cluster did not acknowledge it in time. */
+    public int republications;
 }

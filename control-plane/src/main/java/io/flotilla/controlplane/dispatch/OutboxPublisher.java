@@ -1,6 +1,7 @@
 package io.flotilla.controlplane.dispatch;
 
 import io.flotilla.controlplane.broker.BrokerConfig;
+import io.flotilla.controlplane.leader.Leadership;
 import io.flotilla.proto.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +43,7 @@ public class OutboxPublisher {
     private final BrokerConfig broker;
     private final Emitter<byte[]> desired;
     private final Clock clock;
+    private final Leadership leadership;
     private final Counter published;
     private final Counter failed;
     private final AtomicBoolean drainRequested = new AtomicBoolean();
@@ -50,7 +52,8 @@ public class OutboxPublisher {
 
     OutboxPublisher(OutboxRepository outbox, DispatchConfig config, BrokerConfig broker,
             @Channel("desired") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 20_000) Emitter<byte[]> desired,
-            Clock clock, MeterRegistry metrics) {
+            Clock clock, MeterRegistry metrics, Leadership leadership) {
+        this.leadership = leadership;
         this.outbox = outbox;
         this.config = config;
         this.broker = broker;
@@ -77,6 +80,9 @@ public class OutboxPublisher {
 
     /** Coalesces wake-ups: at most one drain runs and at most one more is queued. */
     public void requestDrain() {
+        if (!leadership.isLeader()) {
+            return; // the leader's retry timer publishes what this replica wrote
+        }
         if (drainRequested.compareAndSet(false, true)) {
             drainer.execute(() -> {
                 drainRequested.set(false);

@@ -1,5 +1,6 @@
 package io.flotilla.controlplane.dispatch;
 
+import io.flotilla.controlplane.leader.LeadershipAcquired;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +22,13 @@ class OutboxRetryTimer {
 
     void onStart(@Observes StartupEvent event) {
         started = true;
+    }
+
+    /** A new leader publishes what the previous one left at once, not at the next retry. */
+    void onLeadership(@Observes LeadershipAcquired event) {
+        if (started) {
+            publisher.requestDrain();
+        }
     }
 
     @Scheduled(every = "${flotilla.dispatch.retry-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

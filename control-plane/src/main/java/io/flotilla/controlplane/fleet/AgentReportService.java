@@ -48,15 +48,19 @@ public class AgentReportService {
         if (status.getAppliedGeneration() < c.appliedGeneration) {
             return Outcome.STALE;
         }
+        boolean wasEligible = c.eligibleForPlacement();
         c.appliedGeneration = status.getAppliedGeneration();
+        if (c.appliedGeneration >= c.desiredGeneration) {
+            c.unacknowledged = false;
+        }
         c.applyError = status.getError().isEmpty() ? null : status.getError();
         c.paused = status.getPaused();
         c.agentVersion = status.getAgentVersion().isEmpty() ? c.agentVersion : status.getAgentVersion();
         c.lastStatusAt = clock.instant();
         if (!c.online) {
-            c.online = true;
-            changed.fire(new FleetChanged(c.id, FleetChanged.Kind.CONNECTIVITY));
+            markOnline(c);
         }
+        fireIfEligibilityChanged(c, wasEligible);
         List<WorkloadStatusRecord> previous = statuses.forCluster(c.id);
         List<Routable> before = Routable.of(previous);
         // the bulk delete below leaves loaded entities in the session, where the new rows would clash with them
@@ -94,15 +98,53 @@ public class AgentReportService {
         if (c == null) {
             return Outcome.UNKNOWN_CLUSTER;
         }
+        boolean wasEligible = c.eligibleForPlacement();
         boolean online = presence.getState() == Presence.State.STATE_ONLINE;
-        if (online != c.online) {
-            c.online = online;
-            changed.fire(new FleetChanged(c.id, FleetChanged.Kind.CONNECTIVITY));
-        }
         c.lastPresenceAt = clock.instant();
+        if (online && !c.online) {
+            markOnline(c);
+        } else if (!online && c.online) {
+            markOffline(c);
+        }
+        fireIfEligibilityChanged(c, wasEligible);
         if (!presence.getAgentVersion().isEmpty()) {
             c.agentVersion = presence.getAgentVersion();
         }
         return Outcome.APPLIED;
+    }
+
+    /** A cluster that did not report within the heartbeat timeout counts as offline, as if its will had arrived. */
+    @Transactional
+    public void expireHeartbeat(String clusterId) {
+        clusters.findForUpdate(clusterId).filter(c -> c.online).ifPresent(this::markOffline);
+    }
+
+    /** Placement gives up on a cluster that stayed offline beyond the grace period. */
+    @Transactional
+    public void expireGrace(String clusterId) {
+        clusters.findForUpdate(clusterId).filter(c -> !c.online && !c.placementOffline).ifPresent(c -> {
+            boolean wasEligible = c.eligibleForPlacement();
+            c.placementOffline = true;
+            fireIfEligibilityChanged(c, wasEligible);
+        });
+    }
+
+    private void markOnline(Cluster c) {
+        c.online = true;
+        c.offlineSince = null;
+        c.placementOffline = false;
+        changed.fire(new FleetChanged(c.id, FleetChanged.Kind.CONNECTIVITY));
+    }
+
+    private void markOffline(Cluster c) {
+        c.online = false;
+        c.offlineSince = clock.instant();
+        changed.fire(new FleetChanged(c.id, FleetChanged.Kind.CONNECTIVITY));
+    }
+
+    private void fireIfEligibilityChanged(Cluster c, boolean wasEligible) {
+        if (wasEligible != c.eligibleForPlacement()) {
+            changed.fire(new FleetChanged(c.id, FleetChanged.Kind.ELIGIBILITY));
+        }
     }
 }

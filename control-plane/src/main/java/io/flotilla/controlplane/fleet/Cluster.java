@@ -55,6 +55,20 @@ public class Cluster {
     @Column(name = "last_presence_at")
     public Instant lastPresenceAt;
 
+    @Column(name = "last_telemetry_at")
+    public Instant lastTelemetryAt;
+
+    /** When the cluster last went offline; null while online. */
+    @Column(name = "offline_since")
+    public Instant offlineSince;
+
+    /** Offline for longer than the placement grace period: placement moves its workloads elsewhere. */
+    @Column(name = "placement_offline")
+    public boolean placementOffline;
+
+    /** Did not apply its desired generation within the acknowledgement timeout, even after a re-publication. */
+    public boolean unacknowledged;
+
     @Column(name = "created_at")
     public Instant createdAt;
 
@@ -65,4 +79,20 @@ public class Cluster {
     /** A list of {@link ClusterTaint} as JSON; null when untainted. */
     @Column(name = "taints_json")
     public String taintsJson;
+
+    /** The newest of the status, presence and telemetry times: the cluster's last sign of life. */
+    public Instant lastReportAt() {
+        Instant last = null;
+        for (Instant t : new Instant[] {lastStatusAt, lastPresenceAt, lastTelemetryAt}) {
+            if (t != null && (last == null || t.isAfter(last))) {
+                last = t;
+            }
+        }
+        return last;
+    }
+
+    /** Whether placement may count on this cluster: it has reported at least once and is not offline beyond the grace. */
+    public boolean eligibleForPlacement() {
+        return lastReportAt() != null && !placementOffline;
+    }
 }

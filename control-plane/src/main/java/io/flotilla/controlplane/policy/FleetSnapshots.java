@@ -12,6 +12,7 @@ import io.flotilla.controlplane.fleet.FleetService;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
 import io.flotilla.controlplane.fleet.WorkloadStatusRecord;
 import io.flotilla.controlplane.fleet.WorkloadStatusRepository;
+import io.flotilla.controlplane.telemetry.LatestTelemetry;
 import io.flotilla.placement.ClusterState;
 import io.flotilla.placement.FleetSnapshot;
 import io.flotilla.placement.GpuPool;
@@ -24,6 +25,9 @@ import io.flotilla.policy.CpuQuantity;
 import io.flotilla.policy.GeoPoint;
 import io.flotilla.policy.MemoryQuantity;
 import io.flotilla.policy.TaintEffect;
+import io.flotilla.proto.v1.GpuSample;
+import io.flotilla.proto.v1.InferenceLoad;
+import io.flotilla.proto.v1.TelemetryReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,9 +65,11 @@ public class FleetSnapshots {
     private final PlacementConfig config;
     private final ObjectMapper json;
     private final Clock clock;
+    private final LatestTelemetry latest;
 
-    FleetSnapshots(ClusterRepository clusters, ClusterWorkloadRepository workloads, WorkloadStatusRepository statuses,
+    FleetSnapshots(LatestTelemetry latest, ClusterRepository clusters, ClusterWorkloadRepository workloads, WorkloadStatusRepository statuses,
             FleetService fleet, PlacementConfig config, ObjectMapper json, Clock clock) {
+        this.latest = latest;
         this.clusters = clusters;
         this.workloads = workloads;
         this.statuses = statuses;
@@ -141,7 +147,17 @@ public class FleetSnapshots {
                 .map(r -> new ServedWorkload(r.key.name(), aliasByPolicy.get(r.key.name()), r.endpoint))
                 .toList();
         return new ClusterState(c.id, c.labels, c.jurisdiction, new GeoPoint(c.latitude, c.longitude), health(c), taints, gpus,
-                cpu, clamp(cpuFree, cpu), memory, clamp(memoryFree, memory), Load.IDLE, Map.of(), serving);
+                cpu, clamp(cpuFree, cpu), memory, clamp(memoryFree, memory), loadOf(c.id), Map.of(), serving);
+    }
+
+    /** The latest telemetry's mean GPU utilisation and waiting requests; idle when none has arrived. */
+    private Load loadOf(String clusterId) {
+        return latest.of(clusterId).map(e -> {
+            TelemetryReport r = e.report();
+            double gpu = r.getGpusList().stream().mapToDouble(GpuSample::getUtilizationPercent).average().orElse(0) / 100;
+            double waiting = r.getInferenceList().stream().mapToDouble(InferenceLoad::getRequestsWaiting).sum();
+            return new Load((int) Math.min(Integer.MAX_VALUE, Math.round(Math.max(0, waiting))), Math.max(0, Math.min(1, gpu)));
+        }).orElse(Load.IDLE);
     }
 
     /** Directly given workloads name no GPU model: they take from the smallest pools that are large enough. */
@@ -156,10 +172,14 @@ public class FleetSnapshots {
     }
 
     private Health health(Cluster c) {
-        if (!config.requireOnline() || c.online) {
+        if (!config.requireOnline()) {
             return Health.READY;
         }
-        return c.lastPresenceAt == null && c.lastStatusAt == null ? Health.UNKNOWN : Health.OFFLINE;
+        if (c.lastReportAt() == null) {
+            return Health.UNKNOWN;
+        }
+        // offline within the grace period still counts: a short outage moves nothing
+        return c.placementOffline ? Health.OFFLINE : Health.READY;
     }
 
     private static Taint taint(ClusterTaint t) {

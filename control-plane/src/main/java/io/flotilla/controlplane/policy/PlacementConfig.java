@@ -17,4 +17,12 @@ public interface PlacementConfig {
     /** How often fleet changes (registrations, clusters coming and going) are gathered into one placement run. */
     @WithDefault("1s")
     Duration debounce();
+
+    /**
+     * How long a cluster may stay offline before placement moves its workloads elsewhere. Shorter outages
+     * move nothing, so a flapping connection causes no churn; a cluster that returns after the grace is
+     * eligible again at once and placement's steadiness decides whether workloads move back.
+     */
+    @WithDefault("5m")
+    Duration offlineGrace();
 }

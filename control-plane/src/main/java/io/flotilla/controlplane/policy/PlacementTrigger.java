@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Re-runs placement when the fleet changes under the policies: a cluster registers, comes online or goes
- * offline. Changes are gathered for {@code flotilla.placement.debounce} so that a fleet reconnecting at
+ * Re-runs placement when the fleet changes under the policies: a cluster registers, reports for the first
+ * time, stays offline beyond {@code flotilla.placement.offline-grace} or comes back after that. Changes are gathered for {@code flotilla.placement.debounce} so that a fleet reconnecting at
  * once costs one run, not one per cluster. Each run places everything again from observed state.
  */
 @ApplicationScoped
@@ -26,7 +26,7 @@ public class PlacementTrigger {
     }
 
     void onFleetChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) FleetChanged change) {
-        if (change.kind() != FleetChanged.Kind.WORKLOAD_STATUS) {
+        if (change.kind() == FleetChanged.Kind.REGISTERED || change.kind() == FleetChanged.Kind.ELIGIBILITY) {
             pending.set(true);
         }
     }

@@ -3,6 +3,7 @@ package io.flotilla.controlplane.policy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.controlplane.dispatch.DesiredStateDispatcher;
+import io.flotilla.controlplane.dispatch.RolloutRepository;
 import io.flotilla.controlplane.fleet.Cluster;
 import io.flotilla.controlplane.fleet.ClusterRepository;
 import io.flotilla.controlplane.fleet.ClusterWorkload;
@@ -29,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -44,8 +46,14 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class PolicyPlacer {
 
-    /** What one cluster's policy-placed workloads become: added or replaced ones, and removed ones. */
-    public record ClusterChange(String clusterId, SortedMap<String, WorkloadSpec> put, SortedSet<String> removed) {
+    /**
+     * What one cluster's policy-placed workloads become: added or replaced ones, and removed ones.
+     *
+     * @param replaced the names in {@code put} that the cluster already runs with another spec: updates, which
+     *        reach the cluster in rollout waves
+     */
+    public record ClusterChange(String clusterId, SortedMap<String, WorkloadSpec> put, SortedSet<String> removed,
+            SortedSet<String> replaced) {
     }
 
     /** @param decisions by policy name, as stored and shown */
@@ -64,10 +72,12 @@ public class PolicyPlacer {
     private final Sites sites;
     private final ObjectMapper json;
     private final Clock clock;
+    private final RolloutRepository rollouts;
 
-    PolicyPlacer(FleetSnapshots snapshots, PolicyPlacementRepository placements, ClusterRepository clusters,
+    PolicyPlacer(RolloutRepository rollouts, FleetSnapshots snapshots, PolicyPlacementRepository placements, ClusterRepository clusters,
             ClusterWorkloadRepository workloads, DesiredStateDispatcher dispatcher, JurisdictionCatalog jurisdictions,
             Sites sites, ObjectMapper json, Clock clock) {
+        this.rollouts = rollouts;
         this.snapshots = snapshots;
         this.placements = placements;
         this.clusters = clusters;
@@ -117,15 +127,19 @@ public class PolicyPlacer {
             SortedMap<String, WorkloadSpec> want = desired.getOrDefault(clusterId, new TreeMap<>());
             Map<String, WorkloadSpec> have = existing.getOrDefault(clusterId, Map.of());
             var put = new TreeMap<String, WorkloadSpec>();
+            var replaced = new TreeSet<String>();
             want.forEach((name, spec) -> {
                 if (!spec.equals(have.get(name))) {
                     put.put(name, spec);
+                    if (have.containsKey(name)) {
+                        replaced.add(name);
+                    }
                 }
             });
             var removed = new TreeSet<>(have.keySet());
             removed.removeAll(want.keySet());
             if (!put.isEmpty() || !removed.isEmpty()) {
-                changes.add(new ClusterChange(clusterId, put, removed));
+                changes.add(new ClusterChange(clusterId, put, removed, replaced));
             }
         }
         return new Plan(decisions, changes);
@@ -154,23 +168,32 @@ public class PolicyPlacer {
                 placements.persist(p);
             }
         });
+        Set<String> heldBack = rollouts.heldBack();
         // id order: two transactions locking several clusters never wait on each other in a cycle
         for (ClusterChange change : plan.changes().stream().sorted(Comparator.comparing(ClusterChange::clusterId)).toList()) {
             Cluster cluster = clusters.findForUpdate(change.clusterId()).orElse(null);
             if (cluster == null) {
                 continue;
             }
+            boolean changed = false;
             for (String name : change.removed()) {
                 ClusterWorkload w = workloads.findById(new ClusterWorkload.Key(cluster.id, name));
                 if (w != null && w.policyName != null) {
                     workloads.delete(w);
+                    changed = true;
                 }
             }
-            change.put().forEach((name, spec) -> {
+            for (var entry : change.put().entrySet()) {
+                String name = entry.getKey();
+                WorkloadSpec spec = entry.getValue();
+                if (change.replaced().contains(name) && heldBack.contains(name + "/" + cluster.id)) {
+                    continue; // an update whose rollout wave has not reached this cluster yet
+                }
                 ClusterWorkload w = workloads.findById(new ClusterWorkload.Key(cluster.id, name));
                 if (w != null && w.policyName == null) {
-                    return; // given directly since the plan was made: the next run places the policy elsewhere
+                    continue; // given directly since the plan was made: the next run places the policy elsewhere
                 }
+                changed = true;
                 if (w == null) {
                     w = new ClusterWorkload();
                     w.key = new ClusterWorkload.Key(cluster.id, name);
@@ -182,9 +205,11 @@ public class PolicyPlacer {
                     w.specJson = write(spec);
                     w.updatedAt = now;
                 }
-            });
-            workloads.flush();
-            dispatcher.dispatch(cluster);
+            }
+            if (changed) {
+                workloads.flush();
+                dispatcher.dispatch(cluster);
+            }
         }
     }
 

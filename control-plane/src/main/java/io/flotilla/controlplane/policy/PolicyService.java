@@ -59,12 +59,14 @@ public class PolicyService {
     private final ObjectMapper json;
     private final Clock clock;
     private final Event<PoliciesChanged> changed;
+    private final RolloutService rollouts;
     /** Stored revisions never change, so their parsed form is cached by name and revision. */
     private final Map<PolicyRevision.Key, FleetPolicy> parsed = new ConcurrentHashMap<>();
 
     PolicyService(PolicyRevisionRepository revisions, PolicyPlacementRepository placements,
             ClusterWorkloadRepository workloads, PolicyPlacer placer, FleetSnapshots snapshots, PolicyParser parser,
-            ObjectMapper json, Clock clock, Event<PoliciesChanged> changed) {
+            ObjectMapper json, Clock clock, Event<PoliciesChanged> changed, RolloutService rollouts) {
+        this.rollouts = rollouts;
         this.revisions = revisions;
         this.placements = placements;
         this.workloads = workloads;
@@ -146,7 +148,16 @@ public class PolicyService {
         }
         PolicyPlacer.Plan plan = placer.plan(policies.values());
         if (!dryRun) {
+            for (Applied a : outcomes) {
+                if (a.action() != Action.UNCHANGED) {
+                    List<String> updated = plan.changes().stream().filter(c -> c.replaced().contains(a.name()))
+                            .map(PolicyPlacer.ClusterChange::clusterId).toList();
+                    PolicyRevision before = current.get(a.name());
+                    rollouts.start(policies.get(a.name()), a.revision(), before == null ? 0 : before.revision(), updated);
+                }
+            }
             placer.commit(plan, revisionOf);
+            rollouts.recordTargets();
             changed.fire(new PoliciesChanged());
         }
         return outcomes.stream().map(a -> new Applied(a.name(), a.action(), a.revision(), a.diff(),
@@ -182,8 +193,32 @@ public class PolicyService {
         if (policies.isEmpty() && placements.count() == 0 && workloads.placedByPolicies().isEmpty()) {
             return;
         }
+        rollouts.supersedeAllBut(revisionOf);
         placer.commit(placer.plan(policies.values()), revisionOf);
+        rollouts.recordTargets();
         changed.fire(new PoliciesChanged());
+    }
+
+    /** Moves running rollouts on; when one releases a wave, placement runs to hand that wave the change. */
+    @Transactional
+    public void advanceRollouts() {
+        placements.lockPlacement();
+        if (rollouts.advance()) {
+            replaceLocked();
+        }
+    }
+
+    /** Applies the revision before the current one again, as a new revision that rolls out like any change. */
+    @Transactional
+    public Applied undo(String name) {
+        List<PolicyRevision> all = revisions.history(name);
+        PolicyRevision current = revisions.current(name).orElseThrow(() -> unknown(name));
+        PolicyRevision previous = all.stream().filter(r -> r.revision() < current.revision())
+                .reduce((a, b) -> b).orElseThrow(() -> new FleetException(FleetException.Kind.CONFLICT,
+                        "policy '" + name + "' has no revision before " + current.revision() + " to go back to"));
+        String source = "undo of revision " + current.revision();
+        PolicySet set = parser.parse(source, previous.yaml);
+        return apply(set, source, false).get(0);
     }
 
     @Transactional

@@ -9,23 +9,27 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Reads agents' telemetry reports into the in-memory latest view. Runs on the connector's event
- * loop: decoding and a map update are cheap and never block.
+ * Reads agents' telemetry reports into the in-memory latest view and queues their samples for the
+ * database. Runs on the connector's event loop: decoding, a map update and a non-blocking queue offer never
+ * block. Replicas subscribe through a shared subscription, so each report reaches one of them.
  */
 @ApplicationScoped
 public class TelemetryIngestor {
 
     private final ProtocolKeys keys;
     private final LatestTelemetry latest;
+    private final TelemetryWriter writer;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Counter reports;
     private final Counter samples;
 
-    TelemetryIngestor(ProtocolKeys keys, LatestTelemetry latest, Clock clock, MeterRegistry metrics) {
+    TelemetryIngestor(ProtocolKeys keys, LatestTelemetry latest, TelemetryWriter writer, Clock clock, MeterRegistry metrics) {
+        this.writer = writer;
         this.keys = keys;
         this.latest = latest;
         this.clock = clock;
@@ -45,7 +49,9 @@ public class TelemetryIngestor {
         try {
             TelemetryReport report = keys.agentMessageCodec()
                     .decode(payload, topic.clusterId(), TelemetryReport.getDefaultInstance()).payload();
-            latest.offer(report, clock.instant());
+            Instant now = clock.instant();
+            latest.offer(report, now);
+            writer.offer(TelemetrySample.of(report, now), topic.clusterId(), now);
             reports.increment();
             samples.increment(report.getGpusCount());
         } catch (ProtocolException e) {

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Fleet-at-scale convergence benchmark: Mosquitto + the packaged control plane (H2, external broker) +
+# N simulated clusters in one JVM. Prints p50/p99/max convergence, the raw Mosquitto fan-out of the same
+# messages, their ratio, and the control plane's RSS. Build first:
+#   ./mvnw -q -pl control-plane,bench -am package -DskipTests
+# Usage: bench/scale-bench.sh [CLUSTERS] [HTTP_PORT] [MQTT_PORT]
+set -euo pipefail
+clusters=${1:-1000}
+http_port=${2:-18080}
+mqtt_port=${3:-19033}
+root=$(cd "$(dirname "$0")/.." && pwd)
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+work=$(mktemp -d)
+trap 'kill $cp_pid $mq_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+
+cat > "$work/mosquitto.conf" <<CONF
+listener $mqtt_port 127.0.0.1
+allow_anonymous true
+persistence false
+max_connections -1
+max_queued_messages 100000
+max_inflight_messages 0
+CONF
+/usr/sbin/mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 &
+mq_pid=$!
+
+"$java" -Xmx1g -Dquarkus.http.port="$http_port" -Dflotilla.broker.embedded=false -Dflotilla.broker.port="$mqtt_port" \
+    -Dflotilla.data-dir="$work/cp" -Dquarkus.log.level=WARN \
+    -jar "$root/control-plane/target/quarkus-app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
+cp_pid=$!
+for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$http_port/q/health/ready" > /dev/null 2>&1 && break
+    sleep 1
+done
+echo "load before: $(uptime)"
+"$java" -Xmx2g -cp "$root/bench/target/benchmarks.jar" io.flotilla.bench.scale.ConvergenceBenchmark \
+    --clusters "$clusters" --control-plane "http://127.0.0.1:$http_port" --broker "tcp://127.0.0.1:$mqtt_port" \
+    --control-plane-pid "$cp_pid"
+echo "load after: $(uptime)"

@@ -1,0 +1,20 @@
+package io.flotilla.controlplane.fleet;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "flotilla.fleet")
+public interface FleetConfig {
+
+    /**
+     * An online cluster that sent no status, presence or telemetry for this long counts as offline, as if its
+     * will message had arrived (a broker that lost the session may never send the will).
+     */
+    @WithDefault("90s")
+    Duration heartbeatTimeout();
+
+    /** How often heartbeats and the placement grace period are checked. */
+    @WithDefault("2s")
+    Duration presenceCheckInterval();
+}

@@ -1,0 +1,71 @@
+package io.flotilla.controlplane.fleet;
+
+import io.flotilla.controlplane.leader.Leadership;
+import io.flotilla.controlplane.policy.PlacementConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns silence into presence: an online cluster that has not reported within the heartbeat timeout goes
+ * offline, and one offline for longer than the placement grace period is given up by placement. Runs on the
+ * leader only; each cluster is changed in its own transaction through {@link AgentReportService}.
+ */
+@ApplicationScoped
+class PresenceMonitor {
+
+    private static final Logger LOG = Logger.getLogger(PresenceMonitor.class);
+
+    private final ClusterRepository clusters;
+    private final AgentReportService reports;
+    private final FleetConfig fleet;
+    private final PlacementConfig placement;
+    private final Leadership leadership;
+    private final Clock clock;
+
+    PresenceMonitor(ClusterRepository clusters, AgentReportService reports, FleetConfig fleet, PlacementConfig placement,
+            Leadership leadership, Clock clock) {
+        this.clusters = clusters;
+        this.reports = reports;
+        this.fleet = fleet;
+        this.placement = placement;
+        this.leadership = leadership;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${flotilla.fleet.presence-check-interval}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void check() {
+        if (!leadership.isLeader()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant silentSince = now.minus(fleet.heartbeatTimeout());
+        List<String> silent = QuarkusTransaction.requiringNew().call(() -> ids(
+                "select c.id from Cluster c where c.online = true"
+                        + " and (c.lastStatusAt is null or c.lastStatusAt < ?1)"
+                        + " and (c.lastPresenceAt is null or c.lastPresenceAt < ?1)"
+                        + " and (c.lastTelemetryAt is null or c.lastTelemetryAt < ?1)", silentSince));
+        for (String id : silent) {
+            LOG.infof("Cluster '%s' sent nothing for %s: counting it offline", id, fleet.heartbeatTimeout());
+            reports.expireHeartbeat(id);
+        }
+        Instant offlineBefore = now.minus(placement.offlineGrace());
+        List<String> gone = QuarkusTransaction.requiringNew().call(() -> ids(
+                "select c.id from Cluster c where c.online = false and c.placementOffline = false and c.offlineSince < ?1",
+                offlineBefore));
+        for (String id : gone) {
+            LOG.infof("Cluster '%s' is offline for more than %s: placement moves its workloads elsewhere", id,
+                    placement.offlineGrace());
+            reports.expireGrace(id);
+        }
+    }
+
+    private List<String> ids(String query, Instant parameter) {
+        return clusters.getEntityManager().createQuery(query, String.class).setParameter(1, parameter).getResultList();
+    }
+}

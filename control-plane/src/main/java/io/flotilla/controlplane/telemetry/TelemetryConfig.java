@@ -1,0 +1,37 @@
+package io.flotilla.controlplane.telemetry;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "flotilla.telemetry")
+public interface TelemetryConfig {
+
+    /** Whether samples are stored in the database; the in-memory latest view is kept either way. */
+    @WithDefault("true")
+    boolean store();
+
+    /** Samples waiting to be written; when full the oldest are dropped and counted. */
+    @WithDefault("200000")
+    int queueCapacity();
+
+    /** Most samples written in one batch. */
+    @WithDefault("5000")
+    int batchSize();
+
+    /** How long samples are kept. */
+    @WithDefault("7d")
+    Duration retention();
+
+    /** How long one-minute roll-ups are kept. */
+    @WithDefault("90d")
+    Duration rollupRetention();
+
+    /** How often roll-ups are computed (over the last few minutes) and old rows deleted. */
+    @WithDefault("1m")
+    Duration maintenanceInterval();
+
+    /** A cluster's last telemetry time is written at most this often (it feeds the heartbeat). */
+    @WithDefault("10s")
+    Duration heartbeatWriteInterval();
+}

@@ -1,0 +1,146 @@
+package io.flotilla.controlplane;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.flotilla.proto.EnvelopeCodec;
+import io.flotilla.proto.Topics;
+import io.flotilla.proto.VerificationKey;
+import io.flotilla.proto.v1.ClusterStatus;
+import io.flotilla.proto.v1.DesiredState;
+import io.flotilla.proto.v1.Presence;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Presence, health and acknowledgement with placement counting only clusters that report. Time is moved
+ * with {@link MutableClock}: the heartbeat timeout is 60 s, the placement grace 5 min, the ack timeout 30 s.
+ */
+@QuarkusTest
+@TestProfile(FleetHealthProfile.class)
+class FleetHealthTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @ConfigProperty(name = "flotilla.broker.port")
+    int brokerPort;
+
+    @Inject
+    MutableClock clock;
+
+    @Test
+    void clusterThatDoesNotAcknowledgeIsRepublishedThenFlagged() throws Exception {
+        PolicyApiTest.cluster("k-fra", "DE", 50.11, 8.68, "k");
+        try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
+            presence(agent, "k-fra", Presence.State.STATE_ONLINE);
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/k-fra").then()
+                    .body("health", equalTo("READY")).body("lastReportAt", notNullValue()));
+            given().contentType(ContentType.JSON).body("""
+                    {"model": "m", "image": "i", "resources": {"gpu": 0, "cpu": "1", "memory": "1Gi"}}""")
+                    .put("/api/v1/clusters/k-fra/workloads/chat").then().statusCode(200);
+            agent.subscribe(Topics.desired("k-fra"));
+            await().atMost(WAIT).until(() -> agent.count(Topics.desired("k-fra")) == 1);
+
+            clock.advance(Duration.ofSeconds(31));
+            await().atMost(WAIT).until(() -> agent.count(Topics.desired("k-fra")) == 2);
+            given().get("/api/v1/clusters/k-fra").then().body("unacknowledged", equalTo(false));
+
+            clock.advance(Duration.ofSeconds(31));
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/k-fra").then()
+                    .body("unacknowledged", equalTo(true)));
+            await().atMost(WAIT).until(() -> ClusterApiTest.metric("flotilla_dispatch_unacknowledged_clusters") >= 1);
+            assertThat(agent.count(Topics.desired("k-fra"))).as("re-published once, then only flagged").isEqualTo(2);
+
+            EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/k-fra").build();
+            agent.publish(Topics.status("k-fra"), codec.encode("k-fra",
+                    ClusterStatus.newBuilder().setClusterId("k-fra").setAppliedGeneration(1).build()), false);
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/k-fra").then()
+                    .body("unacknowledged", equalTo(false)).body("appliedGeneration", equalTo(1)));
+        }
+    }
+
+    @Test
+    void clusterOfflineBeyondGraceLosesItsWorkloadsAndGetsThemBackWhenItReturns() throws Exception {
+        PolicyApiTest.cluster("m-fra", "DE", 50.11, 8.68, "m");
+        PolicyApiTest.cluster("m-par", "FR", 48.86, 2.35, "m");
+        try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
+            presence(agents, "m-fra", Presence.State.STATE_ONLINE);
+            presence(agents, "m-par", Presence.State.STATE_ONLINE);
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/m-par").then().body("health", equalTo("READY")));
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/m-fra").then().body("health", equalTo("READY")));
+            PolicyApiTest.apply(PolicyApiTest.policy("chat-m", "m", "EU", 1, 2, "vllm/vllm-openai:v0.8.5"), false)
+                    .statusCode(200).body("results[0].placement.chosen.cluster", containsInAnyOrder("m-fra", "m-par"));
+
+            // m-fra falls silent: offline after the heartbeat timeout, but within the grace it keeps its workload
+            clock.advance(Duration.ofSeconds(61));
+            presence(agents, "m-par", Presence.State.STATE_ONLINE);
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/m-fra").then()
+                    .body("health", equalTo("OFFLINE")).body("online", equalTo(false)).body("offlineSince", notNullValue()));
+            given().get("/api/v1/policies/chat-m/placement").then().body("chosen.cluster", containsInAnyOrder("m-fra", "m-par"));
+
+            clock.advance(Duration.ofMinutes(6));
+            presence(agents, "m-par", Presence.State.STATE_ONLINE);
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/policies/chat-m/placement").then()
+                    .body("chosen.cluster", equalTo(List.of("m-par"))));
+            given().get("/api/v1/clusters/m-fra").then().body("desiredGeneration", equalTo(2)).body("workloads.size()", equalTo(0));
+
+            presence(agents, "m-fra", Presence.State.STATE_ONLINE);
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/policies/chat-m/placement").then()
+                    .body("chosen.cluster", containsInAnyOrder("m-fra", "m-par")));
+            given().get("/api/v1/clusters/m-fra").then().body("health", equalTo("READY")).body("desiredGeneration", equalTo(3));
+        }
+    }
+
+    @Test
+    void removalReachesAClusterThatWasOfflineWhenItHappened() throws Exception {
+        PolicyApiTest.cluster("n-fra", "DE", 50.11, 8.68, "n");
+        long generationWithWorkload;
+        try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
+            presence(agent, "n-fra", Presence.State.STATE_ONLINE);
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/n-fra").then().body("health", equalTo("READY")));
+            PolicyApiTest.apply(PolicyApiTest.policy("chat-n", "n", "EU", 1, 1, "vllm/vllm-openai:v0.8.5"), false)
+                    .statusCode(200).body("results[0].placement.chosen.cluster", equalTo(List.of("n-fra")));
+            generationWithWorkload = given().get("/api/v1/clusters/n-fra").then().body("workloads.size()", equalTo(1))
+                    .extract().<Integer>path("desiredGeneration");
+            // the agent's will: it is gone before the policy is deleted
+            presence(agent, "n-fra", Presence.State.STATE_OFFLINE);
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/n-fra").then().body("health", equalTo("OFFLINE")));
+        }
+        given().delete("/api/v1/policies/chat-n").then().statusCode(200);
+        given().get("/api/v1/clusters/n-fra").then().body("desiredGeneration", greaterThan((int) generationWithWorkload));
+
+        // the agent reconnects later and subscribes: the retained desired state tells it to remove the workload
+        EnvelopeCodec agentSide = EnvelopeCodec.builder("test").trust(controlPlaneKey()).build();
+        try (MqttTestClient returning = new MqttTestClient(brokerPort)) {
+            returning.subscribe(Topics.desired("n-fra"));
+            await().atMost(WAIT).untilAsserted(() -> {
+                DesiredState state = agentSide.decode(returning.last(Topics.desired("n-fra")), "n-fra",
+                        DesiredState.getDefaultInstance()).payload();
+                assertThat(state.getGeneration()).isGreaterThan(generationWithWorkload);
+                assertThat(state.getWorkloadsList()).isEmpty();
+            });
+        }
+    }
+
+    private static void presence(MqttTestClient agent, String cluster, Presence.State state) throws Exception {
+        EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + cluster).build();
+        agent.publish(Topics.presence(cluster), codec.encode(cluster,
+                Presence.newBuilder().setClusterId(cluster).setState(state).build()), true);
+    }
+
+    private static VerificationKey controlPlaneKey() {
+        return VerificationKey.fromBase64(given().get("/api/v1/control-plane/signing-key").then().statusCode(200)
+                .extract().path("publicKey"));
+    }
+}
