@@ -56,6 +56,15 @@ public final class PlacementContext {
         return chosen;
     }
 
+    CapacityLedger ledger() {
+        return ledger;
+    }
+
+    /** The same policy over {@code snapshot}, reading capacity from {@code ledger}, nothing chosen yet. */
+    PlacementContext with(FleetSnapshot snapshot, CapacityLedger ledger) {
+        return new PlacementContext(snapshot, policy, allowed, sites, ledger, previous);
+    }
+
     void setChosen(List<ClusterState> chosen) {
         this.chosen = List.copyOf(chosen);
     }

@@ -12,7 +12,7 @@ public record PlacementDecision(String policyName, List<ClusterAssignment> chose
     public PlacementDecision {
         Objects.requireNonNull(policyName, "policyName");
         chosen = List.copyOf(chosen);
-        excluded = List.copyOf(excluded);
+        excluded = excluded instanceof ExclusionList ? excluded : List.copyOf(excluded); // immutable, formatted on demand
         Objects.requireNonNull(shortfall, "shortfall");
     }
 
@@ -26,6 +26,9 @@ public record PlacementDecision(String policyName, List<ClusterAssignment> chose
     }
 
     public Optional<ClusterExclusion> exclusion(String clusterId) {
+        if (excluded instanceof ExclusionList lazy) {
+            return lazy.find(clusterId);
+        }
         return excluded.stream().filter(e -> e.clusterId().equals(clusterId)).findFirst();
     }
 }

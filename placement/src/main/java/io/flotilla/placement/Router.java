@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Router {
 
     /** One healthy cluster serving one alias, for the policy it serves it under. */
-    private static final class Entry {
+    static final class Entry {
         final ClusterState cluster;
         final ServedWorkload served;
         final double x;
@@ -44,15 +44,26 @@ public final class Router {
         }
     }
 
-    /** What is known about an alias before any query. */
-    private record AliasIndex(Entry[] entries, int serving, int healthy, TreeSet<String> servedIn) {
-    }
+    /** What is known about an alias before any query, and its clusters per set of allowed jurisdictions (cached). */
+    private static final class AliasIndex {
+        final Entry[] entries;
+        final int serving;
+        final TreeSet<String> servedIn;
+        private final Map<Optional<AllowedJurisdictions>, CandidateIndex> byAllowed = new ConcurrentHashMap<>();
 
-    private record CacheKey(String alias, Optional<AllowedJurisdictions> allowed) {
+        AliasIndex(Entry[] entries, int serving, TreeSet<String> servedIn) {
+            this.entries = entries;
+            this.serving = serving;
+            this.servedIn = servedIn;
+        }
+
+        CandidateIndex candidates(Optional<AllowedJurisdictions> allowed) {
+            CandidateIndex c = byAllowed.get(allowed);
+            return c != null ? c : byAllowed.computeIfAbsent(allowed, a -> new CandidateIndex(admitted(entries, a)));
+        }
     }
 
     private final Map<String, AliasIndex> byAlias;
-    private final Map<CacheKey, Entry[]> allowedCache = new ConcurrentHashMap<>();
 
     private Router(Map<String, AliasIndex> byAlias) {
         this.byAlias = byAlias;
@@ -93,7 +104,7 @@ public final class Router {
         }
         Map<String, AliasIndex> index = new HashMap<>();
         counts.forEach((alias, n) -> index.put(alias, new AliasIndex(
-                entries.getOrDefault(alias, List.of()).toArray(Entry[]::new), n[0], n[1], servedIn.getOrDefault(alias, new TreeSet<>()))));
+                entries.getOrDefault(alias, List.of()).toArray(Entry[]::new), n[0], servedIn.getOrDefault(alias, new TreeSet<>()))));
         return new Router(Map.copyOf(index));
     }
 
@@ -102,73 +113,86 @@ public final class Router {
         if (index == null) {
             return RouteDecision.none(q.alias(), "no cluster serves model '" + q.alias() + "'");
         }
-        if (index.entries().length == 0) {
+        if (index.entries.length == 0) {
             return RouteDecision.none(q.alias(), "no healthy cluster serves model '" + q.alias() + "' ("
-                    + index.serving() + " serve it, none READY or DEGRADED)");
+                    + index.serving + " serve it, none READY or DEGRADED)");
         }
-        Entry[] allowed = allowedCache.computeIfAbsent(new CacheKey(q.alias(), q.allowed()), k -> admitted(index, k.allowed()));
-        if (allowed.length == 0) {
+        CandidateIndex allowed = index.candidates(q.allowed());
+        if (allowed.size() == 0) {
             return RouteDecision.none(q.alias(), "no healthy cluster serving model '" + q.alias() + "' is in "
-                    + q.allowed().map(Object::toString).orElse("the allowed jurisdictions") + "; it is served in " + index.servedIn());
+                    + q.allowed().map(Object::toString).orElse("the allowed jurisdictions") + "; it is served in " + index.servedIn);
         }
-        double[] c = NetworkLatency.unit(q.client());
-        String site = q.site().orElse(null);
-        int k = Math.min(q.limit(), allowed.length);
-        Entry[] top = new Entry[k];
-        double[] topTotal = new double[k];
-        double[] topNetwork = new double[k];
-        boolean[] topMeasured = new boolean[k];
-        int size = 0;
-        double nearestBeyond = Double.POSITIVE_INFINITY;
-        for (Entry e : allowed) {
-            Double rtt = site == null ? null : e.cluster.rttMsBySite().get(site);
-            double network = rtt != null ? rtt
-                    : NetworkLatency.estimatedRttMs(NetworkLatency.kmBetweenUnitVectors(c[0], c[1], c[2], e.x, e.y, e.z));
-            if (network > e.maxLatencyMs) {
-                nearestBeyond = Math.min(nearestBeyond, network);
-                continue;
-            }
-            double total = network + e.penaltyMs;
-            if (size == k && !better(total, e, topTotal[k - 1], top[k - 1])) {
-                continue;
-            }
-            int i = size < k ? size++ : k - 1;
-            while (i > 0 && better(total, e, topTotal[i - 1], top[i - 1])) {
-                top[i] = top[i - 1];
-                topTotal[i] = topTotal[i - 1];
-                topNetwork[i] = topNetwork[i - 1];
-                topMeasured[i] = topMeasured[i - 1];
-                i--;
-            }
-            top[i] = e;
-            topTotal[i] = total;
-            topNetwork[i] = network;
-            topMeasured[i] = rtt != null;
-        }
-        if (size == 0) {
+        var top = new TopK(Math.min(q.limit(), allowed.size()));
+        double nearestBeyond = allowed.search(NetworkLatency.unit(q.client()), q.client(), q.site().orElse(null), top);
+        if (top.size == 0) {
             return RouteDecision.none(q.alias(), String.format(Locale.ROOT,
                     "all %d eligible clusters serving model '%s' are beyond their maxLatencyMs (nearest %.0f ms)",
-                    allowed.length, q.alias(), nearestBeyond));
+                    allowed.size(), q.alias(), nearestBeyond));
         }
-        var candidates = new ArrayList<RouteCandidate>(size);
-        for (int i = 0; i < size; i++) {
-            Entry e = top[i];
-            candidates.add(new RouteCandidate(e.cluster.id(), e.cluster.jurisdiction(), topTotal[i], topNetwork[i], e.penaltyMs,
-                    topMeasured[i], e.served.endpoint(), e.served.policyName()));
+        var candidates = new RouteCandidate[top.size];
+        for (int i = 0; i < top.size; i++) {
+            Entry e = top.entries[i];
+            candidates[i] = new RouteCandidate(e.cluster.id(), e.cluster.jurisdiction(), top.totals[i], top.networks[i], e.penaltyMs,
+                    top.measured[i], e.served.endpoint(), e.served.policyName());
         }
-        return new RouteDecision(q.alias(), candidates, Optional.empty());
+        return new RouteDecision(q.alias(), List.of(candidates), Optional.empty());
+    }
+
+    /** The best {@code k} so far by (total, cluster id), best first, in a small insertion-sorted array. */
+    static final class TopK {
+        final Entry[] entries;
+        final double[] totals;
+        final double[] networks;
+        final boolean[] measured;
+        int size;
+
+        TopK(int k) {
+            entries = new Entry[k];
+            totals = new double[k];
+            networks = new double[k];
+            measured = new boolean[k];
+        }
+
+        int capacity() {
+            return entries.length;
+        }
+
+        /** The total a newcomer must beat (on a tie, by cluster id); infinite until k are held. */
+        double threshold() {
+            return size < entries.length ? Double.POSITIVE_INFINITY : totals[size - 1];
+        }
+
+        void offer(Entry e, double network, boolean wasMeasured) {
+            double total = network + e.penaltyMs;
+            int k = entries.length;
+            if (size == k && !better(total, e, totals[k - 1], entries[k - 1])) {
+                return;
+            }
+            int i = size < k ? size++ : k - 1;
+            while (i > 0 && better(total, e, totals[i - 1], entries[i - 1])) {
+                entries[i] = entries[i - 1];
+                totals[i] = totals[i - 1];
+                networks[i] = networks[i - 1];
+                measured[i] = measured[i - 1];
+                i--;
+            }
+            entries[i] = e;
+            totals[i] = total;
+            networks[i] = network;
+            measured[i] = wasMeasured;
+        }
     }
 
     private static boolean better(double total, Entry e, double otherTotal, Entry other) {
         return total < otherTotal || (total == otherTotal && e.cluster.id().compareTo(other.cluster.id()) < 0);
     }
 
-    private static Entry[] admitted(AliasIndex index, Optional<AllowedJurisdictions> allowed) {
+    private static Entry[] admitted(Entry[] entries, Optional<AllowedJurisdictions> allowed) {
         if (allowed.isEmpty()) {
-            return index.entries();
+            return entries;
         }
         var list = new ArrayList<Entry>();
-        for (Entry e : index.entries()) {
+        for (Entry e : entries) {
             if (SovereigntyGuard.permits(allowed.get(), e.cluster)) {
                 list.add(e);
             }

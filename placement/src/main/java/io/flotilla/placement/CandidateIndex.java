@@ -1,0 +1,273 @@
+package io.flotilla.placement;
+
+import io.flotilla.policy.GeoPoint;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The clusters a query may go to once its alias and allowed jurisdictions are fixed, indexed by place, so
+ * that a query looks at the few clusters near the client instead of all of them. The answer is exactly the
+ * one of a linear scan: a cluster is skipped only when a lower bound of its total (network + load penalty)
+ * is already worse than the k-th best found.
+ *
+ * <p>Clusters are grouped into buckets of {@value #BUCKET_DEG}° of latitude and longitude, each with a
+ * centre, a radius and its clusters sorted by load penalty. For the {@value #ORDER_DEG}° cell the client is
+ * in, the buckets are visited in order of a lower bound valid for any point of that cell (computed on first
+ * use and kept). Bounds use the chord between unit vectors: the great-circle distance is never shorter
+ * than the Earth's radius times the chord. Round trips measured from the client's site do not follow
+ * distance, so those clusters are offered first and skipped in the buckets.
+ */
+final class CandidateIndex {
+
+    static final double BUCKET_DEG = 2.0;
+    static final double ORDER_DEG = 5.0;
+    private static final int ORDER_LAT_CELLS = (int) (180 / ORDER_DEG);
+    private static final int ORDER_LON_CELLS = (int) (360 / ORDER_DEG);
+    /** Any point of an order cell lies within ORDER_DEG of arc (|dlat| + |dlon| <= ORDER_DEG) of the cell centre. */
+    private static final double ORDER_CELL_CHORD = 2 * Math.sin(Math.toRadians(ORDER_DEG) / 2);
+    /** Absorbs rounding between the chord bound and the exact atan2 distance; far below any real difference. */
+    private static final double SLACK_MS = 1e-6;
+    private static final double ASIN_CUBIC = (Math.PI / 2 - 1) / 4;
+
+    private record Measured(Router.Entry[] entries, double[] rttMs) {
+    }
+
+    /** Buckets in the order to visit them from one order cell, with each one's lower bound of the total. */
+    private record Order(int[] buckets, double[] boundMs) {
+    }
+
+    private final int size;
+    private final Router.Entry[] entries;
+    private final double[] x;
+    private final double[] y;
+    private final double[] z;
+    private final double[] penaltyMs;
+    private final int[] bucketStart;
+    private final double[] bucketX;
+    private final double[] bucketY;
+    private final double[] bucketZ;
+    private final double[] bucketRadius;
+    private final double[] bucketMinPenaltyMs;
+    private final Map<String, Measured> measuredBySite;
+    private final AtomicReferenceArray<Order> orders = new AtomicReferenceArray<>(ORDER_LAT_CELLS * ORDER_LON_CELLS);
+
+    CandidateIndex(Router.Entry[] admitted) {
+        this.size = admitted.length;
+        var buckets = new TreeMap<Integer, List<Router.Entry>>();
+        var measured = new HashMap<String, List<Router.Entry>>();
+        for (Router.Entry e : admitted) {
+            GeoPoint p = e.cluster.location();
+            buckets.computeIfAbsent(cell(p, BUCKET_DEG), k -> new ArrayList<>()).add(e);
+            e.cluster.rttMsBySite().keySet().forEach(site -> measured.computeIfAbsent(site, s -> new ArrayList<>()).add(e));
+        }
+        int n = buckets.size();
+        entries = new Router.Entry[size];
+        x = new double[size];
+        y = new double[size];
+        z = new double[size];
+        penaltyMs = new double[size];
+        bucketStart = new int[n + 1];
+        bucketX = new double[n];
+        bucketY = new double[n];
+        bucketZ = new double[n];
+        bucketRadius = new double[n];
+        bucketMinPenaltyMs = new double[n];
+        int b = 0;
+        int i = 0;
+        for (List<Router.Entry> list : buckets.values()) {
+            list.sort(Comparator.<Router.Entry>comparingDouble(e -> e.penaltyMs).thenComparing(e -> e.cluster.id()));
+            double cx = 0;
+            double cy = 0;
+            double cz = 0;
+            for (Router.Entry e : list) {
+                cx += e.x;
+                cy += e.y;
+                cz += e.z;
+            }
+            double norm = Math.sqrt(cx * cx + cy * cy + cz * cz);
+            bucketX[b] = cx / norm;
+            bucketY[b] = cy / norm;
+            bucketZ[b] = cz / norm;
+            bucketStart[b] = i;
+            bucketMinPenaltyMs[b] = list.get(0).penaltyMs;
+            double radius = 0;
+            for (Router.Entry e : list) {
+                entries[i] = e;
+                x[i] = e.x;
+                y[i] = e.y;
+                z[i] = e.z;
+                penaltyMs[i] = e.penaltyMs;
+                radius = Math.max(radius, chord(bucketX[b], bucketY[b], bucketZ[b], e.x, e.y, e.z));
+                i++;
+            }
+            bucketRadius[b] = radius * (1 + 1e-9);
+            b++;
+        }
+        bucketStart[n] = i;
+        var bySite = new HashMap<String, Measured>();
+        measured.forEach((site, list) -> bySite.put(site, new Measured(list.toArray(Router.Entry[]::new),
+                list.stream().mapToDouble(e -> e.cluster.rttMsBySite().get(site)).toArray())));
+        measuredBySite = Map.copyOf(bySite);
+    }
+
+    int size() {
+        return size;
+    }
+
+    /**
+     * Offers to {@code top} every cluster that may rank among its best, client at unit vector {@code c}.
+     * Two passes, because the exact distance (atan2) costs far more than its bounds: the first visits the
+     * near buckets with cheap lower and upper bounds from the chord, the k best upper bounds giving a cut; the
+     * second computes exactly only the clusters whose lower bound is within that cut.
+     *
+     * @return the smallest network round trip among clusters left out for their maxLatencyMs (exact whenever
+     *         {@code top} ends up empty, as then nothing was skipped)
+     */
+    double search(double[] c, GeoPoint client, String site, Router.TopK top) {
+        double nearestBeyond = Double.POSITIVE_INFINITY;
+        var cut = new KBest(top.capacity());
+        Measured m = site == null ? null : measuredBySite.get(site);
+        if (m != null) {
+            for (int i = 0; i < m.entries().length; i++) {
+                Router.Entry e = m.entries()[i];
+                double rtt = m.rttMs()[i];
+                if (rtt > e.maxLatencyMs) {
+                    nearestBeyond = Math.min(nearestBeyond, rtt);
+                } else {
+                    top.offer(e, rtt, true);
+                    cut.add(rtt + e.penaltyMs);
+                }
+            }
+        }
+        int[] maybe = new int[32];
+        double[] maybeLowerMs = new double[32];
+        int n = 0;
+        Order order = order(client);
+        for (int j = 0; j < order.buckets().length; j++) {
+            if (order.boundMs()[j] > cut.value() + SLACK_MS) {
+                break; // every later bucket is at least as far
+            }
+            int b = order.buckets()[j];
+            double bucketNetworkMs = estimatedMs(Math.max(0, chord(c[0], c[1], c[2], bucketX[b], bucketY[b], bucketZ[b]) - bucketRadius[b]));
+            for (int i = bucketStart[b]; i < bucketStart[b + 1]; i++) {
+                if (bucketNetworkMs + penaltyMs[i] > cut.value() + SLACK_MS) {
+                    break; // sorted by penalty: the rest of the bucket is worse still
+                }
+                double chord = chord(c[0], c[1], c[2], x[i], y[i], z[i]);
+                double lower = estimatedMs(chord) + penaltyMs[i];
+                if (lower > cut.value() + SLACK_MS || (m != null && entries[i].cluster.rttMsBySite().containsKey(site))) {
+                    continue; // too far, or offered above with its measured round trip
+                }
+                // arc = 2 asin(chord / 2) <= chord + (pi/2 - 1) / 4 * chord^3, as asin(x) - x <= (pi/2 - 1) x^3 on [0, 1]
+                double upperNetwork = estimatedMs(chord + ASIN_CUBIC * chord * chord * chord) + SLACK_MS;
+                if (upperNetwork <= entries[i].maxLatencyMs) {
+                    cut.add(upperNetwork + penaltyMs[i]);
+                }
+                if (n == maybe.length) {
+                    maybe = Arrays.copyOf(maybe, 2 * n);
+                    maybeLowerMs = Arrays.copyOf(maybeLowerMs, 2 * n);
+                }
+                maybe[n] = i;
+                maybeLowerMs[n++] = lower;
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            if (maybeLowerMs[k] > Math.min(cut.value(), top.threshold()) + SLACK_MS) {
+                continue;
+            }
+            int i = maybe[k];
+            Router.Entry e = entries[i];
+            double network = NetworkLatency.estimatedRttMs(NetworkLatency.kmBetweenUnitVectors(c[0], c[1], c[2], x[i], y[i], z[i]));
+            if (network > e.maxLatencyMs) {
+                nearestBeyond = Math.min(nearestBeyond, network);
+            } else {
+                top.offer(e, network, false);
+            }
+        }
+        return nearestBeyond;
+    }
+
+    /** The k smallest values seen; {@link #value()} is the k-th, infinite until there are k. */
+    private static final class KBest {
+        private final double[] values;
+        private int size;
+
+        KBest(int k) {
+            values = new double[k];
+        }
+
+        double value() {
+            return size < values.length ? Double.POSITIVE_INFINITY : values[size - 1];
+        }
+
+        void add(double v) {
+            if (size == values.length && v >= values[size - 1]) {
+                return;
+            }
+            int i = size < values.length ? size++ : size - 1;
+            while (i > 0 && values[i - 1] > v) {
+                values[i] = values[i - 1];
+                i--;
+            }
+            values[i] = v;
+        }
+    }
+
+    private Order order(GeoPoint client) {
+        int cell = cell(client, ORDER_DEG);
+        Order o = orders.get(cell);
+        if (o == null) {
+            o = computeOrder(cell);
+            orders.set(cell, o); // two threads may both compute it; the results are equal
+        }
+        return o;
+    }
+
+    private Order computeOrder(int cell) {
+        double lat = -90 + (cell / ORDER_LON_CELLS + 0.5) * ORDER_DEG;
+        double lon = -180 + (cell % ORDER_LON_CELLS + 0.5) * ORDER_DEG;
+        double[] u = NetworkLatency.unit(new GeoPoint(lat, lon));
+        int n = bucketX.length;
+        Integer[] ids = new Integer[n];
+        double[] bound = new double[n];
+        for (int b = 0; b < n; b++) {
+            ids[b] = b;
+            double gap = chord(u[0], u[1], u[2], bucketX[b], bucketY[b], bucketZ[b]) - ORDER_CELL_CHORD - bucketRadius[b];
+            bound[b] = estimatedMs(Math.max(0, gap)) + bucketMinPenaltyMs[b];
+        }
+        Arrays.sort(ids, Comparator.comparingDouble(b -> bound[b]));
+        int[] buckets = new int[n];
+        double[] sorted = new double[n];
+        for (int j = 0; j < n; j++) {
+            buckets[j] = ids[j];
+            sorted[j] = bound[ids[j]];
+        }
+        return new Order(buckets, sorted);
+    }
+
+    /** A lower bound of the estimated round trip to a point {@code chord} away on the unit sphere. */
+    private static double estimatedMs(double chord) {
+        return NetworkLatency.estimatedRttMs(NetworkLatency.EARTH_RADIUS_KM * chord);
+    }
+
+    private static double chord(double ax, double ay, double az, double bx, double by, double bz) {
+        double dx = ax - bx;
+        double dy = ay - by;
+        double dz = az - bz;
+        return Math.sqrt(dx * dx + dy * dy + dz * dz);
+    }
+
+    private static int cell(GeoPoint p, double deg) {
+        int lats = (int) (180 / deg);
+        int lons = (int) (360 / deg);
+        int i = Math.min(lats - 1, (int) Math.floor((p.lat() + 90) / deg));
+        int j = Math.min(lons - 1, (int) Math.floor((p.lon() + 180) / deg));
+        return i * lons + j;
+    }
+}
