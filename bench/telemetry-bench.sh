@@ -3,6 +3,7 @@
 # and the packaged control plane re-augmented for PostgreSQL (a copy of its mutable jar); then
 # TelemetryIngestBenchmark publishes telemetry and compares the rows landed per second with a raw COPY.
 # Build first: ./mvnw -q -pl control-plane,bench -am package -DskipTests
+# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones.
 # Usage: bench/telemetry-bench.sh [DURATION_ISO8601] [HTTP_PORT] [MQTT_PORT] [PG_PORT]
 set -euo pipefail
 duration=${1:-PT30S}
@@ -11,6 +12,8 @@ mqtt_port=${3:-19033}
 pg_port=${4:-19035}
 root=$(cd "$(dirname "$0")/.." && pwd)
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+cp_app=${CP_APP:-$root/control-plane/target/quarkus-app}
+bench_jar=${BENCH_JAR:-$root/bench/target/benchmarks.jar}
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -37,19 +40,20 @@ CONF
 /usr/sbin/mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 &
 mq_pid=$!
 
-cp -r "$root/control-plane/target/quarkus-app" "$work/cp-app"
-"$java" -Dquarkus.launch.rebuild=true -Dquarkus.datasource.db-kind=postgresql -jar "$work/cp-app/quarkus-run.jar" > "$work/rebuild.log" 2>&1
+# the rebuild writes to quarkus-app under its working directory
+cp -r "$cp_app" "$work/quarkus-app"
+(cd "$work" && "$java" -Dquarkus.launch.rebuild=true -Dquarkus.datasource.db-kind=postgresql -jar quarkus-app/quarkus-run.jar > rebuild.log 2>&1)
 "$java" -Xmx1g -Dquarkus.http.port="$http_port" -Dflotilla.broker.embedded=false -Dflotilla.broker.port="$mqtt_port" \
     -Dflotilla.data-dir="$work/cp" -Dquarkus.log.level=WARN -Dquarkus.datasource.jdbc.url="$jdbc" \
     -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=postgres \
-    -jar "$work/cp-app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
+    -jar "$work/quarkus-app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
 cp_pid=$!
 for _ in $(seq 1 240); do
     curl -fs "http://127.0.0.1:$http_port/q/health/ready" > /dev/null 2>&1 && break
     sleep 1
 done
 echo "load before: $(uptime)"
-"$java" -Xmx1g -cp "$root/bench/target/benchmarks.jar" io.flotilla.bench.scale.TelemetryIngestBenchmark \
+"$java" -Xmx1g -cp "$bench_jar" io.flotilla.bench.scale.TelemetryIngestBenchmark \
     --broker "tcp://127.0.0.1:$mqtt_port" --control-plane "http://127.0.0.1:$http_port" --jdbc "$jdbc" \
     --user postgres --password postgres --duration "$duration"
 echo "control-plane RSS after ingestion: $(grep VmRSS /proc/$cp_pid/status | awk '{print $2, $3}')"

@@ -50,9 +50,9 @@ class LeaderFailoverIT {
                     "-Dflotilla.placement.require-online=false",
                     "-Dflotilla.leader.check-interval=1s", "-Dflotilla.dispatch.retry-interval=1s");
             try (ControlPlaneProcess a = ControlPlaneProcess.replica("replica-a", jar, workDir, mosquitto.port(), shared);
-                    ControlPlaneProcess b = ControlPlaneProcess.replica("replica-b", jar, workDir, mosquitto.port(), shared);
-                    MqttClient agent = new MqttClient("tcp://127.0.0.1:" + mosquitto.port(), "agent-" + UUID.randomUUID(),
-                            new MemoryPersistence())) {
+                    ControlPlaneProcess b = ControlPlaneProcess.replica("replica-b", jar, workDir, mosquitto.port(), shared)) {
+                MqttClient agent = new MqttClient("tcp://127.0.0.1:" + mosquitto.port(), "agent-" + UUID.randomUUID(),
+                        new MemoryPersistence());
                 await("one leader").atMost(Duration.ofSeconds(15)).until(() -> a.isLeader() != b.isLeader());
                 ControlPlaneProcess leader = a.isLeader() ? a : b;
                 ControlPlaneProcess follower = leader == a ? b : a;
@@ -81,6 +81,7 @@ class LeaderFailoverIT {
                 await("generation 2 published by the new leader").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                         assertThat(image(codec, desired.get())).isEqualTo("registry.example/chat:v2"));
                 agent.disconnect();
+                agent.close();
             }
         }
     }
