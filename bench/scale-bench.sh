@@ -3,6 +3,7 @@
 # N simulated clusters in one JVM. Prints p50/p99/max convergence, the raw Mosquitto fan-out of the same
 # messages, their ratio, and the control plane's RSS. Build first:
 #   ./mvnw -q -pl control-plane,bench -am package -DskipTests
+# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones.
 # Usage: bench/scale-bench.sh [CLUSTERS] [HTTP_PORT] [MQTT_PORT]
 set -euo pipefail
 clusters=${1:-1000}
@@ -10,6 +11,8 @@ http_port=${2:-18080}
 mqtt_port=${3:-19033}
 root=$(cd "$(dirname "$0")/.." && pwd)
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+cp_app=${CP_APP:-$root/control-plane/target/quarkus-app}
+bench_jar=${BENCH_JAR:-$root/bench/target/benchmarks.jar}
 work=$(mktemp -d)
 trap 'kill $cp_pid $mq_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -26,14 +29,14 @@ mq_pid=$!
 
 "$java" -Xmx1g -Dquarkus.http.port="$http_port" -Dflotilla.broker.embedded=false -Dflotilla.broker.port="$mqtt_port" \
     -Dflotilla.data-dir="$work/cp" -Dquarkus.log.level=WARN \
-    -jar "$root/control-plane/target/quarkus-app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
+    -jar "$cp_app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
 cp_pid=$!
 for _ in $(seq 1 240); do
     curl -fs "http://127.0.0.1:$http_port/q/health/ready" > /dev/null 2>&1 && break
     sleep 1
 done
 echo "load before: $(uptime)"
-"$java" -Xmx2g -cp "$root/bench/target/benchmarks.jar" io.flotilla.bench.scale.ConvergenceBenchmark \
+"$java" -Xmx2g -cp "$bench_jar" io.flotilla.bench.scale.ConvergenceBenchmark \
     --clusters "$clusters" --control-plane "http://127.0.0.1:$http_port" --broker "tcp://127.0.0.1:$mqtt_port" \
     --control-plane-pid "$cp_pid"
 echo "load after: $(uptime)"

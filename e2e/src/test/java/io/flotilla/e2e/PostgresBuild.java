@@ -23,7 +23,9 @@ final class PostgresBuild {
     /** Copies the packaged application under {@code workDir} and re-augments it; returns its quarkus-run.jar. */
     static Path prepare(Path workDir) throws IOException, InterruptedException {
         Path packaged = ManagedProcess.jar("flotilla.control-plane.jar").getParent();
-        Path copy = workDir.resolve("control-plane-postgresql");
+        // the rebuild writes to quarkus-app under its working directory: copy under that name and run it there
+        Path buildDir = workDir.resolve("control-plane-postgresql");
+        Path copy = buildDir.resolve("quarkus-app");
         try (Stream<Path> files = Files.walk(packaged)) {
             for (Path source : files.toList()) {
                 Path target = copy.resolve(packaged.relativize(source).toString());
@@ -38,7 +40,7 @@ final class PostgresBuild {
         List<String> command = new ArrayList<>(ManagedProcess.javaJar(jar,
                 List.of("-Dquarkus.launch.rebuild=true", "-Dquarkus.datasource.db-kind=postgresql")));
         command.set(1, "-Xmx512m");
-        ManagedProcess rebuild = ManagedProcess.start("control-plane-rebuild", command, Map.of(), workDir);
+        ManagedProcess rebuild = ManagedProcess.start("control-plane-rebuild", command, Map.of(), buildDir);
         if (rebuild.waitForExit(5, TimeUnit.MINUTES).orElse(-1) != 0) {
             rebuild.close();
             throw new IllegalStateException("re-augmenting the control plane for PostgreSQL failed:\n" + rebuild.logTail());

@@ -1,6 +1,5 @@
 package io.flotilla.controlplane.dispatch;
 
-import io.flotilla.controlplane.fleet.Cluster;
 import io.flotilla.controlplane.fleet.ClusterRepository;
 import io.flotilla.controlplane.leader.Leadership;
 import io.micrometer.core.instrument.Counter;
@@ -10,7 +9,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -47,43 +45,35 @@ class AcknowledgementMonitor {
         metrics.gauge("flotilla.dispatch.unacknowledged.clusters", unacknowledged);
     }
 
-    private record Late(OutboxEntry entry, Cluster cluster) {
-    }
-
     @Scheduled(every = "${flotilla.dispatch.ack-check-interval}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         if (!leadership.isLeader()) {
             return;
         }
-        int republish = QuarkusTransaction.requiringNew().call(this::checkOnce);
-        if (republish > 0) {
+        Instant publishedBefore = clock.instant().minus(config.ackTimeout());
+        // two short set-based statements, each its own transaction: no row-by-row locking that could
+        // deadlock with a placement run dispatching the same clusters
+        int reset = QuarkusTransaction.requiringNew().call(() -> outbox.getEntityManager().createQuery(
+                "update OutboxEntry e set e.republications = 1, e.publishedAt = null"
+                        + " where e.publishedAt < ?1 and e.republications = 0 and e.generation >"
+                        + " (select c.appliedGeneration from Cluster c where c.id = e.clusterId)")
+                .setParameter(1, publishedBefore).executeUpdate());
+        if (reset > 0) {
+            republished.increment(reset);
+            LOG.infof("Re-publishing the desired state of %d clusters that did not apply it within %s", reset,
+                    config.ackTimeout());
             publisher.requestDrain();
         }
-    }
-
-    /** @return how many entries were reset for re-publication */
-    int checkOnce() {
-        Instant publishedBefore = clock.instant().minus(config.ackTimeout());
-        List<Late> late = outbox.getEntityManager().createQuery(
-                "select e, c from OutboxEntry e, Cluster c where c.id = e.clusterId"
-                        + " and c.appliedGeneration < e.generation and e.publishedAt < ?1", Object[].class)
-                .setParameter(1, publishedBefore).getResultList().stream()
-                .map(row -> new Late((OutboxEntry) row[0], (Cluster) row[1])).toList();
-        int reset = 0;
-        for (Late l : late) {
-            if (l.entry().republications == 0) {
-                l.entry().republications = 1;
-                l.entry().publishedAt = null;
-                reset++;
-            } else if (!l.cluster().unacknowledged) {
-                l.cluster().unacknowledged = true;
-                LOG.warnf("Cluster '%s' has not applied generation %d (applied %d) within %s of its re-publication",
-                        l.cluster().id, l.entry().generation, l.cluster().appliedGeneration, config.ackTimeout());
-            }
+        int flagged = QuarkusTransaction.requiringNew().call(() -> clusters.getEntityManager().createQuery(
+                "update Cluster c set c.unacknowledged = true where c.unacknowledged = false and exists"
+                        + " (select 1 from OutboxEntry e where e.clusterId = c.id and e.publishedAt < ?1"
+                        + " and e.republications >= 1 and e.generation > c.appliedGeneration)")
+                .setParameter(1, publishedBefore).executeUpdate());
+        if (flagged > 0) {
+            LOG.warnf("%d clusters have not applied their desired generation within %s of its re-publication: "
+                    + "flagged unacknowledged", flagged, config.ackTimeout());
         }
-        republished.increment(reset);
-        unacknowledged.set(clusters.count("unacknowledged = true"));
-        return reset;
+        unacknowledged.set(QuarkusTransaction.requiringNew().call(() -> clusters.count("unacknowledged = true")));
     }
 }

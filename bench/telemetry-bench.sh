@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Telemetry ingestion benchmark: a private PostgreSQL 15 (Debian's binaries, run as user postgres), Mosquitto,
+# and the packaged control plane re-augmented for PostgreSQL (a copy of its mutable jar); then
+# TelemetryIngestBenchmark publishes telemetry and compares the rows landed per second with a raw COPY.
+# Build first: ./mvnw -q -pl control-plane,bench -am package -DskipTests
+# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones.
+# Usage: bench/telemetry-bench.sh [DURATION_ISO8601] [HTTP_PORT] [MQTT_PORT] [PG_PORT]
+set -euo pipefail
+duration=${1:-PT30S}
+http_port=${2:-18080}
+mqtt_port=${3:-19033}
+pg_port=${4:-19035}
+root=$(cd "$(dirname "$0")/.." && pwd)
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+cp_app=${CP_APP:-$root/control-plane/target/quarkus-app}
+bench_jar=${BENCH_JAR:-$root/bench/target/benchmarks.jar}
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+work=$(mktemp -d)
+chmod 755 "$work"
+cleanup() {
+    kill "${cp_pid:-}" "${mq_pid:-}" 2>/dev/null || true
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop > /dev/null 2>&1 || true
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir "$work/pg" && chown postgres "$work/pg"
+runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust > "$work/initdb.log"
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
+    -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c shared_buffers=256MB" start > /dev/null
+jdbc="jdbc:postgresql://127.0.0.1:$pg_port/postgres"
+
+cat > "$work/mosquitto.conf" <<CONF
+listener $mqtt_port 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 100000
+CONF
+/usr/sbin/mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 &
+mq_pid=$!
+
+# the rebuild writes to quarkus-app under its working directory
+cp -r "$cp_app" "$work/quarkus-app"
+(cd "$work" && "$java" -Dquarkus.launch.rebuild=true -Dquarkus.datasource.db-kind=postgresql -jar quarkus-app/quarkus-run.jar > rebuild.log 2>&1)
+"$java" -Xmx1g -Dquarkus.http.port="$http_port" -Dflotilla.broker.embedded=false -Dflotilla.broker.port="$mqtt_port" \
+    -Dflotilla.data-dir="$work/cp" -Dquarkus.log.level=WARN -Dquarkus.datasource.jdbc.url="$jdbc" \
+    -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=postgres \
+    -jar "$work/quarkus-app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
+cp_pid=$!
+for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$http_port/q/health/ready" > /dev/null 2>&1 && break
+    sleep 1
+done
+echo "load before: $(uptime)"
+"$java" -Xmx1g -cp "$bench_jar" io.flotilla.bench.scale.TelemetryIngestBenchmark \
+    --broker "tcp://127.0.0.1:$mqtt_port" --control-plane "http://127.0.0.1:$http_port" --jdbc "$jdbc" \
+    --user postgres --password postgres --duration "$duration"
+echo "control-plane RSS after ingestion: $(grep VmRSS /proc/$cp_pid/status | awk '{print $2, $3}')"
+echo "load after: $(uptime)"
