@@ -76,7 +76,11 @@ public class InferenceGateway {
     private final Map<String, Tenant> tenantsByKey = new HashMap<>();
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final long maxBodyBytes;
-    private HttpClient client;
+    /**
+     * One client per event loop, made on first use there: its connections then live on the loop that serves the
+     * request, so a proxied exchange never hops threads (a hop costs more than the routing itself).
+     */
+    private final ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(this::newClient);
 
     InferenceGateway(RouterConfig config, RouteService routes, JurisdictionCatalog jurisdictions, Sites sites, Vertx vertx,
             MeterRegistry registry) {
@@ -112,13 +116,16 @@ public class InferenceGateway {
         });
     }
 
-    void routes(@Observes Router router) {
-        client = vertx.createHttpClient(new HttpClientOptions()
+    private HttpClient newClient() {
+        return vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false),
                 new PoolOptions().setHttp1MaxSize(config.connectionsPerCluster()).setMaxWaitQueueSize(-1));
+    }
+
+    void routes(@Observes Router router) {
         router.post("/v1/chat/completions").handler(rc -> proxy(rc, "chat/completions"));
         router.post("/v1/completions").handler(rc -> proxy(rc, "completions"));
         router.post("/v1/embeddings").handler(rc -> proxy(rc, "embeddings"));
@@ -304,7 +311,7 @@ public class InferenceGateway {
         }
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(t.host()).setPort(t.port())
                 .setSsl(t.ssl()).setURI(t.basePath() + "/v1/" + x.endpoint).setHeaders(forwardedHeaders(x));
-        client.request(options).onComplete(connected -> {
+        clients.get().request(options).onComplete(connected -> {
             if (connected.failed()) {
                 failed(x, c, "connect", describe(connected.cause()));
                 return;
