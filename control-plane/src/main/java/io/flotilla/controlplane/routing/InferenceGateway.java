@@ -211,8 +211,6 @@ public class InferenceGateway {
     }
 
     private void tooLarge(Exchange x) {
-        // the rest of the body is not read: the connection cannot be reused
-        x.rc.response().putHeader(HttpHeaders.CONNECTION, "close");
         reject(x, 413, "request body exceeds the limit of " + maxBodyBytes + " bytes", "invalid_request_error", null,
                 "request_too_large", "too_large");
     }
@@ -399,6 +397,10 @@ public class InferenceGateway {
         }
         x.answered = true;
         metrics.rejected(x.endpoint, metric);
+        if (!x.rc.request().isEnded()) {
+            // refused before its body was read (no key, too large): the connection cannot carry another request
+            x.rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
         JsonObject error = new JsonObject().put("message", message).put("type", type).put("param", param).put("code", code);
         x.rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("error", error).encode());
