@@ -102,7 +102,7 @@ class InferenceRouterTest {
             assertThat(fra.requests()).isZero();
 
             given().contentType(ContentType.JSON).body("{\"model\":\"chat-rn\"}").post("/v1/chat/completions").then()
-                    .statusCode(401).body("error.code", equalTo("invalid_api_key"));
+                    .statusCode(401).header("Connection", "close").body("error.code", equalTo("invalid_api_key"));
             given().header("Authorization", "Bearer " + ACME).get("/v1/models").then().statusCode(200)
                     .body("object", equalTo("list")).body("data.id", hasItem("chat-rn"));
         }

@@ -76,7 +76,11 @@ public class InferenceGateway {
     private final Map<String, Tenant> tenantsByKey = new HashMap<>();
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final long maxBodyBytes;
-    private HttpClient client;
+    /**
+     * One client per event loop, made on first use there: its connections then live on the loop that serves the
+     * request, so a proxied exchange never hops threads (a hop costs more than the routing itself).
+     */
+    private final ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(this::newClient);
 
     InferenceGateway(RouterConfig config, RouteService routes, JurisdictionCatalog jurisdictions, Sites sites, Vertx vertx,
             MeterRegistry registry) {
@@ -112,13 +116,16 @@ public class InferenceGateway {
         });
     }
 
-    void routes(@Observes Router router) {
-        client = vertx.createHttpClient(new HttpClientOptions()
+    private HttpClient newClient() {
+        return vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false),
                 new PoolOptions().setHttp1MaxSize(config.connectionsPerCluster()).setMaxWaitQueueSize(-1));
+    }
+
+    void routes(@Observes Router router) {
         router.post("/v1/chat/completions").handler(rc -> proxy(rc, "chat/completions"));
         router.post("/v1/completions").handler(rc -> proxy(rc, "completions"));
         router.post("/v1/embeddings").handler(rc -> proxy(rc, "embeddings"));
@@ -204,8 +211,6 @@ public class InferenceGateway {
     }
 
     private void tooLarge(Exchange x) {
-        // the rest of the body is not read: the connection cannot be reused
-        x.rc.response().putHeader(HttpHeaders.CONNECTION, "close");
         reject(x, 413, "request body exceeds the limit of " + maxBodyBytes + " bytes", "invalid_request_error", null,
                 "request_too_large", "too_large");
     }
@@ -304,7 +309,7 @@ public class InferenceGateway {
         }
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(t.host()).setPort(t.port())
                 .setSsl(t.ssl()).setURI(t.basePath() + "/v1/" + x.endpoint).setHeaders(forwardedHeaders(x));
-        client.request(options).onComplete(connected -> {
+        clients.get().request(options).onComplete(connected -> {
             if (connected.failed()) {
                 failed(x, c, "connect", describe(connected.cause()));
                 return;
@@ -392,6 +397,10 @@ public class InferenceGateway {
         }
         x.answered = true;
         metrics.rejected(x.endpoint, metric);
+        if (!x.rc.request().isEnded()) {
+            // refused before its body was read (no key, too large): the connection cannot carry another request
+            x.rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
         JsonObject error = new JsonObject().put("message", message).put("type", type).put("param", param).put("code", code);
         x.rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("error", error).encode());

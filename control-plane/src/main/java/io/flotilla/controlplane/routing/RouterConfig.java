@@ -37,7 +37,7 @@ public interface RouterConfig {
     @WithDefault("30s")
     Duration ejectionCooldown();
 
-    /** Pooled HTTP/1.1 connections per cluster endpoint. */
+    /** Pooled HTTP/1.1 connections per cluster endpoint and event loop. */
     @WithDefault("256")
     int connectionsPerCluster();
 

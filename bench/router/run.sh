@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# The inference router's overhead, in one run: wrk against the same OpenAI-shaped stand-in model server
+#   1. directly,  2. through Flotilla's /v1 router,  3. through nginx proxy_pass (keep-alive upstream)
+# at a few concurrency levels. Prints a markdown table: p50/p99 latency, throughput, and the added p50/p99
+# (through minus direct at the same percentile, from the same run).
+#
+# Needs: built jars (./mvnw -pl control-plane,bench -am verify), nginx and wrk (apt-get install -y nginx wrk),
+# python3, curl. Ports are overridable: FLOTILLA_HTTP_PORT (28080), FLOTILLA_BROKER_PORT (19133), NGINX_PORT (28090).
+#   DURATION=10s CONNECTIONS="1 16 64" bench/router/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+HTTP_PORT=${FLOTILLA_HTTP_PORT:-28080}
+BROKER_PORT=${FLOTILLA_BROKER_PORT:-19133}
+NGINX_PORT=${NGINX_PORT:-28090}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-5s}
+CONNECTIONS=${CONNECTIONS:-"1 16 64"}
+THREADS=${THREADS:-2}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+CP_JAR=control-plane/target/quarkus-app/quarkus-run.jar
+BENCH_JAR=bench/target/benchmarks.jar
+
+for tool in nginx wrk curl python3; do
+  command -v "$tool" >/dev/null || { echo "bench/router/run.sh: $tool is missing (apt-get install -y nginx wrk)" >&2; exit 1; }
+done
+[ -f "$CP_JAR" ] && [ -f "$BENCH_JAR" ] || { echo "build first: ./mvnw -pl control-plane,bench -am verify" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/flotilla-router-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_for() { # URL, what
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
+    sleep 1
+  done
+  echo "bench/router/run.sh: $2 did not come up ($1); logs in $WORK" >&2
+  exit 1
+}
+
+echo "starting the control plane on :$HTTP_PORT ..." >&2
+"$JAVA" -Dquarkus.http.port="$HTTP_PORT" -Dflotilla.broker.port="$BROKER_PORT" -Dflotilla.data-dir="$WORK/cp" \
+  -Dquarkus.log.level=WARN -jar "$CP_JAR" >"$WORK/cp.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$HTTP_PORT/q/health/ready" "the control plane"
+
+echo "starting one simulated cluster (sim-ahmedabad-1) with its stand-in model server ..." >&2
+"$JAVA" -cp "$BENCH_JAR" io.flotilla.bench.sim.FleetSimulator --clusters 1 --prefix bench \
+  --control-plane "http://127.0.0.1:$HTTP_PORT" --broker "tcp://127.0.0.1:$BROKER_PORT" --telemetry-interval 0 \
+  --ready-delay 1s >"$WORK/sim.log" 2>&1 &
+PIDS+=($!)
+
+curl -fsS -o /dev/null -H 'Content-Type: application/yaml' "http://127.0.0.1:$HTTP_PORT/api/v1/policies" --data-binary @- <<'EOF'
+apiVersion: flotilla.io/v1alpha1
+kind: FleetPolicy
+metadata:
+  name: bench
+spec:
+  workload:
+    model: stand-in
+    image: vllm/vllm-openai:v0.8.5
+    resources: { gpu: 1, gpuMemoryGiB: 24, cpu: "4", memory: 16Gi }
+  placement:
+    jurisdictions: [IN]
+    minClusters: 1
+    maxClusters: 1
+  routing:
+    alias: bench
+EOF
+
+UPSTREAM=""
+for _ in $(seq 1 120); do
+  UPSTREAM=$(curl -fsS "http://127.0.0.1:$HTTP_PORT/api/v1/route?model=bench&site=ahmedabad" 2>/dev/null \
+    | python3 -c 'import json,sys; c=json.load(sys.stdin)["candidates"]; print(c[0]["endpoint"] if c else "")' 2>/dev/null || true)
+  [ -n "$UPSTREAM" ] && break
+  sleep 1
+done
+[ -n "$UPSTREAM" ] || { echo "bench/router/run.sh: the simulated cluster never reported its endpoint; logs in $WORK" >&2; exit 1; }
+echo "upstream stand-in: $UPSTREAM" >&2
+
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx.conf" <<EOF
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx;
+  proxy_temp_path $WORK/nginx;
+  upstream standin { server ${UPSTREAM#http://}; keepalive 256; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://standin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+EOF
+nginx -c "$WORK/nginx.conf" -p "$WORK/nginx"
+
+cat >"$WORK/post.lua" <<'EOF'
+wrk.method = "POST"
+wrk.body = '{"model":"bench","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Flotilla-Client-Location"] = "ahmedabad"
+EOF
+
+DIRECT="$UPSTREAM/v1/chat/completions"
+FLOTILLA="http://127.0.0.1:$HTTP_PORT/v1/chat/completions"
+NGINX="http://127.0.0.1:$NGINX_PORT/v1/chat/completions"
+curl -fsS -i "$FLOTILLA" -H 'Content-Type: application/json' -H 'X-Flotilla-Client-Location: ahmedabad' \
+  -d '{"model":"bench","messages":[]}' | grep -i '^x-flotilla-cluster' >&2
+curl -fsS -o /dev/null "$NGINX" -H 'Content-Type: application/json' -d '{"model":"bench","messages":[]}'
+
+# wrk's "50%  123.45us" -> milliseconds
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
+
+run() { # URL CONNECTIONS -> "p50 p99 rps"
+  local t=$(( $2 < THREADS ? $2 : THREADS ))
+  wrk -t"$t" -c"$2" -d"$WARMUP" -s "$WORK/post.lua" "$1" >/dev/null
+  local out
+  out=$(wrk -t"$t" -c"$2" -d"$DURATION" --latency -s "$WORK/post.lua" "$1")
+  if echo "$out" | grep -q "Non-2xx"; then echo "bench/router/run.sh: non-2xx answers from $1:" >&2; echo "$out" >&2; exit 1; fi
+  local p50 p99 rps
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}' | to_ms)
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}' | to_ms)
+  rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+  echo "$p50 $p99 $rps"
+}
+
+echo "load before: $(uptime)"
+echo
+echo "| connections | path | p50 ms | p99 ms | req/s | added p50 ms | added p99 ms | vs nginx req/s |"
+echo "|---|---|---|---|---|---|---|---|"
+for c in $CONNECTIONS; do
+  read -r d50 d99 drps < <(run "$DIRECT" "$c")
+  read -r f50 f99 frps < <(run "$FLOTILLA" "$c")
+  read -r n50 n99 nrps < <(run "$NGINX" "$c")
+  echo "| $c | direct | $d50 | $d99 | $drps | | | |"
+  awk -v c="$c" -v p50="$f50" -v p99="$f99" -v rps="$frps" -v d50="$d50" -v d99="$d99" -v nrps="$nrps" \
+    'BEGIN {printf "| %s | Flotilla | %s | %s | %s | %.3f | %.3f | %.2f |\n", c, p50, p99, rps, p50-d50, p99-d99, rps/nrps}'
+  awk -v c="$c" -v p50="$n50" -v p99="$n99" -v rps="$nrps" -v d50="$d50" -v d99="$d99" \
+    'BEGIN {printf "| %s | nginx | %s | %s | %s | %.3f | %.3f | 1.00 |\n", c, p50, p99, rps, p50-d50, p99-d99}'
+done
+echo
+echo "load after: $(uptime)"
+# the router's own measure (arrival to upstream send, plus upstream headers to ours) over every request above
+curl -fsS "http://127.0.0.1:$HTTP_PORT/q/metrics" | python3 -c '
+import re, sys
+buckets, count, total = [], 0.0, 0.0
+for line in sys.stdin:
+    m = re.match(r"flotilla_router_added_latency_seconds_bucket\{.*le=\"([^\"]+)\".*\} (\S+)", line)
+    if m and m.group(1) != "+Inf":
+        buckets.append((float(m.group(1)), float(m.group(2))))
+    elif line.startswith("flotilla_router_added_latency_seconds_count"):
+        count = float(line.split()[-1])
+    elif line.startswith("flotilla_router_added_latency_seconds_sum"):
+        total = float(line.split()[-1])
+buckets.sort()
+def q(p):
+    for le, n in buckets:
+        if n >= p * count:
+            return le * 1000
+    return float("nan")
+print("router-measured added latency over %d requests: p50 <= %.3f ms, p99 <= %.3f ms, mean %.3f ms (histogram bucket bounds)"
+      % (count, q(0.5), q(0.99), total / count * 1000 if count else float("nan")))
+'
