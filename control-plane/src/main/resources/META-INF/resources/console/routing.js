@@ -60,7 +60,7 @@ async function route(e) {
         el('table', { id: 'candidates' },
           el('caption', { class: 'muted', style: 'text-align:left' }, `Ranked candidates for '${r.model}', best first`),
           el('thead', {}, el('tr', {}, ['#', 'Cluster', 'Jurisdiction', 'Estimated ms', 'Network ms', 'Load penalty ms', 'Measured', 'Policy', 'Endpoint']
-            .map(t => el('th', { scope: 'col' }, t)))),
+            .map(t => el('th', { scope: 'col', class: /ms$|^#$/.test(t) ? 'num' : null }, t)))),
           el('tbody', {}, r.candidates.map((c, i) => el('tr', { 'data-cluster': c.cluster },
             el('td', { class: 'num' }, i + 1),
             el('td', {}, el('a', { href: '/cluster.html?id=' + encodeURIComponent(c.cluster) }, c.cluster)),
