@@ -42,7 +42,7 @@ class AuthTest {
     }
 
     @Test
-    void withoutAValidTokenTheApiAndMetricsAnswer401ButHealthAndOpenapiAreOpen() {
+    void withoutAValidTokenTheApiAndMetricsAnswer401ButHealthOpenapiAndConsoleAreOpen() {
         given().get("/api/v1/clusters").then().statusCode(401)
                 .header("WWW-Authenticate", startsWith("Bearer"))
                 .body("status", equalTo(401)).body("error", containsString("admin-token"));
@@ -51,6 +51,8 @@ class AuthTest {
         given().get("/q/metrics").then().statusCode(401);
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/openapi").then().statusCode(200);
+        given().get("/").then().statusCode(200).contentType(containsString("text/html"));
+        given().get("/console/app.js").then().statusCode(200);
     }
 
     @Test

@@ -1,0 +1,295 @@
+package io.flotilla.controlplane;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.flotilla.controlplane.auth.AuthEnabledProfile;
+import io.flotilla.proto.EnvelopeCodec;
+import io.flotilla.proto.Topics;
+import io.flotilla.proto.v1.ClusterStatus;
+import io.flotilla.proto.v1.WorkloadCondition;
+import io.flotilla.proto.v1.WorkloadStatus;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in Debian's headless Chromium, against the running application with authentication on
+ * and a small demo fleet registered through the API. Screenshots of each page go to target/screenshots/.
+ * Skipped where chromium/chromedriver are not installed, unless FLOTILLA_REQUIRE_CHROMIUM=1 (CI).
+ */
+@QuarkusTest
+@TestProfile(AuthEnabledProfile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** id, jurisdiction, lat, lon: three clusters the policy may use (EU, US), three it may not. */
+    private static final List<Object[]> FLEET = List.of(
+            new Object[] {"dm-fra", "DE", 50.11, 8.68}, new Object[] {"dm-par", "FR", 48.86, 2.35},
+            new Object[] {"dm-nyc", "US", 40.71, -74.01}, new Object[] {"dm-bom", "IN-MH", 19.08, 72.88},
+            new Object[] {"dm-syd", "AU", -33.87, 151.21}, new Object[] {"dm-sao", "BR", -23.55, -46.63});
+
+    private static WebDriver driver;
+    private static WebDriverWait wait;
+    private static String token;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @ConfigProperty(name = "flotilla.broker.port")
+    int brokerPort;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        boolean installed = Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
+        if (!installed && "1".equals(System.getenv("FLOTILLA_REQUIRE_CHROMIUM"))) {
+            throw new IllegalStateException("chromium and chromium-driver are required (apt-get install chromium chromium-driver)");
+        }
+        Assumptions.assumeTrue(installed, "chromium/chromedriver not installed");
+        Files.createDirectories(SCREENSHOTS);
+        Path profile = Files.createTempDirectory("flotilla-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, java.util.logging.Level.INFO);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().window().setSize(new Dimension(1400, 1000));
+        wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class); // tables are redrawn on live updates
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (driver != null) {
+            for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+                System.out.println("browser console: " + e);
+            }
+            driver.quit();
+        }
+    }
+
+    private String url(String path) {
+        return base.toString().replaceAll("/$", "") + path;
+    }
+
+    private static void screenshot(String name) throws Exception {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static WebElement visible(By by) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private static void setValue(WebElement element, String value) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", element, value);
+    }
+
+    @Test
+    @Order(1)
+    void loginThenTheOverviewShowsTheDemoFleet() throws Exception {
+        token = Files.readString(Path.of(AuthEnabledProfile.DATA_DIR, "admin-token")).trim();
+        for (Object[] c : FLEET) {
+            given().auth().oauth2(token).contentType(ContentType.JSON).body("""
+                    {"id": "%s", "jurisdiction": "%s", "latitude": %s, "longitude": %s, "labels": {"tier": "edge"},
+                     "capacity": {"gpus": [{"model": "L4", "count": %d, "memoryGiB": 24}], "cpu": "32", "memory": "128Gi"}}
+                    """.formatted(c[0], c[1], c[2], c[3], c[1].equals("DE") ? 8 : 2))
+                    .post("/api/v1/clusters").then().statusCode(201);
+        }
+
+        driver.get(url("/"));
+        wait.until(ExpectedConditions.urlContains("/login.html"));
+        visible(By.id("token")).sendKeys("flt_wrong");
+        driver.findElement(By.id("login-button")).click();
+        assertThat(visible(By.id("login-error")).getText()).contains("not valid");
+        screenshot("01-login");
+        WebElement field = driver.findElement(By.id("token"));
+        field.clear();
+        field.sendKeys(token);
+        driver.findElement(By.id("login-button")).click();
+
+        WebElement total = visible(By.cssSelector("#count-total .n"));
+        assertThat(total.getText()).isEqualTo(String.valueOf(FLEET.size()));
+        assertThat(driver.findElements(By.cssSelector("svg.map circle.dot"))).hasSize(FLEET.size());
+        assertThat(driver.findElement(By.cssSelector("#by-jurisdiction tr[data-jurisdiction='IN-MH'] td:nth-child(2)")).getText())
+                .isEqualTo("1");
+        assertThat(visible(By.id("who")).getText()).isEqualTo("bootstrap-admin (admin)");
+        screenshot("02-overview");
+    }
+
+    @Test
+    @Order(2)
+    void clustersFilterByJurisdictionAndShowADetailPage() throws Exception {
+        driver.get(url("/clusters.html"));
+        visible(By.cssSelector("#clusters tbody tr"));
+        assertThat(driver.findElements(By.cssSelector("#clusters tbody tr"))).hasSize(FLEET.size());
+        new Select(driver.findElement(By.id("f-jurisdiction"))).selectByValue("DE");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#clusters tbody tr"), 1));
+        assertThat(driver.findElement(By.cssSelector("#clusters tbody tr")).getAttribute("data-cluster")).isEqualTo("dm-fra");
+        new Select(driver.findElement(By.id("f-jurisdiction"))).selectByValue("");
+        driver.findElement(By.cssSelector("button[data-sort='gpus']")).click();
+        driver.findElement(By.cssSelector("button[data-sort='gpus']")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#clusters tbody tr:first-child"), "data-cluster", "dm-fra"));
+        screenshot("03-clusters");
+
+        driver.get(url("/cluster.html?id=dm-fra"));
+        wait.until(ExpectedConditions.textToBe(By.id("title"), "Cluster dm-fra"));
+        assertThat(visible(By.id("telemetry")).getText()).contains("No telemetry");
+        screenshot("04-cluster");
+    }
+
+    private static final String BROKEN = """
+            apiVersion: flotilla.io/v1alpha1
+            kind: FleetPolicy
+            metadata:
+              name: chat-demo
+            spec:
+              workload:
+                model: meta-llama/Llama-3.1-8B-Instruct
+                imgae: vllm/vllm-openai:v0.8.5
+                resources: { gpu: 1, gpuMemoryGiB: 24, cpu: "4", memory: 16Gi }
+              placement:
+                jurisdictions: [EU, US]
+                minClusters: 1
+                maxClusters: 3
+              routing:
+                alias: chat-demo
+            """;
+
+    @Test
+    @Order(3)
+    void aBrokenPolicyShowsItsErrorAtItsLine() throws Exception {
+        driver.get(url("/policies.html"));
+        setValue(visible(By.id("policy-yaml")), BROKEN);
+        driver.findElement(By.id("dry-run")).click();
+        visible(By.id("apply-error"));
+        screenshot("05-policy-error");
+        WebElement line8 = visible(By.cssSelector("#annotated .line.has-error[data-line='8']"));
+        assertThat(line8.getText()).contains("imgae");
+        assertThat(driver.findElement(By.cssSelector("#annotated .msg[data-error-line='8']")).getText())
+                .contains("line 8").contains("did you mean 'image'");
+        assertThat(driver.findElements(By.cssSelector("#annotated .line.has-error"))).allSatisfy(
+                l -> assertThat(l.getAttribute("data-line")).isIn("7", "8")); // 7: the workload then lacks its image
+        given().auth().oauth2(token).get("/api/v1/policies").then().statusCode(200).body("$", hasSize(0));
+    }
+
+    @Test
+    @Order(4)
+    void aValidPolicyAppliesAndItsPlacementExplainsEveryCluster() throws Exception {
+        driver.get(url("/policies.html"));
+        setValue(visible(By.id("policy-yaml")), BROKEN.replace("imgae:", "image:"));
+        driver.findElement(By.id("apply")).click();
+        visible(By.id("apply-ok"));
+        assertThat(driver.findElement(By.cssSelector("#apply-results tr[data-policy='chat-demo']")).getText()).contains("created");
+        visible(By.cssSelector("#policies tr[data-policy='chat-demo']"));
+        screenshot("06-policies");
+
+        driver.findElement(By.cssSelector("#policies tr[data-policy='chat-demo'] a")).click();
+        visible(By.cssSelector("#chosen tbody tr"));
+        List<String> chosen = driver.findElements(By.cssSelector("#chosen tbody tr")).stream().map(r -> r.getAttribute("data-cluster")).toList();
+        assertThat(chosen).containsExactlyInAnyOrder("dm-fra", "dm-par", "dm-nyc");
+        assertThat(driver.findElement(By.cssSelector("#excluded tr[data-cluster='dm-bom']")).getText()).contains("IN-MH");
+        visible(By.id("rollout"));
+        visible(By.id("revisions"));
+        screenshot("07-policy");
+    }
+
+    @Test
+    @Order(5)
+    void theRoutingPlaygroundRanksTheNearestEligibleClusterFirst() throws Exception {
+        try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
+            // the agents report the policy's workload available at their current generation, again on each
+            // poll (status is idempotent) until routing serves from all three
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                for (String id : List.of("dm-fra", "dm-par", "dm-nyc")) {
+                    long generation = ((Number) given().auth().oauth2(token).get("/api/v1/clusters/" + id).then().statusCode(200)
+                            .extract().path("desiredGeneration")).longValue();
+                    ClusterStatus status = ClusterStatus.newBuilder().setClusterId(id).setAppliedGeneration(generation)
+                            .addWorkloads(WorkloadStatus.newBuilder().setName("chat-demo")
+                                    .setCondition(WorkloadCondition.WORKLOAD_CONDITION_AVAILABLE).setReadyReplicas(1)
+                                    .setDesiredReplicas(1).setEndpoint("http://chat-demo." + id + ":8000"))
+                            .build();
+                    agents.publish(Topics.status(id), EnvelopeCodec.builder("flotilla/clusters/" + id).build().encode(id, status), false);
+                }
+                given().auth().oauth2(token).get("/api/v1/route?model=chat-demo&site=mumbai").then().statusCode(200)
+                        .body("candidates", hasSize(3));
+            });
+        }
+        driver.get(url("/routing.html"));
+        new Select(visible(By.id("r-site"))).selectByValue("mumbai");
+        WebElement model = driver.findElement(By.id("r-model"));
+        model.clear();
+        model.sendKeys("chat-demo");
+        driver.findElement(By.id("route-button")).click();
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", visible(By.cssSelector("#candidates tbody tr")));
+        // Mumbai's own cluster is nearer, but IN is outside the policy's jurisdictions: Frankfurt is the nearest eligible one
+        wait.until(d -> d.findElements(By.cssSelector("#candidates tbody tr")).stream()
+                .map(r -> r.getAttribute("data-cluster")).toList().equals(List.of("dm-fra", "dm-par", "dm-nyc")));
+        assertThat(driver.findElement(By.cssSelector("svg.map circle.best")).getAttribute("data-cluster")).isEqualTo("dm-fra");
+        screenshot("08-routing");
+
+        setValue(driver.findElement(By.id("r-jurisdiction")), "US");
+        driver.findElement(By.id("route-button")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#candidates tbody tr:first-child"), "data-cluster", "dm-nyc"));
+        assertThat(driver.findElements(By.cssSelector("#candidates tbody tr"))).hasSize(1);
+    }
+
+    @Test
+    @Order(6)
+    void theOverviewFollowsFleetChangesLiveWithoutAReload() throws Exception {
+        driver.get(url("/"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#count-total .n"), String.valueOf(FLEET.size())));
+        visible(By.id("live"));
+        ((JavascriptExecutor) driver).executeScript("window.notReloaded = true;");
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"id\": \"dm-tyo\", \"jurisdiction\": \"JP\", \"latitude\": 35.68, \"longitude\": 139.69}")
+                .post("/api/v1/clusters").then().statusCode(201);
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#count-total .n"), String.valueOf(FLEET.size() + 1)));
+        assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded === true;")).isEqualTo(true);
+        assertThat(driver.findElements(By.cssSelector("svg.map circle.dot[data-cluster='dm-tyo']"))).hasSize(1);
+    }
+}
