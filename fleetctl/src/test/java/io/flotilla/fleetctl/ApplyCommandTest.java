@@ -5,33 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ApplyCommandTest {
+class ApplyCommandTest extends FakeApiTest {
 
-    @TempDir
-    Path cwd;
-
-    FakeApi api;
     Path policies;
     Environment env;
 
     @BeforeEach
-    void setUp() throws Exception {
-        api = new FakeApi();
+    void writePoliciesAndAnswerApplies() throws Exception {
         policies = cwd.resolve("policies");
         Policies.write(policies, "a.yaml", Policies.yaml("alpha"));
         Policies.write(policies, "b.yaml", Policies.yaml("beta"));
         env = new Environment(Map.of(Environment.SERVER_VARIABLE, api.url(), Environment.TOKEN_VARIABLE, "s3cret"), cwd);
         api.on("POST", "/api/v1/policies", r -> FakeApi.Answer.json(200, answerFor(r)));
-    }
-
-    @AfterEach
-    void tearDown() {
-        api.close();
     }
 
     /** alpha: created on three clusters; beta: updated, placement not satisfied. */

@@ -2,27 +2,9 @@ package io.flotilla.fleetctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ExplainCommandTest {
-
-    @TempDir
-    Path cwd;
-    FakeApi api;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        api = new FakeApi();
-    }
-
-    @AfterEach
-    void tearDown() {
-        api.close();
-    }
+class ExplainCommandTest extends FakeApiTest {
 
     @Test
     void showsChosenClustersWithScoreBreakdownAndEveryExcludedClusterWithReasons() {

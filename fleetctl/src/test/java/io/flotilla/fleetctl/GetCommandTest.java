@@ -2,13 +2,9 @@ package io.flotilla.fleetctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class GetCommandTest {
+class GetCommandTest extends FakeApiTest {
 
     static final String FRA = """
             {"id":"fra-1","jurisdiction":"DE","latitude":50.11,"longitude":8.68,"labels":{"tier":"edge"},
@@ -19,20 +15,6 @@ class GetCommandTest {
     static final String MUM = """
             {"id":"mum-1","jurisdiction":"IN-MH","latitude":null,"longitude":null,"labels":{},
              "desiredGeneration":5,"appliedGeneration":4,"converged":false,"online":false,"paused":true,"workloads":[]}""";
-
-    @TempDir
-    Path cwd;
-    FakeApi api;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        api = new FakeApi();
-    }
-
-    @AfterEach
-    void tearDown() {
-        api.close();
-    }
 
     @Test
     void clustersTable() {

@@ -7,26 +7,14 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class GlobalOptionsTest {
-
-    @TempDir
-    Path cwd;
-    FakeApi api;
+class GlobalOptionsTest extends FakeApiTest {
 
     @BeforeEach
-    void setUp() throws Exception {
-        api = new FakeApi();
+    void answerEmptyClusterList() {
         api.on("GET", "/api/v1/clusters", 200, "[]");
-    }
-
-    @AfterEach
-    void tearDown() {
-        api.close();
     }
 
     /** A port that nothing listens on: bound, then released. */

@@ -2,14 +2,10 @@ package io.flotilla.fleetctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RolloutCommandTest {
+class RolloutCommandTest extends FakeApiTest {
 
     private static final String RUNNING = """
             {"policy":"chat-eu","revision":4,"fromRevision":3,"state":"RUNNING","reason":null,"waveSize":"50%",
@@ -18,20 +14,6 @@ class RolloutCommandTest {
                                                                  {"clusterId":"ber-1","state":"PROGRESSING"}]},
                       {"index":1,"state":"PENDING","clusters":[{"clusterId":"fra-1","state":"PENDING"},
                                                               {"clusterId":"par-1","state":"PENDING"}]}]}""";
-
-    @TempDir
-    Path cwd;
-    FakeApi api;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        api = new FakeApi();
-    }
-
-    @AfterEach
-    void tearDown() {
-        api.close();
-    }
 
     @Test
     void statusShowsWavesWithAProgressBar() {

@@ -2,13 +2,10 @@ package io.flotilla.fleetctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RouteCommandTest {
+class RouteCommandTest extends FakeApiTest {
 
     static final String TWO = """
             {"model":"chat","candidates":[
@@ -17,19 +14,9 @@ class RouteCommandTest {
               {"cluster":"par-1","jurisdiction":"FR","estimatedLatencyMs":9.5,"networkLatencyMs":9.5,"loadPenaltyMs":0,"measured":false,
                "endpoint":"http://par-1:8000","policy":"chat-eu"}],"reason":null}""";
 
-    @TempDir
-    Path cwd;
-    FakeApi api;
-
     @BeforeEach
-    void setUp() throws Exception {
-        api = new FakeApi();
+    void answerTwoCandidates() {
         api.on("GET", "/api/v1/route", 200, TWO);
-    }
-
-    @AfterEach
-    void tearDown() {
-        api.close();
     }
 
     @Test
