@@ -15,8 +15,10 @@ import io.flotilla.proto.v1.DesiredState;
 import io.flotilla.proto.v1.InferenceWorkload;
 import io.flotilla.proto.v1.WorkloadCondition;
 import io.flotilla.proto.v1.WorkloadStatus;
+import io.flotilla.controlplane.telemetry.ClusterMetrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,9 @@ class ClusterApiTest {
 
     @ConfigProperty(name = "flotilla.broker.port")
     int brokerPort;
+
+    @Inject
+    ClusterMetrics clusterMetrics;
 
     static void register(String id, String jurisdiction) {
         given().contentType(ContentType.JSON)
@@ -165,6 +170,16 @@ class ClusterApiTest {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("flotilla_dispatch_published_total"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/clusters/{id}"));
+    }
+
+    @Test
+    void eachClusterHasItsOwnGenerationLagSeries() {
+        register("metrics-1", "DE");
+        given().contentType(ContentType.JSON).body(WORKLOAD).put("/api/v1/clusters/metrics-1/workloads/chat")
+                .then().statusCode(200);
+        clusterMetrics.refresh();
+
+        assertThat(metric("flotilla_cluster_generation_lag{cluster=\"metrics-1\"}")).isEqualTo(1.0);
     }
 
     static ClusterStatus status(String cluster, long generation) {

@@ -59,12 +59,27 @@ final class ControlPlaneProcess implements AutoCloseable {
         return start(name, jar, workDir, props);
     }
 
+    /**
+     * The packaged (H2) control plane against an external broker on {@code mqttPort}, serving HTTP on
+     * {@code httpPort}, with extra {@code properties}. Started again on the same {@code workDir} it finds its
+     * database, signing key and admin token from before.
+     */
+    static ControlPlaneProcess withExternalBroker(Path workDir, int mqttPort, int httpPort, List<String> properties) {
+        List<String> props = new ArrayList<>(properties);
+        props.add("-Dflotilla.broker.embedded=false");
+        props.add("-Dflotilla.broker.port=" + mqttPort);
+        return start("control-plane", ManagedProcess.jar("flotilla.control-plane.jar"), workDir, httpPort, props);
+    }
+
     private static ControlPlaneProcess start(Path workDir, List<String> brokerProperties) {
         return start("control-plane", ManagedProcess.jar("flotilla.control-plane.jar"), workDir, brokerProperties);
     }
 
     private static ControlPlaneProcess start(String name, Path jar, Path workDir, List<String> properties) {
-        int httpPort = ManagedProcess.freePort();
+        return start(name, jar, workDir, ManagedProcess.freePort(), properties);
+    }
+
+    private static ControlPlaneProcess start(String name, Path jar, Path workDir, int httpPort, List<String> properties) {
         List<String> props = new ArrayList<>(properties);
         props.add("-Dquarkus.http.port=" + httpPort);
         Path dataDir = workDir.resolve("control-plane-data").toAbsolutePath();

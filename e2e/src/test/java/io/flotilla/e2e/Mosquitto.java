@@ -34,16 +34,24 @@ final class Mosquitto implements AutoCloseable {
     }
 
     static Mosquitto start(Path binary, Path workDir) {
-        int port = ManagedProcess.freePort();
+        return start(binary, workDir, ManagedProcess.freePort(), false);
+    }
+
+    /**
+     * On a given {@code port}. {@code persistent}: retained messages and sessions are saved under
+     * {@code workDir} when the broker stops and loaded when it starts there again, as a production broker would.
+     */
+    static Mosquitto start(Path binary, Path workDir, int port, boolean persistent) {
         Path conf = workDir.resolve("mosquitto.conf");
         try {
             Files.createDirectories(workDir);
             Files.writeString(conf, """
                     listener %d 127.0.0.1
                     allow_anonymous true
-                    persistence false
+                    persistence %s
+                    persistence_location %s/
                     max_queued_messages 10000
-                    """.formatted(port));
+                    """.formatted(port, persistent, workDir.toAbsolutePath()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

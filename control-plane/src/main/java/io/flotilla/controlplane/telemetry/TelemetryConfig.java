@@ -34,4 +34,15 @@ public interface TelemetryConfig {
     /** A cluster's last telemetry time is written at most this often (it feeds the heartbeat). */
     @WithDefault("10s")
     Duration heartbeatWriteInterval();
+
+    /**
+     * Most clusters with Prometheus series of their own ({@link ClusterMetrics}); the rest share one
+     * {@code cluster="_other"} series, so a scrape stays bounded whatever the size of the fleet.
+     */
+    @WithDefault("500")
+    int metricsMaxClusters();
+
+    /** How often the per-cluster gauges are recomputed. */
+    @WithDefault("15s")
+    Duration metricsInterval();
 }
