@@ -3,7 +3,8 @@
 # N simulated clusters in one JVM. Prints p50/p99/max convergence, the raw Mosquitto fan-out of the same
 # messages, their ratio, and the control plane's RSS. Build first:
 #   ./mvnw -q -pl control-plane,bench -am package -DskipTests
-# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones.
+# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones. JFR_DIR=folder records a JFR profile of
+# the control plane (control-plane.jfr) and of the benchmark with its simulated fleet (fleet.jfr) there.
 # Usage: bench/scale-bench.sh [CLUSTERS] [HTTP_PORT] [MQTT_PORT]
 set -euo pipefail
 clusters=${1:-1000}
@@ -14,6 +15,12 @@ java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 cp_app=${CP_APP:-$root/control-plane/target/quarkus-app}
 bench_jar=${BENCH_JAR:-$root/bench/target/benchmarks.jar}
 work=$(mktemp -d)
+cp_jfr=() sim_jfr=()
+if [ -n "${JFR_DIR:-}" ]; then
+    mkdir -p "$JFR_DIR"
+    cp_jfr=(-XX:StartFlightRecording=filename="$JFR_DIR/control-plane.jfr",settings=profile)
+    sim_jfr=(-XX:StartFlightRecording=filename="$JFR_DIR/fleet.jfr",settings=profile)
+fi
 trap 'kill $cp_pid $mq_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cat > "$work/mosquitto.conf" <<CONF
@@ -27,7 +34,7 @@ CONF
 /usr/sbin/mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 &
 mq_pid=$!
 
-"$java" -Xmx1g -Dquarkus.http.port="$http_port" -Dflotilla.broker.embedded=false -Dflotilla.broker.port="$mqtt_port" \
+"$java" -Xmx1g "${cp_jfr[@]}" -Dquarkus.http.port="$http_port" -Dflotilla.broker.embedded=false -Dflotilla.broker.port="$mqtt_port" \
     -Dflotilla.data-dir="$work/cp" -Dquarkus.log.level=WARN \
     -jar "$cp_app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
 cp_pid=$!
@@ -36,7 +43,7 @@ for _ in $(seq 1 240); do
     sleep 1
 done
 echo "load before: $(uptime)"
-"$java" -Xmx2g -cp "$bench_jar" io.flotilla.bench.scale.ConvergenceBenchmark \
+"$java" -Xmx2g "${sim_jfr[@]}" -cp "$bench_jar" io.flotilla.bench.scale.ConvergenceBenchmark \
     --clusters "$clusters" --control-plane "http://127.0.0.1:$http_port" --broker "tcp://127.0.0.1:$mqtt_port" \
-    --control-plane-pid "$cp_pid"
+    --control-plane-pid "$cp_pid" --token "$(cat "$work/cp/admin-token")"
 echo "load after: $(uptime)"

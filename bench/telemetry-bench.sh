@@ -3,7 +3,8 @@
 # and the packaged control plane re-augmented for PostgreSQL (a copy of its mutable jar); then
 # TelemetryIngestBenchmark publishes telemetry and compares the rows landed per second with a raw COPY.
 # Build first: ./mvnw -q -pl control-plane,bench -am package -DskipTests
-# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones.
+# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones. JFR_DIR=folder records a JFR profile of
+# the control plane there (control-plane.jfr).
 # Usage: bench/telemetry-bench.sh [DURATION_ISO8601] [HTTP_PORT] [MQTT_PORT] [PG_PORT]
 set -euo pipefail
 duration=${1:-PT30S}
@@ -18,7 +19,7 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 work=$(mktemp -d)
 chmod 755 "$work"
 cleanup() {
-    kill "${cp_pid:-}" "${mq_pid:-}" 2>/dev/null || true
+    kill "${rss_pid:-}" "${cp_pid:-}" "${mq_pid:-}" 2>/dev/null || true
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop > /dev/null 2>&1 || true
     wait 2>/dev/null || true
     rm -rf "$work"
@@ -27,7 +28,7 @@ trap cleanup EXIT
 
 mkdir "$work/pg" && chown postgres "$work/pg"
 runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust > "$work/initdb.log"
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w \
     -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c shared_buffers=256MB" start > /dev/null
 jdbc="jdbc:postgresql://127.0.0.1:$pg_port/postgres"
 
@@ -43,7 +44,12 @@ mq_pid=$!
 # the rebuild writes to quarkus-app under its working directory
 cp -r "$cp_app" "$work/quarkus-app"
 (cd "$work" && "$java" -Dquarkus.launch.rebuild=true -Dquarkus.datasource.db-kind=postgresql -jar quarkus-app/quarkus-run.jar > rebuild.log 2>&1)
-"$java" -Xmx1g -Dquarkus.http.port="$http_port" -Dflotilla.broker.embedded=false -Dflotilla.broker.port="$mqtt_port" \
+cp_jfr=()
+if [ -n "${JFR_DIR:-}" ]; then
+    mkdir -p "$JFR_DIR"
+    cp_jfr=(-XX:StartFlightRecording=filename="$JFR_DIR/control-plane.jfr",settings=profile)
+fi
+"$java" -Xmx1g "${cp_jfr[@]}" -Dquarkus.http.port="$http_port" -Dflotilla.broker.embedded=false -Dflotilla.broker.port="$mqtt_port" \
     -Dflotilla.data-dir="$work/cp" -Dquarkus.log.level=WARN -Dquarkus.datasource.jdbc.url="$jdbc" \
     -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=postgres \
     -jar "$work/quarkus-app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
@@ -53,8 +59,15 @@ for _ in $(seq 1 240); do
     sleep 1
 done
 echo "load before: $(uptime)"
+# the control plane's resident memory, sampled every second while the benchmark runs
+(while kill -0 "$cp_pid" 2>/dev/null; do
+    echo "$(date +%s) $(awk '/VmRSS/ {print $2}' /proc/$cp_pid/status)" >> "$work/rss.log"; sleep 1
+done) &
+rss_pid=$!
 "$java" -Xmx1g -cp "$bench_jar" io.flotilla.bench.scale.TelemetryIngestBenchmark \
     --broker "tcp://127.0.0.1:$mqtt_port" --control-plane "http://127.0.0.1:$http_port" --jdbc "$jdbc" \
-    --user postgres --password postgres --duration "$duration"
+    --user postgres --password postgres --duration "$duration" --token "$(cat "$work/cp/admin-token")"
+kill "$rss_pid" 2>/dev/null || true
+echo "control-plane RSS (MiB) during the run, one sample per second: $(awk '{printf "%d ", $2/1024}' "$work/rss.log")"
 echo "control-plane RSS after ingestion: $(grep VmRSS /proc/$cp_pid/status | awk '{print $2, $3}')"
 echo "load after: $(uptime)"

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +37,7 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
  * {@code --control-plane-pid}, the control plane's resident memory with the fleet connected is reported.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.scale.ConvergenceBenchmark --clusters 1000 \
- *     --control-plane http://127.0.0.1:18080 --broker tcp://127.0.0.1:19033 --control-plane-pid PID</pre>
+ *     --control-plane http://127.0.0.1:18080 --broker tcp://127.0.0.1:19033 --control-plane-pid PID --token TOKEN</pre>
  */
 public final class ConvergenceBenchmark {
 
@@ -52,17 +53,22 @@ public final class ConvergenceBenchmark {
         String broker = opts.getOrDefault("broker", "tcp://127.0.0.1:1883");
         Duration timeout = Duration.parse(opts.getOrDefault("timeout", "PT10M"));
         String pid = opts.get("control-plane-pid");
+        String token = opts.get("token");
 
         System.out.printf("Convergence of %d simulated clusters, control plane %s, broker %s%n", n, cp, broker);
-        try (FleetSimulator sim = FleetSimulator.start(SimOptions.parse("--clusters", String.valueOf(n),
+        List<String> simArgs = new ArrayList<>(List.of("--clusters", String.valueOf(n),
                 "--control-plane", cp.toString(), "--broker", broker, "--telemetry-interval", "0",
-                "--informers", "false", "--ready-delay", "0s", "--progress-interval", "30s"), System.out)) {
+                "--informers", "false", "--ready-delay", "0s", "--progress-interval", "30s"));
+        if (token != null) {
+            simArgs.addAll(List.of("--token", token));
+        }
+        try (FleetSimulator sim = FleetSimulator.start(SimOptions.parse(simArgs.toArray(String[]::new)), System.out)) {
             waitUntil("all connected", timeout, () -> sim.connected() == n);
             TreeSet<String> jurisdictions = new TreeSet<>();
             sim.clusters().stream().map(SimCluster::jurisdiction).forEach(jurisdictions::add);
 
             long t = System.nanoTime();
-            apply(cp, policy(n, jurisdictions, "v1"));
+            apply(cp, token, policy(n, jurisdictions, "v1"));
             waitUntil("first version applied everywhere", timeout,
                     () -> sim.appliedGenerations().values().stream().allMatch(g -> g > 0));
             System.out.printf("first version (cold: connects, registration, placement) applied everywhere after %.1f s%n",
@@ -72,7 +78,7 @@ public final class ConvergenceBenchmark {
             Map<String, Long> before = sim.appliedGenerations();
             Map<String, Long> convergedAt = new ConcurrentHashMap<>();
             long start = System.nanoTime();
-            apply(cp, policy(n, jurisdictions, "v2"));
+            apply(cp, token, policy(n, jurisdictions, "v2"));
             long deadline = start + timeout.toNanos();
             while (convergedAt.size() < n && System.nanoTime() < deadline) {
                 long now = System.nanoTime();
@@ -137,12 +143,17 @@ public final class ConvergenceBenchmark {
             publisher.disconnect();
             publisher.close();
         } finally {
-            for (MqttClient c : subscribers) {
-                try {
-                    c.disconnect();
-                    c.close();
-                } catch (Exception e) {
-                    // best effort: the benchmark is over
+            // in parallel: one disconnect after another took minutes for a thousand subscribers
+            try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (MqttClient c : subscribers) {
+                    closing.execute(() -> {
+                        try {
+                            c.disconnectForcibly(0, 2000);
+                            c.close();
+                        } catch (Exception e) {
+                            // best effort: the benchmark is over
+                        }
+                    });
                 }
             }
             executor.shutdownNow();
@@ -174,10 +185,14 @@ public final class ConvergenceBenchmark {
                 """.formatted(version, String.join(", ", jurisdictions), n);
     }
 
-    private static void apply(URI cp, String yaml) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(cp.resolve("/api/v1/policies?source=bench"))
+    private static void apply(URI cp, String token, String yaml) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(cp.resolve("/api/v1/policies?source=bench"))
                 .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml))
-                .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofMinutes(5));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("applying the policy failed: " + r.statusCode() + " " + r.body());
         }

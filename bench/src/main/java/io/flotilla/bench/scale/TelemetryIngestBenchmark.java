@@ -61,6 +61,7 @@ public final class TelemetryIngestBenchmark {
         int clusters = Integer.parseInt(o.getOrDefault("clusters", "1000"));
         int gpus = Integer.parseInt(o.getOrDefault("gpus", "8"));
         Duration duration = Duration.parse(o.getOrDefault("duration", "PT30S"));
+        String token = o.get("token");
 
         long before = count(jdbc, user, password, "telemetry_sample");
         ScheduledExecutorService executor = Executors.newScheduledThreadPool(10_000, Thread.ofVirtual().factory());
@@ -128,7 +129,7 @@ public final class TelemetryIngestBenchmark {
         executor.shutdownNow();
         System.out.printf("sent %d samples in %.1f s (%.0f/s offered)%n", sent.get(), publishSeconds / 1e9, sent.get() / (publishSeconds / 1e9));
         System.out.printf("landed in PostgreSQL: %d samples in %.1f s = %.0f samples/s (%s)%n", landed, elapsed / 1e9,
-                landed / (elapsed / 1e9), metrics(cp));
+                landed / (elapsed / 1e9), metrics(cp, token));
 
         long raw = rawCopy(jdbc, user, password, landed > 0 ? landed : sent.get(), gpus);
         System.out.printf("raw COPY into the same indexed table shape: %.0f rows/s; ratio ingestion/COPY %.2f%n",
@@ -166,9 +167,14 @@ public final class TelemetryIngestBenchmark {
         }
     }
 
-    private static String metrics(URI cp) {
+    /** The control plane's telemetry counters; {@code token}: an API token (metrics need one when access control is on). */
+    private static String metrics(URI cp, String token) {
         try {
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(cp.resolve("/q/metrics")).build(),
+            HttpRequest.Builder request = HttpRequest.newBuilder(cp.resolve("/q/metrics"));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            String body = HttpClient.newHttpClient().send(request.build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             return String.join(", ", body.lines().filter(l -> l.startsWith("flotilla_telemetry_samples_")).toList());
         } catch (Exception e) {

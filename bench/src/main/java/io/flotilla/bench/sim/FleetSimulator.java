@@ -33,8 +33,11 @@ import java.util.stream.Stream;
 /**
  * Runs N simulated edge clusters in one JVM. Each is a real agent ({@link SimulatedAgent}): its
  * own MQTT session to the broker, the real signature check, store and reconcile code, against its
- * own namespace on one shared in-process Kubernetes API (fabric8's CRUD mock server) where a
- * {@link SimulatedKubelet} rolls Deployments out; telemetry comes from a seeded random walk.
+ * own namespace on an in-process Kubernetes API (fabric8's CRUD mock server) where a
+ * {@link SimulatedKubelet} rolls Deployments out; telemetry comes from a seeded random walk. The clusters are
+ * spread over {@code --api-servers} such APIs: the CRUD mock answers every request by scanning all the objects
+ * it holds, so one API for a thousand clusters made the agents' reconcile, not Flotilla, the slowest part of
+ * convergence (profiled with JFR, see docs/benchmarks.md).
  *
  * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.FleetSimulator --clusters=24</pre>
  *
@@ -61,9 +64,11 @@ public final class FleetSimulator implements AutoCloseable {
     private final ScheduledExecutorService pahoExecutor;
     private final Path stateDir;
     private final boolean deleteStateDir;
-    private KubernetesMockServer apiServer;
-    private KubernetesClient kubernetes;
-    private SimulatedKubelet kubelet;
+    /** One simulated Kubernetes API with its client and the kubelet that rolls its Deployments out. */
+    private record ApiShard(KubernetesMockServer server, KubernetesClient client, SimulatedKubelet kubelet) {
+    }
+
+    private final List<ApiShard> shards = new ArrayList<>();
     private ScheduledExecutorService progress;
     private String lastProgress = "";
     private boolean closed;
@@ -100,23 +105,34 @@ public final class FleetSimulator implements AutoCloseable {
         String key = options.key().isPresent() ? options.key().get()
                 : controlPlane.signingKey(Duration.ofSeconds(60));
         VerificationKey verificationKey = VerificationKey.fromBase64(key);
-        out.printf("fleet simulator: %d clusters (seed %d), broker %s, state in %s%n", fleet.size(), options.seed(),
-                options.broker(), stateDir);
+        out.printf("fleet simulator: %d clusters (seed %d), broker %s, %d simulated API servers, state in %s%n",
+                fleet.size(), options.seed(), options.broker(), options.apiServers(), stateDir);
 
         if (options.register()) {
             register(controlPlane);
         }
 
-        apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        apiServer.init(InetAddress.getLoopbackAddress(), 0);
-        kubernetes = apiServer.createClient();
-
         Clock clock = Clock.systemUTC();
+        for (int i = 0; i < options.apiServers(); i++) {
+            KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                    new KubernetesCrudDispatcher(), false);
+            server.init(InetAddress.getLoopbackAddress(), 0);
+            KubernetesClient client = server.createClient();
+            SimulatedKubelet kubelet = new SimulatedKubelet(client, options.readyDelay(), namespace -> {
+                SimulatedAgent agent = byNamespace.get(namespace);
+                if (agent != null) {
+                    agent.refreshStatus();
+                }
+            }, clock);
+            shards.add(new ApiShard(server, client, kubelet));
+        }
+
         if (options.modelServers()) {
             modelServerThreads = Executors.newVirtualThreadPerTaskExecutor();
         }
-        for (SimCluster cluster : fleet) {
+        for (int i = 0; i < fleet.size(); i++) {
+            SimCluster cluster = fleet.get(i);
+            KubernetesClient kubernetes = shards.get(i % shards.size()).client();
             SimulatedModelServer modelServer = null;
             if (options.modelServers()) {
                 modelServer = new SimulatedModelServer(cluster.id(), 0, modelServerThreads, Duration.ofMillis(20));
@@ -127,14 +143,9 @@ public final class FleetSimulator implements AutoCloseable {
             agents.add(agent);
             byNamespace.put(cluster.namespace(), agent);
         }
-        kubelet = new SimulatedKubelet(kubernetes, options.readyDelay(), namespace -> {
-            SimulatedAgent agent = byNamespace.get(namespace);
-            if (agent != null) {
-                agent.refreshStatus();
-            }
-        }, clock);
         agents.forEach(SimulatedAgent::start);
-        kubelet.start(Duration.ofMillis(Math.max(100, Math.min(1000, options.readyDelay().toMillis() / 3))));
+        Duration kubeletInterval = Duration.ofMillis(Math.max(100, Math.min(1000, options.readyDelay().toMillis() / 3)));
+        shards.forEach(shard -> shard.kubelet().start(kubeletInterval));
 
         progress = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("sim-progress").daemon().factory());
@@ -194,7 +205,8 @@ public final class FleetSimulator implements AutoCloseable {
             long generations = agents.stream().mapToLong(SimulatedAgent::appliedGeneration).sum();
             String line = String.format("connected %d/%d, desired state received by %d, applied by %d "
                     + "(generations applied: %d), deployments ready %d/%d", connected, agents.size(), withDesired,
-                    upToDate, generations, kubelet.ready(), kubelet.total());
+                    upToDate, generations, shards.stream().mapToInt(sh -> sh.kubelet().ready()).sum(),
+                    shards.stream().mapToInt(sh -> sh.kubelet().total()).sum());
             if (!line.equals(lastProgress)) {
                 lastProgress = line;
                 out.println(line);
@@ -214,9 +226,7 @@ public final class FleetSimulator implements AutoCloseable {
         if (progress != null) {
             progress.shutdownNow();
         }
-        if (kubelet != null) {
-            kubelet.close();
-        }
+        shards.forEach(shard -> shard.kubelet().close());
         if (!agents.isEmpty()) {
             try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
                 agents.forEach(a -> closing.execute(a::close));
@@ -228,11 +238,9 @@ public final class FleetSimulator implements AutoCloseable {
         if (modelServerThreads != null) {
             modelServerThreads.shutdownNow();
         }
-        if (kubernetes != null) {
-            kubernetes.close();
-        }
-        if (apiServer != null) {
-            apiServer.destroy();
+        for (ApiShard shard : shards) {
+            shard.client().close();
+            shard.server().destroy();
         }
         if (deleteStateDir) {
             deleteRecursively(stateDir);

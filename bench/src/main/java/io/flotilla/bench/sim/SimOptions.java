@@ -13,6 +13,8 @@ import java.util.Optional;
  *
  * @param informers whether each agent watches its objects (drift repair, immediate status); off
  *                  by default above 500 clusters, where the simulated kubelet's nudges suffice
+ * @param apiServers how many simulated Kubernetes API servers the clusters are spread over; each agent uses
+ *                  one, by its position in the fleet
  * @param modelServers whether each cluster runs an OpenAI-shaped stand-in model server that its agent reports as
  *                  the workloads' endpoint, so the router can reach it; off by default above 500 clusters
  */
@@ -30,7 +32,8 @@ public record SimOptions(
         Duration progressInterval,
         boolean informers,
         boolean modelServers,
-        Optional<String> token) {
+        Optional<String> token,
+        int apiServers) {
 
     public static final String USAGE = """
             usage: java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.FleetSimulator [options]
@@ -49,6 +52,8 @@ public record SimOptions(
               --ready-delay D           how long the simulated kubelet takes to make a rollout ready (default 3s)
               --progress-interval D     how often progress is printed (default 5s)
               --informers true|false    each agent watches its objects (default: true up to 500 clusters)
+              --api-servers N           simulated Kubernetes API servers the clusters are spread over
+                                        (default: one per 100 clusters, at most 16)
               --model-servers true|false  each cluster answers OpenAI-shaped requests on 127.0.0.1 and reports
                                         that endpoint, for the router (default: true up to 500 clusters)
             """;
@@ -66,6 +71,7 @@ public record SimOptions(
         Duration readyDelay = Duration.ofSeconds(3);
         Duration progress = Duration.ofSeconds(5);
         Boolean informers = null;
+        Integer apiServers = null;
         Boolean modelServers = null;
         Optional<String> token = Optional.empty();
 
@@ -110,6 +116,7 @@ public record SimOptions(
                 case "informers" -> informers = Boolean.parseBoolean(value);
                 case "model-servers" -> modelServers = Boolean.parseBoolean(value);
                 case "token" -> token = Optional.of(value.trim());
+                case "api-servers" -> apiServers = positive(name, value);
                 default -> throw new IllegalArgumentException("unknown option --" + name);
             }
         }
@@ -122,7 +129,8 @@ public record SimOptions(
         return new SimOptions(clusters, controlPlane, register, key, broker, telemetry, prefix, seed, stateDir,
                 readyDelay, progress, informers != null ? informers : clusters <= 500,
                 modelServers != null ? modelServers : clusters <= 500,
-                token.isPresent() ? token : defaultToken());
+                token.isPresent() ? token : defaultToken(),
+                apiServers != null ? apiServers : Math.min(16, (clusters + 99) / 100));
     }
 
     /** $FLOTILLA_TOKEN, else the first line of ./data/admin-token (where the embedded control plane writes it). */

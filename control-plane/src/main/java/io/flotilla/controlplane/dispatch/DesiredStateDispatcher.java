@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -47,8 +48,18 @@ public class DesiredStateDispatcher {
     /** @param cluster locked by the caller's transaction */
     @Transactional(Transactional.TxType.MANDATORY)
     public DesiredState dispatch(Cluster cluster) {
+        return dispatch(cluster, workloads.forCluster(cluster.id));
+    }
+
+    /**
+     * The same with the cluster's workloads given: all of them, as they are in this transaction. A caller that
+     * dispatches to many clusters in one transaction loads their workloads once, instead of one query per
+     * cluster, each of which would first flush (dirty-check) every entity the transaction holds.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public DesiredState dispatch(Cluster cluster, Collection<ClusterWorkload> clusterWorkloads) {
         SortedMap<String, WorkloadSpec> specs = new TreeMap<>();
-        for (ClusterWorkload w : workloads.forCluster(cluster.id)) {
+        for (ClusterWorkload w : clusterWorkloads) {
             specs.put(w.key.name(), readSpec(w));
         }
         cluster.desiredGeneration++;

@@ -2,6 +2,8 @@ package io.flotilla.controlplane.fleet;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 @ApplicationScoped
@@ -9,6 +11,16 @@ public class ClusterWorkloadRepository implements PanacheRepositoryBase<ClusterW
 
     public List<ClusterWorkload> forCluster(String clusterId) {
         return list("key.clusterId = ?1 order by key.name", clusterId);
+    }
+
+    /** Every workload of the given clusters, a thousand clusters per query (PostgreSQL takes at most 32,767 parameters). */
+    public List<ClusterWorkload> forClusters(Collection<String> clusterIds) {
+        List<String> ids = List.copyOf(clusterIds);
+        List<ClusterWorkload> found = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 1000) {
+            found.addAll(list("key.clusterId in ?1", ids.subList(i, Math.min(ids.size(), i + 1000))));
+        }
+        return found;
     }
 
     /** Every workload some policy placed, on any cluster. */

@@ -169,17 +169,25 @@ public class PolicyPlacer {
             }
         });
         Set<String> heldBack = rollouts.heldBack();
+        // one query for the workloads of every changed cluster: a query per cluster would first flush (dirty-check)
+        // everything this transaction holds, which made a change to N clusters cost O(N²) (profiled with JFR)
+        Map<String, Map<String, ClusterWorkload>> current = new HashMap<>();
+        for (ClusterWorkload w : workloads.forClusters(plan.changes().stream().map(ClusterChange::clusterId).toList())) {
+            current.computeIfAbsent(w.key.clusterId(), k -> new TreeMap<>()).put(w.key.name(), w);
+        }
         // id order: two transactions locking several clusters never wait on each other in a cycle
         for (ClusterChange change : plan.changes().stream().sorted(Comparator.comparing(ClusterChange::clusterId)).toList()) {
             Cluster cluster = clusters.findForUpdate(change.clusterId()).orElse(null);
             if (cluster == null) {
                 continue;
             }
+            Map<String, ClusterWorkload> have = current.computeIfAbsent(cluster.id, k -> new TreeMap<>());
             boolean changed = false;
             for (String name : change.removed()) {
-                ClusterWorkload w = workloads.findById(new ClusterWorkload.Key(cluster.id, name));
+                ClusterWorkload w = have.get(name);
                 if (w != null && w.policyName != null) {
                     workloads.delete(w);
+                    have.remove(name);
                     changed = true;
                 }
             }
@@ -189,7 +197,7 @@ public class PolicyPlacer {
                 if (change.replaced().contains(name) && heldBack.contains(name + "/" + cluster.id)) {
                     continue; // an update whose rollout wave has not reached this cluster yet
                 }
-                ClusterWorkload w = workloads.findById(new ClusterWorkload.Key(cluster.id, name));
+                ClusterWorkload w = have.get(name);
                 if (w != null && w.policyName == null) {
                     continue; // given directly since the plan was made: the next run places the policy elsewhere
                 }
@@ -201,14 +209,14 @@ public class PolicyPlacer {
                     w.specJson = write(spec);
                     w.updatedAt = now;
                     workloads.persist(w);
+                    have.put(name, w);
                 } else {
                     w.specJson = write(spec);
                     w.updatedAt = now;
                 }
             }
             if (changed) {
-                workloads.flush();
-                dispatcher.dispatch(cluster);
+                dispatcher.dispatch(cluster, have.values());
             }
         }
     }
