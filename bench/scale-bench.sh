@@ -3,7 +3,7 @@
 # N simulated clusters in one JVM. Prints p50/p99/max convergence, the raw Mosquitto fan-out of the same
 # messages, their ratio, and the control plane's RSS. Build first:
 #   ./mvnw -q -pl control-plane,bench -am package -DskipTests
-# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones. JFR_DIR=folder records a JFR profile of
+# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones; SIM_XMX sets the fleet JVM heap (2g). JFR_DIR=folder records a JFR profile of
 # the control plane (control-plane.jfr) and of the benchmark with its simulated fleet (fleet.jfr) there.
 # Usage: bench/scale-bench.sh [CLUSTERS] [HTTP_PORT] [MQTT_PORT]
 set -euo pipefail
@@ -21,7 +21,8 @@ if [ -n "${JFR_DIR:-}" ]; then
     cp_jfr=(-XX:StartFlightRecording=filename="$JFR_DIR/control-plane.jfr",settings=profile)
     sim_jfr=(-XX:StartFlightRecording=filename="$JFR_DIR/fleet.jfr",settings=profile)
 fi
-trap 'kill $cp_pid $mq_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+# LOG_DIR=folder keeps the control plane's and Mosquitto's logs
+trap 'kill $cp_pid $mq_pid 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${LOG_DIR:-}" ] && mkdir -p "$LOG_DIR" && cp "$work"/*.log "$LOG_DIR"/; rm -rf "$work"' EXIT
 
 cat > "$work/mosquitto.conf" <<CONF
 listener $mqtt_port 127.0.0.1
@@ -43,7 +44,7 @@ for _ in $(seq 1 240); do
     sleep 1
 done
 echo "load before: $(uptime)"
-"$java" -Xmx2g "${sim_jfr[@]}" -cp "$bench_jar" io.flotilla.bench.scale.ConvergenceBenchmark \
+"$java" -Xmx"${SIM_XMX:-2g}" "${sim_jfr[@]}" -cp "$bench_jar" io.flotilla.bench.scale.ConvergenceBenchmark \
     --clusters "$clusters" --control-plane "http://127.0.0.1:$http_port" --broker "tcp://127.0.0.1:$mqtt_port" \
     --control-plane-pid "$cp_pid" --token "$(cat "$work/cp/admin-token")"
 echo "load after: $(uptime)"

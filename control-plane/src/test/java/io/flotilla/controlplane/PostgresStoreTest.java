@@ -46,6 +46,11 @@ class PostgresStoreTest {
     }
 
     @Test
+    void aPlacementDecisionOfSeveralMegabytesIsStored() throws Exception {
+        PlacementDecisionStorageTest.assertStoresDecisionOfSeveralMegabytes(dataSource);
+    }
+
+    @Test
     void registryOutboxAndStatusRoundTripThroughPostgresql() throws Exception {
         ClusterApiTest.register("mumbai-1", "IN-MH");
         given().contentType(ContentType.JSON)
