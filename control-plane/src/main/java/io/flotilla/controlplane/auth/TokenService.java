@@ -58,7 +58,7 @@ public class TokenService {
     }
 
     public Created create(String name, Role role) {
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
+        String token = randomSecret(PREFIX);
         ApiToken t = new ApiToken();
         t.id = UUID.randomUUID().toString();
         t.name = name;
@@ -104,7 +104,7 @@ public class TokenService {
                         (a, b) -> a)));
     }
 
-    static String hash(String token) {
+    public static String hash(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
@@ -112,9 +112,10 @@ public class TokenService {
         }
     }
 
-    private static byte[] randomBytes() {
+    /** {@code prefix} and 32 random bytes in base64url: a secret nobody can guess, so a fast hash suffices. */
+    public static String randomSecret(String prefix) {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
-        return b;
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 }
