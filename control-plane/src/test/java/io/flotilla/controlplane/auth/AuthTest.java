@@ -71,6 +71,9 @@ class AuthTest {
                 .statusCode(400).body("error", equalTo("request is invalid"));
         given().auth().oauth2(operator).get("/api/v1/tokens").then().statusCode(403).body("error", containsString("needs admin"));
         given().auth().oauth2(operator).get("/api/v1/enrollments").then().statusCode(403);
+        given().auth().oauth2(viewer).contentType(ContentType.JSON).body("{}").post("/api/v1/enrollments").then().statusCode(403)
+                .body("error", containsString("needs admin"));
+        given().auth().oauth2(admin).get("/api/v1/enrollments").then().statusCode(200);
         given().auth().oauth2(admin).contentType(ContentType.JSON).body("{\"name\":\"x\",\"role\":\"root\"}")
                 .post("/api/v1/tokens").then().statusCode(400).body("error", containsString("viewer, operator or admin"));
     }
