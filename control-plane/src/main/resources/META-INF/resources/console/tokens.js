@@ -13,11 +13,12 @@ async function loadList() {
     return;
   }
   clear(listHolder, el('table', { id: 'tokens' },
-    el('thead', {}, el('tr', {}, ['Name', 'Role', 'Created', 'State', ''].map(t => el('th', { scope: 'col' }, t)))),
+    el('thead', {}, el('tr', {}, ['Name', 'Role', 'Created', 'Last used', 'State', ''].map(t => el('th', { scope: 'col' }, t)))),
     el('tbody', {}, list.map(t => el('tr', { 'data-token': t.name, 'data-id': t.id },
       el('td', {}, t.name),
       el('td', {}, el('span', { class: 'role ' + t.role }, t.role)),
       el('td', { title: t.createdAt }, ago(t.createdAt)),
+      el('td', { title: t.lastUsedAt || '' }, t.lastUsedAt ? ago(t.lastUsedAt) : el('span', { class: 'muted' }, 'never')),
       el('td', {}, t.revokedAt ? el('span', { class: 'badge bad', title: t.revokedAt }, 'revoked ' + ago(t.revokedAt))
         : el('span', { class: 'badge ok' }, 'active')),
       el('td', {}, t.revokedAt ? '' : revokeButton(t.name,

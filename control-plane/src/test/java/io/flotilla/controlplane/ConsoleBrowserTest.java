@@ -256,7 +256,11 @@ class ConsoleBrowserTest {
         visible(By.cssSelector("#policies tr[data-policy='chat-demo']"));
         screenshot("06-policies");
 
-        driver.findElement(By.cssSelector("#policies tr[data-policy='chat-demo'] a")).click();
+        // the list is redrawn when the apply's change event arrives: click whichever link is there then
+        wait.until(d -> {
+            d.findElement(By.cssSelector("#policies tr[data-policy='chat-demo'] a")).click();
+            return true;
+        });
         visible(By.cssSelector("#chosen tbody tr"));
         List<String> chosen = driver.findElements(By.cssSelector("#chosen tbody tr")).stream().map(r -> r.getAttribute("data-cluster")).toList();
         assertThat(chosen).containsExactlyInAnyOrder("dm-fra", "dm-par", "dm-nyc");

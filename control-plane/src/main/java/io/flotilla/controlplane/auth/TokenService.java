@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +40,8 @@ public class TokenService {
     private final ApiTokenRepository tokens;
     private final Clock clock;
     private volatile Map<String, Principal> active = Map.of();
+    /** Token id to when it was last presented, not yet written; flushed with each reload. */
+    private final Map<String, Instant> usedSince = new ConcurrentHashMap<>();
 
     TokenService(ApiTokenRepository tokens, Clock clock) {
         this.tokens = tokens;
@@ -54,7 +57,9 @@ public class TokenService {
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(active.get(hash(token.trim())));
+        Optional<Principal> who = Optional.ofNullable(active.get(hash(token.trim())));
+        who.ifPresent(p -> usedSince.put(p.tokenId(), clock.instant()));
+        return who;
     }
 
     public Created create(String name, Role role) {
@@ -99,9 +104,22 @@ public class TokenService {
 
     @Scheduled(every = "${flotilla.auth.refresh:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reload() {
+        writeLastUsed();
         active = QuarkusTransaction.requiringNew().call(() -> tokens.active().stream()
                 .collect(Collectors.toUnmodifiableMap(t -> t.tokenHash, t -> new Principal(t.id, t.name, t.role),
                         (a, b) -> a)));
+    }
+
+    /** Writes the last-use times gathered since the previous reload, in one transaction. */
+    private void writeLastUsed() {
+        if (usedSince.isEmpty()) {
+            return;
+        }
+        Map<String, Instant> batch = Map.copyOf(usedSince);
+        QuarkusTransaction.requiringNew().run(() -> batch.forEach((id, at) -> tokens.findByIdOptional(id)
+                .filter(t -> t.lastUsedAt == null || t.lastUsedAt.isBefore(at))
+                .ifPresent(t -> t.lastUsedAt = at)));
+        batch.forEach(usedSince::remove);
     }
 
     public static String hash(String token) {
