@@ -101,6 +101,8 @@ class EnrollmentApiTest {
                 .statusCode(400).body("error", containsString("not both"));
         enroll("{\"clusterId\": \"enr-x\", \"jurisdiction\": \"DE\", \"latitude\": 91, \"longitude\": 2}").statusCode(400)
                 .body("details[0]", containsString("latitude must be within -90..90"));
+        enroll("{\"clusterId\": \"enr-x\", \"jurisdiction\": \"DE\", \"site\": \"frankfurt\", \"labels\": {\"tier\": \"edge tier!\"}}")
+                .statusCode(400).body("details[0]", containsString("label values must be Kubernetes label values"));
         given().get("/api/v1/clusters/enr-x").then().statusCode(404);
 
         enroll("{\"clusterId\": \"enr-dup\", \"jurisdiction\": \"FR\", \"site\": \"frankfurt\"}").statusCode(201);
