@@ -43,7 +43,7 @@ class TelemetryCollectorTest {
         try (ServerSocket controlPlane = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             TelemetryCollector collector = new TelemetryCollector("edge-1",
                     new NodeSampler(proc, Optional.empty()), client,
-                    () -> NvidiaSmiCsv.parse(TelemetryParsersTest.fixture("nvidia-smi.csv")),
+                    () -> NvidiaSmiCsv.parse(TelemetryParsersTest.fixture("nvidia-smi-tesla-p100.csv")),
                     () -> Optional.of(desired(1, workload("chat"))),
                     w -> Optional.of(URI.create("http://127.0.0.1:1/metrics")), // nothing listens: left out
                     HttpClient.newHttpClient(),
@@ -61,7 +61,8 @@ class TelemetryCollectorTest {
             assertThat(report.getCpu().getAllocatableCores()).isEqualTo(7.5);
             assertThat(report.getMemory().getUsedBytes()).isEqualTo(3000 * 1024);
             assertThat(report.getMemory().getAllocatableBytes()).isEqualTo(30L * 1024 * 1024 * 1024);
-            assertThat(report.getGpusList()).hasSize(3);
+            assertThat(report.getGpusList()).singleElement()
+                    .satisfies(g -> assertThat(g.getModel()).isEqualTo("Tesla P100-PCIE-16GB"));
             assertThat(report.getInferenceList()).isEmpty();
             assertThat(report.getLatencyList()).singleElement()
                     .satisfies(p -> assertThat(p.getTarget()).isEqualTo("control-plane"));
