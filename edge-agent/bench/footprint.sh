@@ -21,6 +21,9 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 OUT="$AGENT/target/footprint"
 APP="$AGENT/target/quarkus-app/quarkus-run.jar"
+# Another build of the agent to compare against in the same run (interleaved, same load):
+# BASELINE_APP=/path/to/old/quarkus-app/quarkus-run.jar adds the rows baseline-tuned and baseline-tuned+nmt.
+BASELINE_APP="${BASELINE_APP:-}"
 ROUNDS="${ROUNDS:-3}"
 STEADY="${STEADY:-30}"
 WORKLOADS="${WORKLOADS:-200}"
@@ -30,6 +33,11 @@ MOSQUITTO="${MOSQUITTO:-/usr/sbin/mosquitto}"
 TUNED="-Xms8m -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
 -XX:ReservedCodeCacheSize=24m -XX:MaxDirectMemorySize=16m -XX:-UsePerfData \
 -XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.type=unpooled"
+
+# Tuned further once the agent had no Netty left: a heap cap the 200-workload steady state fits in,
+# compact object headers (JDK 25), smaller thread stacks and code cache.
+LEAN="-Xms8m -Xmx32m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
+-XX:ReservedCodeCacheSize=16m -XX:+UseCompactObjectHeaders -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"
 
 if [[ "${BUILD:-0}" == 1 || ! -f "$APP" ]]; then
   (cd "$ROOT" && ./mvnw -q -o -pl edge-agent -am package -DskipTests)
@@ -52,8 +60,16 @@ T=$'\t'
   echo "default${T}measure${T}$JAVA -jar $APP"
   echo "tuned${T}measure${T}$JAVA $TUNED -jar $APP"
   echo "tuned+nmt${T}measure${T}$JAVA $TUNED -XX:NativeMemoryTracking=summary -jar $APP"
+  if [[ -n "$BASELINE_APP" ]]; then
+    echo "baseline-tuned${T}measure${T}$JAVA $TUNED -jar $BASELINE_APP"
+    echo "baseline-tuned+nmt${T}measure${T}$JAVA $TUNED -XX:NativeMemoryTracking=summary -jar $BASELINE_APP"
+  fi
   echo "tuned+appcds${T}train${T}$JAVA $TUNED -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-dyn.jsa -jar $APP"
   echo "tuned+appcds${T}measure${T}$JAVA $TUNED -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-dyn.jsa -jar $APP"
+  echo "lean${T}measure${T}$JAVA $LEAN -jar $APP"
+  echo "lean+nmt${T}measure${T}$JAVA $LEAN -XX:NativeMemoryTracking=summary -jar $APP"
+  echo "lean+appcds${T}train${T}$JAVA $LEAN -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-lean.jsa -jar $APP"
+  echo "lean+appcds${T}measure${T}$JAVA $LEAN -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-lean.jsa -jar $APP"
   echo "tuned+aot${T}train${T}$JAVA $TUNED -XX:AOTCacheOutput=$OUT/agent.aot -jar $APP"
   echo "tuned+aot${T}measure${T}$JAVA $TUNED -XX:AOTCache=$OUT/agent.aot -jar $APP"
   if [[ -n "${DIST:-}" ]]; then

@@ -45,6 +45,8 @@ echo "$MODULES" > "$WORK/modules.txt"
 
 cp -r "$APP" "$OUT/app"
 install -m 0755 "$HERE/flotilla-agent" "$OUT/bin/flotilla-agent"
+# compact object headers are a product flag from JDK 25 on; an older runtime would refuse to start
+if (( FEATURE < 25 )); then sed -i 's/ -XX:+UseCompactObjectHeaders//' "$OUT/bin/flotilla-agent"; fi
 mkdir -p "$OUT/cds"
 cp "$AGENT/README.md" "$OUT/README.md"
 echo "$MODULES" > "$OUT/runtime/MODULES"

@@ -307,7 +307,7 @@ public final class FootprintBench {
     /** Where the memory and the threads go: NMT summary, thread names, loaded class count (jcmd of the JDK running this). */
     private static void diagnose(long pid, Path work) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        for (String[] what : new String[][] {{"VM.native_memory", "summary"}, {"Thread.print"}, {"VM.classes"}}) {
+        for (String[] what : new String[][] {{"VM.native_memory", "summary"}, {"Thread.print"}, {"VM.classes"}, {"GC.heap_info"}}) {
             List<String> command = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
             command.addAll(List.of(what));
             new ProcessBuilder(command).redirectErrorStream(true)
