@@ -29,13 +29,14 @@ STEADY="${STEADY:-30}"
 WORKLOADS="${WORKLOADS:-200}"
 MOSQUITTO="${MOSQUITTO:-/usr/sbin/mosquitto}"
 
-# The tuned flag set (also what bin/flotilla-agent of the device distribution uses).
+# The tuned flag set of the first measurements (the agent then still ran fabric8 on Vert.x/Netty).
 TUNED="-Xms8m -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
 -XX:ReservedCodeCacheSize=24m -XX:MaxDirectMemorySize=16m -XX:-UsePerfData \
 -XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.type=unpooled"
 
 # Tuned further once the agent had no Netty left: a heap cap the 200-workload steady state fits in,
-# compact object headers (JDK 25), smaller thread stacks and code cache.
+# compact object headers (JDK 25), smaller thread stacks and code cache. What bin/flotilla-agent
+# of the device distribution uses.
 LEAN="-Xms8m -Xmx32m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
 -XX:ReservedCodeCacheSize=16m -XX:+UseCompactObjectHeaders -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"
 
