@@ -5,6 +5,9 @@
 #   edge-agent/bench/footprint.sh            # build if needed, then measure
 #   ROUNDS=3 STEADY=30 WORKLOADS=200 BUILD=1 edge-agent/bench/footprint.sh
 #   DIST=path/to/unpacked/dist edge-agent/bench/footprint.sh   # also measure bin/flotilla-agent
+#   ONLY='tuned|nmt' edge-agent/bench/footprint.sh               # only the flag sets whose name matches
+# A flag set with -XX:NativeMemoryTracking also gets jcmd's NMT summary, thread dump and class
+# list at the steady point (runs/<name>-<round>/VM.native_memory.txt etc.).
 #
 # Needs: a JDK >= 25 at JAVA_HOME (or /usr/lib/jvm/temurin-25-jdk-amd64) for the AOT cache rows,
 # Mosquitto (/usr/sbin/mosquitto or MOSQUITTO), the Maven local repository (runs offline).
@@ -18,18 +21,27 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 OUT="$AGENT/target/footprint"
 APP="$AGENT/target/quarkus-app/quarkus-run.jar"
+# Another build of the agent to compare against in the same run (interleaved, same load):
+# BASELINE_APP=/path/to/old/quarkus-app/quarkus-run.jar adds the rows baseline-tuned and baseline-tuned+nmt.
+BASELINE_APP="${BASELINE_APP:-}"
 ROUNDS="${ROUNDS:-3}"
 STEADY="${STEADY:-30}"
 WORKLOADS="${WORKLOADS:-200}"
 MOSQUITTO="${MOSQUITTO:-/usr/sbin/mosquitto}"
 
-# The tuned flag set (also what bin/flotilla-agent of the device distribution uses).
+# The tuned flag set of the first measurements (the agent then still ran fabric8 on Vert.x/Netty).
 TUNED="-Xms8m -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
 -XX:ReservedCodeCacheSize=24m -XX:MaxDirectMemorySize=16m -XX:-UsePerfData \
 -XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.type=unpooled"
 
+# Tuned further once the agent had no Netty left: a heap cap the 200-workload steady state fits in,
+# compact object headers (JDK 25), smaller thread stacks and code cache. What bin/flotilla-agent
+# of the device distribution uses.
+LEAN="-Xms8m -Xmx32m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
+-XX:ReservedCodeCacheSize=16m -XX:+UseCompactObjectHeaders -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"
+
 if [[ "${BUILD:-0}" == 1 || ! -f "$APP" ]]; then
-  (cd "$ROOT" && ./mvnw -q -o -pl edge-agent -am install -DskipTests)
+  (cd "$ROOT" && ./mvnw -q -o -pl edge-agent -am package -DskipTests)
 fi
 rm -rf "$OUT/runs" "$OUT/nojdk-bin" "$OUT"/*.aot "$OUT"/*.jsa
 mkdir -p "$OUT/classes"
@@ -48,8 +60,17 @@ T=$'\t'
 {
   echo "default${T}measure${T}$JAVA -jar $APP"
   echo "tuned${T}measure${T}$JAVA $TUNED -jar $APP"
+  echo "tuned+nmt${T}measure${T}$JAVA $TUNED -XX:NativeMemoryTracking=summary -jar $APP"
+  if [[ -n "$BASELINE_APP" ]]; then
+    echo "baseline-tuned${T}measure${T}$JAVA $TUNED -jar $BASELINE_APP"
+    echo "baseline-tuned+nmt${T}measure${T}$JAVA $TUNED -XX:NativeMemoryTracking=summary -jar $BASELINE_APP"
+  fi
   echo "tuned+appcds${T}train${T}$JAVA $TUNED -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-dyn.jsa -jar $APP"
   echo "tuned+appcds${T}measure${T}$JAVA $TUNED -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-dyn.jsa -jar $APP"
+  echo "lean${T}measure${T}$JAVA $LEAN -jar $APP"
+  echo "lean+nmt${T}measure${T}$JAVA $LEAN -XX:NativeMemoryTracking=summary -jar $APP"
+  echo "lean+appcds${T}train${T}$JAVA $LEAN -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-lean.jsa -jar $APP"
+  echo "lean+appcds${T}measure${T}$JAVA $LEAN -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-lean.jsa -jar $APP"
   echo "tuned+aot${T}train${T}$JAVA $TUNED -XX:AOTCacheOutput=$OUT/agent.aot -jar $APP"
   echo "tuned+aot${T}measure${T}$JAVA $TUNED -XX:AOTCache=$OUT/agent.aot -jar $APP"
   if [[ -n "${DIST:-}" ]]; then
@@ -59,11 +80,11 @@ T=$'\t'
     echo "dist${T}train${T}env -i PATH=$OUT/nojdk-bin $DIST/bin/flotilla-agent"
     echo "dist${T}measure${T}env -i PATH=$OUT/nojdk-bin $DIST/bin/flotilla-agent"
   fi
-} > "$OUT/configs.tsv"
+} | awk -F'\t' -v only="${ONLY:-}" 'only == "" || $1 ~ only' > "$OUT/configs.tsv"
 
 echo "machine: $(nproc) cores, $(free -m | awk '/Mem:/{print $2}') MiB RAM; $("$JAVA" -version 2>&1 | head -1)"
 echo "load before: $(uptime)"
 "$JAVA" -Xss4m -Xmx512m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dworkloads="$WORKLOADS" -Drounds="$ROUNDS" -DsteadySeconds="$STEADY" \
-  -Dmosquitto="$MOSQUITTO" -cp "$OUT/classes:$CP" io.flotilla.agent.footprint.FootprintBench "$OUT/configs.tsv" "$OUT"
+  -Dmosquitto="$MOSQUITTO" -DbrokerPort="${BROKER_PORT:-0}" -cp "$OUT/classes:$CP" io.flotilla.agent.footprint.FootprintBench "$OUT/configs.tsv" "$OUT"
 echo "load after: $(uptime)"
 ls -l "$OUT"/*.aot "$OUT"/*.jsa 2>/dev/null || true

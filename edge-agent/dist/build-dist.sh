@@ -32,8 +32,11 @@ for jar in "$APP"/quarkus-run.jar "$APP"/app/*.jar "$APP"/lib/*/*.jar "$APP"/qua
   unzip -qo "$jar" '*.class' -x 'module-info.class' 'META-INF/*' -d "$WORK/classes" 2>/dev/null || true
 done
 MODULES="$("$JDK/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 21 -q "$WORK/classes")"
-# Always: TLS to the broker and API server (EC lives in java.base from JDK 22 on), DNS via JNDI.
-EXTRA="jdk.naming.dns"
+# Always: TLS to the broker and API server (EC lives in java.base from JDK 22 on), DNS via JNDI,
+# and the jar: file system that SmallRye's class-path utilities look up as a service at start
+# (jdeps cannot see a service lookup; it used to come in with jdk.compiler, which the agent no
+# longer pulls in since Vert.x and Netty left it).
+EXTRA="jdk.naming.dns,jdk.zipfs"
 if (( FEATURE < 22 )); then EXTRA="$EXTRA,jdk.crypto.ec"; fi
 MODULES="$MODULES,$EXTRA"
 rm -rf "$WORK/classes"
@@ -45,6 +48,8 @@ echo "$MODULES" > "$WORK/modules.txt"
 
 cp -r "$APP" "$OUT/app"
 install -m 0755 "$HERE/flotilla-agent" "$OUT/bin/flotilla-agent"
+# compact object headers are a product flag from JDK 25 on; an older runtime would refuse to start
+if (( FEATURE < 25 )); then sed -i 's/ -XX:+UseCompactObjectHeaders//' "$OUT/bin/flotilla-agent"; fi
 mkdir -p "$OUT/cds"
 cp "$AGENT/README.md" "$OUT/README.md"
 echo "$MODULES" > "$OUT/runtime/MODULES"

@@ -138,7 +138,7 @@ public final class FleetGenerator {
             var workload = new Workload("org/" + alias, Runtime.VLLM, "vllm/vllm-openai:v0.8.5", 8000, List.of(), Map.of(),
                     new Resources(gpus, pool.memoryGiB(), random.nextInt(3) == 0 ? Optional.of(pool.model()) : Optional.empty(),
                             CpuQuantity.cores(4 + random.nextInt(13)), MemoryQuantity.gibibytes(16 + 8L * random.nextInt(7))),
-                    "/health", Map.of(), tolerations);
+                    "/health", Map.of(), tolerations, Optional.empty());
             int max = 1 + random.nextInt(5);
             var placement = new Placement(ClusterSelector.everything(), jurisdictions, 1 + random.nextInt(2), Math.min(max, 1 + random.nextInt(2)),
                     max, random.nextBoolean() ? Optional.of("site") : Optional.empty(), demand);

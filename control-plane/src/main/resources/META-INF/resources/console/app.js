@@ -67,12 +67,16 @@ export function clear(node, ...children) {
   return node;
 }
 
+/** id, address, label, and the role a page needs (the API refuses the rest anyway; the link is hidden). */
 const PAGES = [
-  ['overview', '/', 'Overview'],
-  ['clusters', '/clusters.html', 'Clusters'],
-  ['policies', '/policies.html', 'Policies'],
-  ['routing', '/routing.html', 'Routing'],
+  ['overview', '/', 'Overview', 'viewer'],
+  ['clusters', '/clusters.html', 'Clusters', 'viewer'],
+  ['policies', '/policies.html', 'Policies', 'viewer'],
+  ['routing', '/routing.html', 'Routing', 'viewer'],
+  ['enrollment', '/enrollment.html', 'Enrollment', 'admin'],
+  ['tokens', '/tokens.html', 'Tokens', 'admin'],
 ];
+const RANKS = { viewer: 0, operator: 1, admin: 2 };
 
 /** Redirects to the login page without a token; draws the header with navigation and the user. */
 export async function page(active, title) {
@@ -81,8 +85,9 @@ export async function page(active, title) {
     return new Promise(() => {});
   }
   document.title = title + ' · Flotilla';
+  const me = await api('/api/v1/whoami');
   const nav = el('nav', { 'aria-label': 'Console' },
-    el('ul', {}, PAGES.map(([id, href, label]) =>
+    el('ul', {}, PAGES.filter(p => RANKS[me.role] >= RANKS[p[3]]).map(([id, href, label]) =>
       el('li', {}, el('a', { href, 'aria-current': id === active ? 'page' : null }, label)))));
   const who = el('span', { class: 'who', id: 'who' });
   const header = el('header', { class: 'top' },
@@ -91,7 +96,6 @@ export async function page(active, title) {
     el('div', { class: 'session' }, who, el('span', { class: 'live', id: 'live', title: 'Live updates from the control plane', hidden: true }, '● live'),
       el('button', { type: 'button', class: 'link', onclick: logout }, 'Log out')));
   document.body.prepend(header);
-  const me = await api('/api/v1/whoami');
   who.textContent = me.name + ' (' + me.role + ')';
   document.body.dataset.role = me.role;
   return me;
@@ -225,6 +229,44 @@ export function worldMap(points, { label = 'World map of clusters', onPick = nul
     });
   }
   return map;
+}
+
+/**
+ * A button that copies text to the clipboard and says so in a live region next to it. Falls back to
+ * selecting a hidden text area and the copy command where the Clipboard API is refused (plain http).
+ */
+export function copyButton(text, { id, label = 'Copy' } = {}) {
+  const status = el('span', { class: 'copied', role: 'status', 'aria-live': 'polite' });
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (e) {
+      const area = el('textarea', { class: 'offscreen', readonly: true, 'aria-hidden': 'true' });
+      area.value = text;
+      document.body.append(area);
+      area.select();
+      document.execCommand('copy');
+      area.remove();
+    }
+    status.textContent = 'Copied';
+    setTimeout(() => { status.textContent = ''; }, 4000);
+  };
+  return el('span', { class: 'copy' }, el('button', { type: 'button', class: 'secondary', id, onclick: copy }, label), status);
+}
+
+/** A form's failure: the API's message and each of its details. */
+export function errorBox(e) {
+  const details = e instanceof ApiError && e.body.details ? e.body.details : [];
+  return el('div', { class: 'error' }, el('p', { style: 'margin:0' }, e.message),
+    details.length ? el('ul', {}, details.map(d => el('li', {}, d))) : null);
+}
+
+/** A small button that asks first, then DELETEs path (revocation) and calls done. */
+export function revokeButton(name, question, path, done) {
+  return el('button', { type: 'button', class: 'secondary small', 'aria-label': 'Revoke ' + name, onclick: async () => {
+    if (!confirm(question)) return;
+    try { await api(path, { method: 'DELETE' }); done(); } catch (e) { alert(e.message); }
+  } }, 'Revoke');
 }
 
 /** Shows an error where a section's content would be. */

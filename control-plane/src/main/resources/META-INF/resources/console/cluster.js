@@ -1,4 +1,5 @@
 import { api, el, clear, page, liveUpdates, health, gpuCount, ago, query, failure, ApiError } from '/console/app.js';
+import { lineChart } from '/console/charts.js';
 
 const content = document.getElementById('content');
 const id = query('id');
@@ -39,6 +40,45 @@ async function telemetry() {
   }
 }
 
+const MINUTES = 60;
+
+/** Points {t, v} of the minutes where value(p) is known. */
+function points(list, value) {
+  return list.map(p => ({ t: Date.parse(p.minute), v: value(p) })).filter(p => p.v !== null && p.v !== undefined && !Number.isNaN(p.v));
+}
+
+function gibOf(mib) {
+  return mib === null || mib === undefined ? null : mib / 1024;
+}
+
+/** The last hour from the one-minute roll-ups: CPU, memory, and each GPU's utilisation, memory and temperature. */
+async function history() {
+  const h = await api('/api/v1/clusters/' + encodeURIComponent(id) + '/telemetry/history?minutes=' + MINUTES);
+  const section = el('section', { class: 'panel', id: 'history', 'aria-labelledby': 'hist-h' },
+    el('h2', { id: 'hist-h' }, 'Last hour ', el('span', { class: 'muted' }, '(one-minute averages)')));
+  if (h.node.length === 0 && h.gpus.length === 0) {
+    section.append(el('p', { class: 'muted', id: 'history-none' }, 'No telemetry in the last hour.'));
+    return section;
+  }
+  const from = Date.parse(h.from), to = Date.parse(h.to);
+  const most = (values, floor) => Math.max(floor, ...values.filter(v => v !== null && v !== undefined));
+  const gpuSeries = (value) => h.gpus.map(g => ({ name: 'GPU ' + g.index, points: points(g.points, value) }));
+  const gib = (v) => String(Math.round(v * 10) / 10);
+  const memTotal = most(h.node.map(p => gibOf(p.memoryTotalMiB)).concat(h.node.map(p => gibOf(p.memoryUsedMiB))), 1);
+  const gpuMemTotal = most(h.gpus.flatMap(g => g.points.flatMap(p => [gibOf(p.memoryTotalMiB), gibOf(p.memoryUsedMiB)])), 1);
+  const hottest = most(h.gpus.flatMap(g => g.points.map(p => p.temperatureCelsius)), 100);
+  section.append(el('div', { class: 'charts', id: 'charts' },
+    lineChart({ id: 'chart-cpu', title: 'CPU', unit: '%', from, to, max: 100, series: [{ name: 'CPU', points: points(h.node, p => p.cpuPercent) }] }),
+    lineChart({ id: 'chart-memory', title: 'Memory', unit: 'GiB', from, to, max: memTotal, format: gib,
+      series: [{ name: 'used', points: points(h.node, p => gibOf(p.memoryUsedMiB)) }] }),
+    h.gpus.length ? [
+      lineChart({ id: 'chart-gpu-util', title: 'GPU utilisation', unit: '%', from, to, max: 100, series: gpuSeries(p => p.utilizationPercent) }),
+      lineChart({ id: 'chart-gpu-memory', title: 'GPU memory', unit: 'GiB', from, to, max: gpuMemTotal, format: gib, series: gpuSeries(p => gibOf(p.memoryUsedMiB)) }),
+      lineChart({ id: 'chart-gpu-temp', title: 'GPU temperature', unit: '°C', from, to, max: hottest, series: gpuSeries(p => p.temperatureCelsius) }),
+    ] : el('p', { class: 'muted' }, 'No GPU telemetry in the last hour.')));
+  return section;
+}
+
 async function render() {
   let c;
   try {
@@ -76,9 +116,10 @@ async function render() {
           el('td', {}, w.status ? el('span', { class: 'badge ' + (w.status.condition === 'Available' ? 'ok' : w.status.condition === 'Failed' ? 'bad' : 'warn'), title: w.status.message || '' }, w.status.condition) : el('span', { class: 'muted' }, 'not reported')),
           el('td', { class: 'num' }, w.status ? `${w.status.readyReplicas} / ${w.status.desiredReplicas}` : '—'),
           el('td', {}, w.status && w.status.endpoint ? w.status.endpoint : '—'))))));
-  let tel;
-  try { tel = await telemetry(); } catch (e) { tel = el('p', { class: 'error' }, e.message); }
-  clear(content, el('div', { class: 'grid' }, facts, tel), workloads);
+  const [tel, hist] = await Promise.all([
+    telemetry().catch(e => el('p', { class: 'error' }, e.message)),
+    history().catch(e => el('p', { class: 'error' }, 'Telemetry history: ' + e.message))]);
+  clear(content, el('div', { class: 'grid' }, facts, tel), hist, workloads);
 }
 
 await page('clusters', 'Cluster ' + id);

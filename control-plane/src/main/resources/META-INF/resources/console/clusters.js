@@ -8,6 +8,7 @@ const COLUMNS = [
   ['jurisdiction', 'Jurisdiction', c => c.jurisdiction],
   ['health', 'Health', c => health(c)],
   ['gpus', 'GPUs', c => gpuCount(c)],
+  ['gpuUtil', 'GPU utilisation', c => c.gpuUtilizationPercent ?? -1],
   ['workloads', 'Workloads', c => c.workloads.length],
   ['generation', 'Applied / desired', c => c.appliedGeneration - c.desiredGeneration],
   ['report', 'Last report', c => c.lastStatusAt || ''],
@@ -37,7 +38,7 @@ function table() {
     el('p', { class: 'muted', id: 'shown', 'aria-live': 'polite' }, `${rows.length} of ${state.clusters.length} clusters`),
     el('table', { id: 'clusters' },
       el('thead', {}, el('tr', {}, COLUMNS.map(([key, label]) => el('th', {
-        scope: 'col', class: key === 'gpus' || key === 'workloads' ? 'num' : null, 'aria-sort': state.sort === key ? (state.dir > 0 ? 'ascending' : 'descending') : null,
+        scope: 'col', class: ['gpus', 'gpuUtil', 'workloads'].includes(key) ? 'num' : null, 'aria-sort': state.sort === key ? (state.dir > 0 ? 'ascending' : 'descending') : null,
       }, el('button', { type: 'button', 'data-sort': key, onclick: () => { state.dir = state.sort === key ? -state.dir : 1; state.sort = key; draw(); } },
         label, state.sort === key ? (state.dir > 0 ? ' ▲' : ' ▼') : ''))))),
       el('tbody', {}, rows.map(c => el('tr', { 'data-cluster': c.id },
@@ -46,6 +47,8 @@ function table() {
         el('td', {}, c.jurisdiction),
         el('td', {}, el('span', { class: 'badge ' + health(c) }, health(c))),
         el('td', { class: 'num' }, gpuCount(c)),
+        el('td', { class: 'num gpu-util', title: 'mean over its GPUs in the newest telemetry' }, c.gpuUtilizationPercent === null || c.gpuUtilizationPercent === undefined
+          ? el('span', { class: 'muted' }, '—') : c.gpuUtilizationPercent.toFixed(0) + ' %'),
         el('td', { class: 'num' }, c.workloads.length),
         el('td', {}, `${c.appliedGeneration} / ${c.desiredGeneration}`, ' ',
           c.converged ? el('span', { class: 'badge ok' }, 'converged') : el('span', { class: 'badge warn' }, 'pending')),

@@ -41,19 +41,22 @@ function progress(done, total) {
       el('span', { style: `width:${total ? 100 * done / total : 0}%` })), el('span', { class: 'muted' }, `${done}/${total}`));
 }
 
-function count(v) {
-  return Array.isArray(v) ? v.length : typeof v === 'number' ? v : 0;
+const BADGE = { DONE: 'ok', CONVERGED: 'ok', RUNNING: 'warn', PROGRESSING: 'warn', PAUSED: 'bad', FAILED: 'bad', PENDING: 'unknown' };
+
+function stateBadge(state, id) {
+  return el('span', { class: 'badge ' + (BADGE[state] || 'unknown'), id }, state);
 }
 
-/** The scale branch's rollout API; rendered from whichever fields it has, and gracefully absent (404). */
+/** Waves of the policy's newest change (GET /api/v1/policies/{name}/rollout); 404 when no change rolled out yet. */
 async function rollout(canOperate) {
   const section = el('section', { class: 'panel', id: 'rollout', 'aria-labelledby': 'ro-h' }, el('h2', { id: 'ro-h' }, 'Rollout'));
   let r;
   try {
     r = await api(`/api/v1/policies/${enc}/rollout`);
   } catch (e) {
-    section.append(el('p', { class: 'muted', id: 'rollout-none' }, e instanceof ApiError && (e.status === 404 || e.status === 405)
-      ? 'No rollout information for this policy on this control plane.' : 'Rollout unavailable: ' + e.message));
+    section.append(el('p', { class: 'muted', id: 'rollout-none' }, e instanceof ApiError && e.status === 404
+      ? 'No rollout yet: the first revision of a policy reaches its clusters at once; later changes roll out in waves.'
+      : 'Rollout unavailable: ' + e.message));
     return section;
   }
   const act = async (what) => {
@@ -61,17 +64,20 @@ async function rollout(canOperate) {
   };
   const waves = r.waves || [];
   section.append(
-    el('p', {}, 'State: ', el('strong', { id: 'rollout-state' }, r.state || r.phase || r.status || 'unknown'),
-      r.revision !== undefined ? ` · revision ${r.revision}` : ''),
-    waves.length ? el('table', { id: 'waves' },
+    el('p', {}, 'State: ', stateBadge(r.state, 'rollout-state'),
+      ` · revision ${r.fromRevision} → ${r.revision} · wave size ${r.waveSize}, max unavailable ${r.maxUnavailable}`,
+      r.reason ? el('span', { class: 'muted' }, ' · ' + r.reason) : null),
+    el('div', { id: 'rollout-total' }, progress(r.converged, r.clusters)),
+    el('table', { id: 'waves' },
       el('thead', {}, el('tr', {}, ['Wave', 'Clusters', 'Progress', 'State'].map(t => el('th', { scope: 'col' }, t)))),
-      el('tbody', {}, waves.map((w, i) => {
-        const total = count(w.clusters) || w.total || 0;
-        const done = count(w.applied ?? w.done ?? w.converged ?? w.succeeded);
-        return el('tr', {}, el('td', {}, w.index ?? i + 1),
-          el('td', {}, Array.isArray(w.clusters) ? w.clusters.map(c => typeof c === 'string' ? c : c.cluster || c.id).join(', ') : total),
-          el('td', {}, progress(done, total)), el('td', {}, w.state || w.status || ''));
-      }))) : el('pre', {}, JSON.stringify(r, null, 2)),
+      el('tbody', {}, waves.map(w => {
+        const done = w.clusters.filter(c => c.state === 'CONVERGED').length;
+        return el('tr', { 'data-wave': w.index + 1, 'data-state': w.state },
+          el('td', { class: 'num' }, w.index + 1),
+          el('td', {}, w.clusters.map(c => el('span', { class: 'label', title: c.detail || c.state }, `${c.clusterId} · ${c.state.toLowerCase()}`))),
+          el('td', {}, progress(done, w.clusters.length)),
+          el('td', {}, stateBadge(w.state)));
+      }))),
     el('div', { class: 'actions' },
       ['pause', 'resume', 'undo'].map(a => el('button', { type: 'button', class: 'secondary', id: 'rollout-' + a, disabled: !canOperate,
         onclick: () => act(a) }, a === 'undo' ? 'Roll back' : a[0].toUpperCase() + a.substring(1)))));

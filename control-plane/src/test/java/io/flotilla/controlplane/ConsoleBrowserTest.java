@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasSize;
 
+import io.agroal.api.AgroalDataSource;
 import io.flotilla.controlplane.auth.AuthEnabledProfile;
+import io.flotilla.controlplane.telemetry.TelemetryMaintenance;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.ClusterStatus;
@@ -15,11 +17,15 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
@@ -77,6 +83,12 @@ class ConsoleBrowserTest {
 
     @ConfigProperty(name = "flotilla.broker.port")
     int brokerPort;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    TelemetryMaintenance maintenance;
 
     @BeforeAll
     static void startBrowser() throws Exception {
@@ -182,6 +194,22 @@ class ConsoleBrowserTest {
         screenshot("04-cluster");
     }
 
+    private static final List<String> POLICY_CLUSTERS = List.of("dm-fra", "dm-par", "dm-nyc");
+
+    /** The agents of the policy's clusters report its workload available at their current desired generation. */
+    private static void reportAvailable(MqttTestClient agents) throws Exception {
+        for (String id : POLICY_CLUSTERS) {
+            long generation = ((Number) given().auth().oauth2(token).get("/api/v1/clusters/" + id).then().statusCode(200)
+                    .extract().path("desiredGeneration")).longValue();
+            ClusterStatus status = ClusterStatus.newBuilder().setClusterId(id).setAppliedGeneration(generation)
+                    .addWorkloads(WorkloadStatus.newBuilder().setName("chat-demo")
+                            .setCondition(WorkloadCondition.WORKLOAD_CONDITION_AVAILABLE).setReadyReplicas(1)
+                            .setDesiredReplicas(1).setEndpoint("http://chat-demo." + id + ":8000"))
+                    .build();
+            agents.publish(Topics.status(id), EnvelopeCodec.builder("flotilla/clusters/" + id).build().encode(id, status), false);
+        }
+    }
+
     private static final String BROKEN = """
             apiVersion: flotilla.io/v1alpha1
             kind: FleetPolicy
@@ -228,7 +256,11 @@ class ConsoleBrowserTest {
         visible(By.cssSelector("#policies tr[data-policy='chat-demo']"));
         screenshot("06-policies");
 
-        driver.findElement(By.cssSelector("#policies tr[data-policy='chat-demo'] a")).click();
+        // the list is redrawn when the apply's change event arrives: click whichever link is there then
+        wait.until(d -> {
+            d.findElement(By.cssSelector("#policies tr[data-policy='chat-demo'] a")).click();
+            return true;
+        });
         visible(By.cssSelector("#chosen tbody tr"));
         List<String> chosen = driver.findElements(By.cssSelector("#chosen tbody tr")).stream().map(r -> r.getAttribute("data-cluster")).toList();
         assertThat(chosen).containsExactlyInAnyOrder("dm-fra", "dm-par", "dm-nyc");
@@ -245,16 +277,7 @@ class ConsoleBrowserTest {
             // the agents report the policy's workload available at their current generation, again on each
             // poll (status is idempotent) until routing serves from all three
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                for (String id : List.of("dm-fra", "dm-par", "dm-nyc")) {
-                    long generation = ((Number) given().auth().oauth2(token).get("/api/v1/clusters/" + id).then().statusCode(200)
-                            .extract().path("desiredGeneration")).longValue();
-                    ClusterStatus status = ClusterStatus.newBuilder().setClusterId(id).setAppliedGeneration(generation)
-                            .addWorkloads(WorkloadStatus.newBuilder().setName("chat-demo")
-                                    .setCondition(WorkloadCondition.WORKLOAD_CONDITION_AVAILABLE).setReadyReplicas(1)
-                                    .setDesiredReplicas(1).setEndpoint("http://chat-demo." + id + ":8000"))
-                            .build();
-                    agents.publish(Topics.status(id), EnvelopeCodec.builder("flotilla/clusters/" + id).build().encode(id, status), false);
-                }
+                reportAvailable(agents);
                 given().auth().oauth2(token).get("/api/v1/route?model=chat-demo&site=mumbai").then().statusCode(200)
                         .body("candidates", hasSize(3));
             });
@@ -291,5 +314,141 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#count-total .n"), String.valueOf(FLEET.size() + 1)));
         assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded === true;")).isEqualTo(true);
         assertThat(driver.findElements(By.cssSelector("svg.map circle.dot[data-cluster='dm-tyo']"))).hasSize(1);
+    }
+
+    @Test
+    @Order(7)
+    void theClusterPageDrawsTheLastHourAndTheTableSortsByGpuUtilisation() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        var times = new ArrayList<Instant>();
+        var load = new ArrayList<Double>();
+        for (int m = 40; m >= 1; m--) {
+            if (m < 25 || m > 28) { // a gap of four minutes: the lines break there
+                times.add(now.minus(m, ChronoUnit.MINUTES).plusSeconds(7));
+                load.add(50 + 40 * Math.sin(m / 6.0));
+            }
+        }
+        TelemetryHistoryTest.publishAndRollUp(brokerPort, dataSource, maintenance, "dm-fra", times, load);
+
+        driver.get(url("/cluster.html?id=dm-fra"));
+        WebElement gpuChart = visible(By.id("chart-gpu-util"));
+        assertThat(gpuChart.findElements(By.cssSelector("polyline[data-series='GPU 0']"))).hasSize(2);
+        assertThat(gpuChart.findElements(By.cssSelector("polyline[data-series='GPU 1']"))).hasSize(2);
+        assertThat(driver.findElements(By.cssSelector("#charts svg.chart"))).hasSize(5);
+        assertThat(driver.findElement(By.cssSelector("#chart-cpu title")).getAttribute("textContent"))
+                .startsWith("CPU over the last 60 minutes, 0 to 100 %");
+        assertThat(gpuChart.findElements(By.cssSelector("text.tick"))).extracting(WebElement::getText).contains("0", "100");
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", driver.findElement(By.id("history")));
+        screenshot("09-cluster-charts");
+
+        driver.get(url("/clusters.html"));
+        wait.until(ExpectedConditions.textMatches(By.cssSelector("#clusters tr[data-cluster='dm-fra'] td.gpu-util"),
+                java.util.regex.Pattern.compile("\\d+ %")));
+        driver.findElement(By.cssSelector("button[data-sort='gpuUtil']")).click();
+        driver.findElement(By.cssSelector("button[data-sort='gpuUtil']")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#clusters tbody tr:first-child"), "data-cluster", "dm-fra"));
+        assertThat(driver.findElement(By.cssSelector("#clusters tr[data-cluster='dm-par'] td.gpu-util")).getText()).isEqualTo("—");
+        screenshot("10-clusters-gpu");
+    }
+
+    @Test
+    @Order(8)
+    void enrollmentCreatesAClusterAndShowsItsInstallSnippet() throws Exception {
+        driver.get(url("/enrollment.html"));
+        visible(By.id("e-id")).sendKeys("dm-fra");
+        driver.findElement(By.id("e-jurisdiction")).sendKeys("DE");
+        new Select(driver.findElement(By.id("e-site"))).selectByValue("frankfurt");
+        driver.findElement(By.id("enroll-button")).click();
+        assertThat(visible(By.cssSelector("#enroll-error .error")).getText()).contains("'dm-fra' is already registered");
+        screenshot("11-enrollment-error");
+
+        WebElement id = driver.findElement(By.id("e-id"));
+        id.clear();
+        id.sendKeys("dm-ams");
+        WebElement jurisdiction = driver.findElement(By.id("e-jurisdiction"));
+        jurisdiction.clear();
+        new Select(driver.findElement(By.id("e-site"))).selectByValue("amsterdam");
+        assertThat(jurisdiction.getAttribute("value")).as("filled from the site").isEqualTo("NL");
+        driver.findElement(By.id("e-labels")).sendKeys("tier=edge, gpu=l4");
+        driver.findElement(By.id("enroll-button")).click();
+
+        String snippet = visible(By.id("snippet")).getText();
+        String credential = driver.findElement(By.id("credential")).getText();
+        assertThat(credential).startsWith("flc_");
+        assertThat(snippet).contains("FLOTILLA_AGENT_CLUSTER_ID: \"dm-ams\"")
+                .contains("FLOTILLA_AGENT_BROKER_PASSWORD: \"" + credential + "\"").doesNotContain("CHANGE-ME");
+        driver.findElement(By.id("copy-snippet")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#copy-snippet + .copied"), "Copied"));
+        visible(By.cssSelector("#enrollments tr[data-cluster='dm-ams']"));
+        given().auth().oauth2(token).get("/api/v1/clusters/dm-ams").then().statusCode(200)
+                .body("jurisdiction", org.hamcrest.Matchers.equalTo("NL")).body("labels.gpu", org.hamcrest.Matchers.equalTo("l4"));
+        screenshot("12-enrollment");
+    }
+
+    @Test
+    @Order(9)
+    void theTokenPageCreatesAndRevokesATokenAndViewersDoNotSeeIt() throws Exception {
+        driver.get(url("/tokens.html"));
+        visible(By.id("t-name")).sendKeys("ci-grafana");
+        new Select(driver.findElement(By.id("t-role"))).selectByValue("viewer");
+        driver.findElement(By.id("create-token")).click();
+        String secret = visible(By.id("token-secret")).getText();
+        assertThat(secret).startsWith("flt_");
+        visible(By.cssSelector("#tokens tr[data-token='ci-grafana']"));
+        given().auth().oauth2(secret).get("/api/v1/whoami").then().statusCode(200).body("role", org.hamcrest.Matchers.equalTo("viewer"));
+        screenshot("13-tokens");
+
+        // the viewer's console has no admin pages in its navigation
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.setItem('flotilla.token', arguments[0]);", secret);
+        driver.get(url("/"));
+        wait.until(ExpectedConditions.textToBe(By.id("who"), "ci-grafana (viewer)"));
+        assertThat(driver.findElements(By.cssSelector("nav a"))).extracting(WebElement::getText)
+                .contains("Clusters").doesNotContain("Tokens", "Enrollment");
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.setItem('flotilla.token', arguments[0]);", token);
+
+        driver.get(url("/tokens.html"));
+        visible(By.cssSelector("#tokens tr[data-token='ci-grafana'] button")).click();
+        driver.switchTo().alert().accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#tokens tr[data-token='ci-grafana']"), "revoked"));
+        given().auth().oauth2(secret).get("/api/v1/whoami").then().statusCode(401);
+    }
+
+    @Test
+    @Order(10)
+    void aValidPolicyAppliesAndItsRolloutProgressesFromWaveOneToDone() throws Exception {
+        String changed = BROKEN.replace("imgae: vllm/vllm-openai:v0.8.5", "image: vllm/vllm-openai:v0.9.0") + """
+                  rollout:
+                    waveSize: 1
+                    maxUnavailable: 0
+                    pauseOnFailure: true
+                """;
+        driver.get(url("/policies.html"));
+        setValue(visible(By.id("policy-yaml")), changed);
+        driver.findElement(By.id("apply")).click();
+        visible(By.id("apply-ok"));
+        assertThat(driver.findElement(By.cssSelector("#apply-results tr[data-policy='chat-demo']")).getText()).contains("updated");
+
+        driver.get(url("/policy.html?name=chat-demo"));
+        wait.until(ExpectedConditions.textToBe(By.id("rollout-state"), "RUNNING"));
+        assertThat(driver.findElements(By.cssSelector("#waves tbody tr"))).extracting(r -> r.getAttribute("data-state"))
+                .containsExactly("PROGRESSING", "PENDING", "PENDING");
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", driver.findElement(By.id("rollout")));
+        screenshot("14-rollout-wave-1");
+
+        try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
+            // the agents apply whatever they are given; each wave is released once the one before converged
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                reportAvailable(agents);
+                assertThat(driver.findElement(By.id("rollout-state")).getText()).isEqualTo("DONE");
+            });
+        }
+        assertThat(driver.findElements(By.cssSelector("#waves tbody tr"))).extracting(r -> r.getAttribute("data-state"))
+                .containsExactly("DONE", "DONE", "DONE");
+        for (String id : POLICY_CLUSTERS) {
+            given().auth().oauth2(token).get("/api/v1/clusters/" + id).then()
+                    .body("workloads[0].desired.image", org.hamcrest.Matchers.equalTo("vllm/vllm-openai:v0.9.0"));
+        }
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", driver.findElement(By.id("rollout")));
+        screenshot("15-rollout-done");
     }
 }

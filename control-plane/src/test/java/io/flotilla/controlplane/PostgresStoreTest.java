@@ -3,6 +3,7 @@ package io.flotilla.controlplane;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.agroal.api.AgroalDataSource;
@@ -19,6 +20,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -126,5 +129,19 @@ class PostgresStoreTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isZero();
         }
+    }
+
+    @Test
+    void telemetryHistoryIsReadFromPostgresqlRollUps() throws Exception {
+        ClusterApiTest.register("osaka-1", "JP");
+        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(2));
+        TelemetryHistoryTest.publishAndRollUp(brokerPort, dataSource, maintenance, "osaka-1",
+                List.of(minute.plusSeconds(10), minute.plusSeconds(40)), List.of(30.0, 70.0));
+        given().get("/api/v1/clusters/osaka-1/telemetry/history?minutes=10").then().statusCode(200)
+                .body("node", hasSize(1))
+                .body("node[0].minute", equalTo(minute.toString()))
+                .body("node[0].memoryTotalMiB", equalTo(64 * 1024))
+                .body("gpus[0].points[0].utilizationPercent", equalTo(50f))
+                .body("gpus[1].points[0].temperatureCelsius", equalTo(51f));
     }
 }

@@ -3,6 +3,7 @@ package io.flotilla.agent;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The agent's configuration; every key can be set as an environment variable, e.g. FLOTILLA_AGENT_CLUSTER_ID. */
@@ -88,6 +89,18 @@ public interface AgentConfig {
         /** Measure TCP round-trip time to the broker and report it as the latency to the control plane. */
         @WithDefault("true")
         boolean probeControlPlane();
+
+        /**
+         * Peer clusters whose probe endpoints to measure, as {@code clusterId=host:port} entries,
+         * e.g. {@code edge-2=10.0.4.7:9477,edge-3=edge-3.example.net:9477}.
+         */
+        Optional<List<String>> peers();
+
+        /**
+         * Where this agent serves its own probe endpoint for peers, as {@code host:port}, e.g.
+         * {@code 0.0.0.0:9477}; unset means no endpoint.
+         */
+        Optional<String> probeListen();
     }
 
     enum GpuSource { NONE, NVIDIA_SMI, DCGM }

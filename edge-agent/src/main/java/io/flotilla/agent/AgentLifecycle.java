@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flotilla.agent.link.Backoff;
 import io.flotilla.agent.link.MqttControlPlaneLink;
 import io.flotilla.agent.probe.LatencyProber;
+import io.flotilla.agent.probe.ProbeEndpoint;
 import io.flotilla.agent.reconcile.WorkloadObjects;
 import io.flotilla.agent.state.DesiredStateStore;
 import io.flotilla.agent.telemetry.GpuSampler;
@@ -20,12 +21,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -37,6 +42,7 @@ public class AgentLifecycle {
     private final KubernetesClient kubernetes;
     private final String version;
     private EdgeAgent agent;
+    private ProbeEndpoint probeEndpoint;
 
     AgentLifecycle(AgentConfig config, KubernetesClient kubernetes,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
@@ -83,6 +89,7 @@ public class AgentLifecycle {
             settings = settings.withTelemetryInterval(telemetryInterval);
             telemetry = telemetry(clusterId, store, settings, clock);
         }
+        probeEndpoint = config.telemetry().probeListen().map(ProbeEndpoint::listen).orElse(null);
         agent = new EdgeAgent(settings, link, codec, store, kubernetes, telemetry, clock);
         agent.start();
     }
@@ -90,6 +97,9 @@ public class AgentLifecycle {
     void onStop(@Observes ShutdownEvent event) {
         if (agent != null) {
             agent.close();
+        }
+        if (probeEndpoint != null) {
+            probeEndpoint.close();
         }
     }
 
@@ -103,8 +113,11 @@ public class AgentLifecycle {
             case DCGM -> GpuSampler.dcgm(http, URI.create(t.dcgmUrl().orElseThrow(() -> new IllegalArgumentException(
                     "flotilla.agent.telemetry.gpu-source=dcgm needs flotilla.agent.telemetry.dcgm-url"))));
         };
-        LatencyProber prober = new LatencyProber(
-                t.probeControlPlane() ? LatencyProber.controlPlane(config.brokerUrl()) : java.util.Map.of(), 2000);
+        Map<String, InetSocketAddress> targets = new TreeMap<>(LatencyProber.peers(t.peers().orElse(List.of())));
+        if (t.probeControlPlane()) {
+            targets.putAll(LatencyProber.controlPlane(config.brokerUrl()));
+        }
+        LatencyProber prober = new LatencyProber(targets, 2000);
         return new TelemetryCollector(clusterId,
                 new NodeSampler(Path.of(t.procRoot()), t.cgroupPath().map(Path::of)),
                 kubernetes, gpus, store::desired,

@@ -60,8 +60,17 @@ public final class NetworkLatency {
     }
 
     static double[] unit(GeoPoint p) {
+        return unit(p, new double[3]);
+    }
+
+    /** Writes the unit vector of {@code p} into {@code out} and returns it. */
+    static double[] unit(GeoPoint p, double[] out) {
         double lat = Math.toRadians(p.lat());
         double lon = Math.toRadians(p.lon());
-        return new double[] {Math.cos(lat) * Math.cos(lon), Math.cos(lat) * Math.sin(lon), Math.sin(lat)};
+        double cosLat = Math.cos(lat);
+        out[0] = cosLat * Math.cos(lon);
+        out[1] = cosLat * Math.sin(lon);
+        out[2] = Math.sin(lat);
+        return out;
     }
 }

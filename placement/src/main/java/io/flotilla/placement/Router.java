@@ -2,6 +2,7 @@ package io.flotilla.placement;
 
 import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.FleetPolicy;
+import io.flotilla.policy.GeoPoint;
 import io.flotilla.policy.JurisdictionCatalog;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -122,8 +123,10 @@ public final class Router {
             return RouteDecision.none(q.alias(), "no healthy cluster serving model '" + q.alias() + "' is in "
                     + q.allowed().map(Object::toString).orElse("the allowed jurisdictions") + "; it is served in " + index.servedIn);
         }
-        var top = new TopK(Math.min(q.limit(), allowed.size()));
-        double nearestBeyond = allowed.search(NetworkLatency.unit(q.client()), q.client(), q.site().orElse(null), top);
+        Scratch scratch = SCRATCH.get();
+        TopK top = scratch.top(Math.min(q.limit(), allowed.size()));
+        double[] client = scratch.unit(q.client());
+        double nearestBeyond = allowed.search(client, q.client(), q.site().orElse(null), top, scratch.search);
         if (top.size == 0) {
             return RouteDecision.none(q.alias(), String.format(Locale.ROOT,
                     "all %d eligible clusters serving model '%s' are beyond their maxLatencyMs (nearest %.0f ms)",
@@ -137,6 +140,28 @@ public final class Router {
         }
         return new RouteDecision(q.alias(), List.of(candidates), Optional.empty());
     }
+
+    /** Working state of one thread's queries, reused so that a query allocates little more than its answer. */
+    private static final class Scratch {
+        final CandidateIndex.Scratch search = new CandidateIndex.Scratch();
+        final double[] unit = new double[3];
+        private TopK top = new TopK(RouteQuery.DEFAULT_LIMIT);
+
+        TopK top(int k) {
+            if (top.capacity() != k) {
+                top = new TopK(k);
+            }
+            top.size = 0;
+            return top;
+        }
+
+        double[] unit(GeoPoint p) {
+            NetworkLatency.unit(p, unit);
+            return unit;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** The best {@code k} so far by (total, cluster id), best first, in a small insertion-sorted array. */
     static final class TopK {

@@ -241,7 +241,7 @@ final class Fixtures {
             var workload = new Workload("org/model", Runtime.VLLM, "vllm/vllm-openai:v0.8.5", 8000, List.of(), Map.of(),
                     new Resources(gpu, gpuMemoryGiB, Optional.ofNullable(gpuModel), new CpuQuantity(cpuMillis),
                             MemoryQuantity.gibibytes(memoryGiB)),
-                    "/health", Map.of(), tolerations);
+                    "/health", Map.of(), tolerations, Optional.empty());
             var placement = new Placement(new ClusterSelector(new TreeMap<>(matchLabels), List.of()), jurisdictions, replicas, min, max,
                     Optional.ofNullable(spreadBy), demand);
             return new FleetPolicy(FleetPolicy.API_VERSION, FleetPolicy.KIND, PolicyMetadata.named(name),

@@ -14,11 +14,14 @@ public final class AllowedJurisdictions {
     private final List<String> declared;
     private final Set<String> countries;
     private final Set<String> subdivisions;
+    /** Kept: routers look their per-jurisdiction caches up by this on every request. */
+    private final int hash;
 
     AllowedJurisdictions(List<String> declared, Set<String> countries, Set<String> subdivisions) {
         this.declared = List.copyOf(declared);
         this.countries = Set.copyOf(countries);
         this.subdivisions = Set.copyOf(subdivisions);
+        this.hash = this.countries.hashCode() * 31 + this.subdivisions.hashCode();
     }
 
     /** Whether a cluster whose jurisdiction is {@code clusterJurisdiction} (a country or a subdivision) may receive the data. */
@@ -48,12 +51,13 @@ public final class AllowedJurisdictions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AllowedJurisdictions a && a.countries.equals(countries) && a.subdivisions.equals(subdivisions);
+        return o == this || o instanceof AllowedJurisdictions a && a.hash == hash && a.countries.equals(countries)
+                && a.subdivisions.equals(subdivisions);
     }
 
     @Override
     public int hashCode() {
-        return countries.hashCode() * 31 + subdivisions.hashCode();
+        return hash;
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.flotilla.policy;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /** The inference server to run on each chosen cluster. */
 public record Workload(
@@ -15,7 +16,8 @@ public record Workload(
         Resources resources,
         String healthPath,
         Map<String, String> nodeSelector,
-        List<Toleration> tolerations) {
+        List<Toleration> tolerations,
+        Optional<ModelCache> modelCache) {
 
     public Workload {
         Objects.requireNonNull(model, "model");
@@ -27,5 +29,6 @@ public record Workload(
         env = Collections2.sortedCopy(env);
         nodeSelector = Collections2.sortedCopy(nodeSelector);
         tolerations = Collections2.listCopy(tolerations);
+        Objects.requireNonNull(modelCache, "modelCache");
     }
 }

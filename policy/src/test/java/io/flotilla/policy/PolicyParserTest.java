@@ -37,6 +37,49 @@ class PolicyParserTest {
     }
 
     @Test
+    void modelCacheIsOptionalAndDefaultsItsMountPath() {
+        assertThat(parser.parse("p.yaml", policy("p", "{ jurisdictions: [EU] }")).policies().get(0)
+                .spec().workload().modelCache()).isEmpty();
+        String cached = """
+                apiVersion: flotilla.io/v1alpha1
+                kind: FleetPolicy
+                metadata: { name: cached }
+                spec:
+                  workload:
+                    model: m
+                    image: i
+                    resources: { gpu: 1, cpu: "1", memory: 1Gi }
+                    modelCache: { size: 100Gi, storageClass: local-path }
+                  placement: { jurisdictions: [EU] }
+                """;
+        PolicySet set = parser.parse("cached.yaml", cached);
+        assertThat(set.formatErrors()).isEmpty();
+        assertThat(set.policies().get(0).spec().workload().modelCache()).hasValue(new ModelCache(
+                MemoryQuantity.gibibytes(100), java.util.Optional.of("local-path"), "/root/.cache/huggingface"));
+    }
+
+    @Test
+    void modelCacheWithoutSizeOrWithABadClassIsRejectedWithItsPath() {
+        PolicySet set = parser.parse("bad.yaml", """
+                apiVersion: flotilla.io/v1alpha1
+                kind: FleetPolicy
+                metadata: { name: bad }
+                spec:
+                  workload:
+                    model: m
+                    image: i
+                    resources: { gpu: 1, cpu: "1", memory: 1Gi }
+                    modelCache: { storageClass: Local_Path, mountPath: relative }
+                  placement: { jurisdictions: [EU] }
+                """);
+        assertThat(set.errors()).extracting(PolicyError::format).anySatisfy(e -> assertThat(e)
+                .contains("spec.workload.modelCache.size: required field is missing"));
+        assertThat(set.errors()).extracting(PolicyError::format)
+                .anySatisfy(e -> assertThat(e).contains("spec.workload.modelCache.storageClass"))
+                .anySatisfy(e -> assertThat(e).contains("spec.workload.modelCache.mountPath"));
+    }
+
+    @Test
     void acceptsJsonWithTabsAndNoSpaceAfterColons() {
         String json = "{\"apiVersion\":\"flotilla.io/v1alpha1\",\"kind\":\"FleetPolicy\",\n\t\"metadata\":{\"name\":\"j\"},\n\t\"spec\":{"
                 + "\"workload\":{\"model\":\"m\",\"image\":\"i\",\"resources\":{\"gpu\":1,\"cpu\":\"1\",\"memory\":\"1Gi\"}},"

@@ -7,6 +7,7 @@ import io.flotilla.controlplane.fleet.ClusterTaint;
 import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.fleet.FleetService;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
+import io.flotilla.controlplane.telemetry.LatestTelemetry;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -38,9 +40,16 @@ public class ClusterResource {
     private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
 
     private final FleetService fleet;
+    private final LatestTelemetry telemetry;
 
-    ClusterResource(FleetService fleet) {
+    ClusterResource(FleetService fleet, LatestTelemetry telemetry) {
         this.fleet = fleet;
+        this.telemetry = telemetry;
+    }
+
+    private ClusterView view(FleetService.ClusterState state) {
+        OptionalDouble gpu = telemetry.gpuUtilization(state.cluster().id);
+        return ClusterViews.of(state, gpu.isPresent() ? gpu.getAsDouble() : null);
     }
 
     public record RegisterCluster(
@@ -57,14 +66,14 @@ public class ClusterResource {
     @GET
     @Operation(summary = "List clusters with their desired and applied generations and workload status")
     public List<ClusterView> list() {
-        return fleet.list().stream().map(ClusterViews::of).toList();
+        return fleet.list().stream().map(this::view).toList();
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One cluster")
     public ClusterView get(@PathParam("id") String id) {
-        return fleet.get(id).map(ClusterViews::of).orElseThrow(() -> FleetException.unknownCluster(id));
+        return fleet.get(id).map(this::view).orElseThrow(() -> FleetException.unknownCluster(id));
     }
 
     @POST

@@ -24,12 +24,13 @@ public final class ClusterViews {
      * @param converged applied the desired generation and every desired workload reports Available
      * @param lastReportAt the newest status, presence or telemetry time
      * @param unacknowledged did not apply its desired generation within the acknowledgement timeout, even after a re-publication
-     * @param capacity null when the cluster was registered without one (placement then puts nothing there) */
+     * @param capacity null when the cluster was registered without one (placement then puts nothing there)
+     * @param gpuUtilizationPercent mean utilisation of its GPUs in the newest telemetry; null without telemetry or GPUs */
     public record ClusterView(String id, String jurisdiction, Double latitude, Double longitude,
             Map<String, String> labels, ClusterCapacity capacity, List<ClusterTaint> taints, long desiredGeneration, long appliedGeneration, boolean converged,
             boolean online, ClusterHealth health, Instant lastReportAt, Instant offlineSince, boolean unacknowledged,
             boolean paused, String applyError, String agentVersion, Instant lastStatusAt,
-            Instant lastPresenceAt, List<WorkloadView> workloads) {
+            Instant lastPresenceAt, Double gpuUtilizationPercent, List<WorkloadView> workloads) {
     }
 
     /** A workload: desired spec (null when only reported, e.g. still being pruned) and reported status. */
@@ -43,7 +44,7 @@ public final class ClusterViews {
     public record GenerationView(String cluster, String workload, long desiredGeneration) {
     }
 
-    static ClusterView of(FleetService.ClusterState state) {
+    static ClusterView of(FleetService.ClusterState state, Double gpuUtilizationPercent) {
         Cluster c = state.cluster();
         Map<String, WorkloadStatusRecord> reported = new TreeMap<>();
         state.reported().forEach(r -> reported.put(r.key.name(), r));
@@ -59,6 +60,6 @@ public final class ClusterViews {
         return new ClusterView(c.id, c.jurisdiction, c.latitude, c.longitude, new TreeMap<>(c.labels),
                 state.capacity(), state.taints(), c.desiredGeneration, c.appliedGeneration,
                 ClusterHealth.converged(c, state.desired().keySet(), state.reported()), c.online,
-                ClusterHealth.of(c, state.reported()), c.lastReportAt(), c.offlineSince, c.unacknowledged, c.paused, c.applyError, c.agentVersion, c.lastStatusAt, c.lastPresenceAt, workloads);
+                ClusterHealth.of(c, state.reported()), c.lastReportAt(), c.offlineSince, c.unacknowledged, c.paused, c.applyError, c.agentVersion, c.lastStatusAt, c.lastPresenceAt, gpuUtilizationPercent, workloads);
     }
 }

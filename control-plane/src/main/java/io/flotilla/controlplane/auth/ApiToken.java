@@ -29,4 +29,7 @@ public class ApiToken {
 
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
+    @Column(name = "last_used_at")
+    public Instant lastUsedAt;
 }

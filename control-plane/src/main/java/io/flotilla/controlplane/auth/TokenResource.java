@@ -39,10 +39,14 @@ public class TokenResource {
             @NotBlank(message = "role is required (viewer, operator or admin)") String role) {
     }
 
-    /** @param token only in the answer to create, never again */
-    public record TokenView(String id, String name, String role, Instant createdAt, Instant revokedAt, String token) {
+    /**
+     * @param lastUsedAt when it was last presented; written within {@code flotilla.auth.refresh} (15 s) of use
+     * @param token only in the answer to create, never again
+     */
+    public record TokenView(String id, String name, String role, Instant createdAt, Instant revokedAt, Instant lastUsedAt,
+            String token) {
         static TokenView of(ApiToken t, String token) {
-            return new TokenView(t.id, t.name, t.role.wire(), t.createdAt, t.revokedAt, token);
+            return new TokenView(t.id, t.name, t.role.wire(), t.createdAt, t.revokedAt, t.lastUsedAt, token);
         }
     }
 

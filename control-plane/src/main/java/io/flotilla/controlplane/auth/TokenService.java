@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +40,8 @@ public class TokenService {
     private final ApiTokenRepository tokens;
     private final Clock clock;
     private volatile Map<String, Principal> active = Map.of();
+    /** Token id to when it was last presented, not yet written; flushed with each reload. */
+    private final Map<String, Instant> usedSince = new ConcurrentHashMap<>();
 
     TokenService(ApiTokenRepository tokens, Clock clock) {
         this.tokens = tokens;
@@ -54,11 +57,13 @@ public class TokenService {
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(active.get(hash(token.trim())));
+        Optional<Principal> who = Optional.ofNullable(active.get(hash(token.trim())));
+        who.ifPresent(p -> usedSince.put(p.tokenId(), clock.instant()));
+        return who;
     }
 
     public Created create(String name, Role role) {
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
+        String token = randomSecret(PREFIX);
         ApiToken t = new ApiToken();
         t.id = UUID.randomUUID().toString();
         t.name = name;
@@ -99,12 +104,25 @@ public class TokenService {
 
     @Scheduled(every = "${flotilla.auth.refresh:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reload() {
+        writeLastUsed();
         active = QuarkusTransaction.requiringNew().call(() -> tokens.active().stream()
                 .collect(Collectors.toUnmodifiableMap(t -> t.tokenHash, t -> new Principal(t.id, t.name, t.role),
                         (a, b) -> a)));
     }
 
-    static String hash(String token) {
+    /** Writes the last-use times gathered since the previous reload, in one transaction. */
+    private void writeLastUsed() {
+        if (usedSince.isEmpty()) {
+            return;
+        }
+        Map<String, Instant> batch = Map.copyOf(usedSince);
+        QuarkusTransaction.requiringNew().run(() -> batch.forEach((id, at) -> tokens.findByIdOptional(id)
+                .filter(t -> t.lastUsedAt == null || t.lastUsedAt.isBefore(at))
+                .ifPresent(t -> t.lastUsedAt = at)));
+        batch.forEach(usedSince::remove);
+    }
+
+    public static String hash(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
@@ -112,9 +130,10 @@ public class TokenService {
         }
     }
 
-    private static byte[] randomBytes() {
+    /** {@code prefix} and 32 random bytes in base64url: a secret nobody can guess, so a fast hash suffices. */
+    public static String randomSecret(String prefix) {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
-        return b;
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
 import io.flotilla.proto.v1.DesiredState;
 import io.flotilla.proto.v1.InferenceWorkload;
+import io.flotilla.proto.v1.ModelCache;
 import io.flotilla.proto.v1.Resources;
 import io.flotilla.proto.v1.Toleration;
 import java.time.Instant;
@@ -50,6 +51,12 @@ public final class DesiredStateCompiler {
                 .setHealthPath(spec.healthPath());
         if (spec.policy() != null) {
             w.setPolicy(spec.policy());
+        }
+        if (spec.modelCache() != null) {
+            WorkloadSpec.ModelCache cache = spec.modelCache();
+            w.setModelCache(ModelCache.newBuilder().setSize(cache.size())
+                    .setStorageClass(cache.storageClass() == null ? "" : cache.storageClass())
+                    .setMountPath(cache.mountPath() == null ? "" : cache.mountPath()));
         }
         for (WorkloadSpec.Toleration t : spec.tolerations()) {
             w.addTolerations(Toleration.newBuilder().setKey(t.key())

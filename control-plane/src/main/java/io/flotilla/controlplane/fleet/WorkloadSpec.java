@@ -25,17 +25,32 @@ public record WorkloadSpec(
         Map<String, String> nodeSelector,
         List<@Valid Toleration> tolerations,
         @Pattern(regexp = "/.*", message = "healthPath must start with '/'") String healthPath,
-        String policy) {
+        String policy,
+        @Valid ModelCache modelCache) {
 
     public static final String DEFAULT_RUNTIME = "vllm";
     public static final int DEFAULT_PORT = 8000;
     public static final String DEFAULT_HEALTH_PATH = "/health";
+    public static final String DEFAULT_MODEL_CACHE_MOUNT_PATH = "/root/.cache/huggingface";
 
     public record Resources(
             @PositiveOrZero(message = "resources.gpu must be >= 0") Integer gpu,
             @PositiveOrZero(message = "resources.gpuMemoryGiB must be >= 0") Integer gpuMemoryGiB,
             @Pattern(regexp = "^([0-9]+(\\.[0-9]+)?m?)?$", message = "resources.cpu must be a CPU quantity such as 4 or 500m") String cpu,
             @Pattern(regexp = "^([0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?)?$", message = "resources.memory must be a memory quantity such as 16Gi") String memory) {
+    }
+
+    /** A persistent volume for model weights; null on the workload means none. */
+    public record ModelCache(
+            @NotBlank(message = "modelCache.size is required")
+            @Pattern(regexp = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", message = "modelCache.size must be a storage quantity such as 100Gi") String size,
+            @Pattern(regexp = "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$", message = "modelCache.storageClass must be a StorageClass name") String storageClass,
+            @Pattern(regexp = "^(/.*)?$", message = "modelCache.mountPath must be an absolute path") String mountPath) {
+
+        ModelCache withDefaults() {
+            return new ModelCache(size, storageClass == null || storageClass.isBlank() ? null : storageClass,
+                    mountPath == null || mountPath.isBlank() ? DEFAULT_MODEL_CACHE_MOUNT_PATH : mountPath);
+        }
     }
 
     public record Toleration(@NotBlank(message = "toleration key is required") String key, String operator, String value, String effect) {
@@ -48,6 +63,7 @@ public record WorkloadSpec(
                 resources == null ? new Resources(0, 0, null, null) : resources,
                 nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector),
                 tolerations == null ? List.of() : List.copyOf(tolerations),
-                healthPath == null || healthPath.isBlank() ? DEFAULT_HEALTH_PATH : healthPath, policy);
+                healthPath == null || healthPath.isBlank() ? DEFAULT_HEALTH_PATH : healthPath, policy,
+                modelCache == null ? null : modelCache.withDefaults());
     }
 }

@@ -21,6 +21,8 @@ final class PolicyWorkloads {
                 w.nodeSelector(),
                 w.tolerations().stream().map(t -> new WorkloadSpec.Toleration(t.key().orElse(""), t.operator().yamlName(),
                         t.value().orElse(null), t.effect().map(PolicyEnum::yamlName).orElse(null))).toList(),
-                w.healthPath(), policy.name()).withDefaults();
+                w.healthPath(), policy.name(),
+                w.modelCache().map(c -> new WorkloadSpec.ModelCache(c.size().toString(), c.storageClass().orElse(null),
+                        c.mountPath())).orElse(null)).withDefaults();
     }
 }

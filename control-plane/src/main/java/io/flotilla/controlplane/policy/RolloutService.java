@@ -12,6 +12,7 @@ import io.flotilla.controlplane.fleet.WorkloadStatusRepository;
 import io.flotilla.policy.FleetPolicy;
 import io.flotilla.policy.IntOrPercent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,12 +51,15 @@ public class RolloutService {
     private final ClusterRepository clusters;
     private final WorkloadStatusRepository statuses;
     private final Clock clock;
+    private final Event<PoliciesChanged> changed;
 
-    RolloutService(RolloutRepository rollouts, ClusterRepository clusters, WorkloadStatusRepository statuses, Clock clock) {
+    RolloutService(RolloutRepository rollouts, ClusterRepository clusters, WorkloadStatusRepository statuses, Clock clock,
+            Event<PoliciesChanged> changed) {
         this.rollouts = rollouts;
         this.clusters = clusters;
         this.statuses = statuses;
         this.clock = clock;
+        this.changed = changed;
     }
 
     /** Records the rollout of {@code revision} to the clusters it updates and releases its first wave. */
@@ -123,6 +127,7 @@ public class RolloutService {
     @Transactional(Transactional.TxType.MANDATORY)
     boolean advance() {
         boolean released = false;
+        boolean moved = false; // paused, released or finished: the console shows it live
         Instant now = clock.instant();
         for (Rollout r : rollouts.active()) {
             if (r.state != Rollout.State.RUNNING) {
@@ -138,6 +143,7 @@ public class RolloutService {
                     r.reason = failed.size() + " failed " + failed + ", more than maxUnavailable " + r.maxUnavailable
                             + " (" + allowed + " of " + members.size() + ")";
                     r.updatedAt = now;
+                    moved = true;
                 }
                 continue;
             }
@@ -149,13 +155,18 @@ public class RolloutService {
             int next = members.stream().filter(c -> !c.released).mapToInt(c -> c.wave).min().orElse(-1);
             if (next < 0) {
                 finish(r, Rollout.State.DONE, failed.isEmpty() ? null : "finished with " + failed.size() + " failed " + failed, now);
+                moved = true;
                 continue;
             }
             members.stream().filter(c -> c.wave == next).forEach(c -> c.released = true);
             r.updatedAt = now;
             released = true;
+            moved = true;
         }
         rollouts.flush();
+        if (moved) {
+            changed.fire(new PoliciesChanged());
+        }
         return released;
     }
 

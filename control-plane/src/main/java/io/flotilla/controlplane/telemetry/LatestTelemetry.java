@@ -1,10 +1,12 @@
 package io.flotilla.controlplane.telemetry;
 
+import io.flotilla.proto.v1.GpuSample;
 import io.flotilla.proto.v1.TelemetryReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,6 +29,13 @@ public class LatestTelemetry {
 
     public Optional<Entry> of(String clusterId) {
         return Optional.ofNullable(latest.get(clusterId));
+    }
+
+    /** The mean utilisation of the cluster's GPUs in its newest report; empty without a report or GPUs. */
+    public OptionalDouble gpuUtilization(String clusterId) {
+        Entry e = latest.get(clusterId);
+        return e == null ? OptionalDouble.empty()
+                : e.report().getGpusList().stream().mapToDouble(GpuSample::getUtilizationPercent).average();
     }
 
     public int size() {

@@ -55,15 +55,20 @@ public class TelemetryMaintenance {
     /** Rolls up the complete minutes of the window before {@code now}; returns the roll-up rows written. */
     public int rollUp(Instant now) throws SQLException {
         Instant end = now.truncatedTo(ChronoUnit.MINUTES);
-        Instant start = end.minus(WINDOW);
+        return rollUp(end.minus(WINDOW), end);
+    }
+
+    /** Recomputes the roll-ups of the minutes from {@code start} (inclusive) to {@code end} (exclusive), both whole minutes. */
+    public int rollUp(Instant start, Instant end) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM telemetry_rollup WHERE minute_start >= ? AND minute_start < ?");
                     PreparedStatement insert = c.prepareStatement("""
                             INSERT INTO telemetry_rollup (cluster_id, device, minute_start, samples, avg_utilization,
-                                max_utilization, avg_memory_used_mib, max_temperature, avg_queue_depth)
+                                max_utilization, avg_memory_used_mib, max_temperature, avg_queue_depth, max_memory_total_mib)
                             SELECT cluster_id, device, DATE_TRUNC('MINUTE', sampled_at), COUNT(*), AVG(utilization),
-                                MAX(utilization), AVG(memory_used_mib), MAX(temperature_celsius), AVG(queue_depth)
+                                MAX(utilization), AVG(memory_used_mib), MAX(temperature_celsius), AVG(queue_depth),
+                                MAX(memory_total_mib)
                             FROM telemetry_sample WHERE sampled_at >= ? AND sampled_at < ?
                             GROUP BY cluster_id, device, DATE_TRUNC('MINUTE', sampled_at)""")) {
                 delete.setTimestamp(1, Timestamp.from(start));

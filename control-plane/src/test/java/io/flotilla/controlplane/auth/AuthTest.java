@@ -10,6 +10,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Instant;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(AuthEnabledProfile.class)
 class AuthTest {
+
+    @Inject
+    TokenService tokens;
 
     static String adminToken() throws Exception {
         return Files.readString(Path.of(AuthEnabledProfile.DATA_DIR, "admin-token")).trim();
@@ -71,6 +76,9 @@ class AuthTest {
                 .statusCode(400).body("error", equalTo("request is invalid"));
         given().auth().oauth2(operator).get("/api/v1/tokens").then().statusCode(403).body("error", containsString("needs admin"));
         given().auth().oauth2(operator).get("/api/v1/enrollments").then().statusCode(403);
+        given().auth().oauth2(viewer).contentType(ContentType.JSON).body("{}").post("/api/v1/enrollments").then().statusCode(403)
+                .body("error", containsString("needs admin"));
+        given().auth().oauth2(admin).get("/api/v1/enrollments").then().statusCode(200);
         given().auth().oauth2(admin).contentType(ContentType.JSON).body("{\"name\":\"x\",\"role\":\"root\"}")
                 .post("/api/v1/tokens").then().statusCode(400).body("error", containsString("viewer, operator or admin"));
     }
@@ -87,6 +95,23 @@ class AuthTest {
                 .body("revokedAt", org.hamcrest.Matchers.notNullValue());
         given().auth().oauth2(viewer).get("/api/v1/whoami").then().statusCode(401);
         given().auth().oauth2(admin).delete("/api/v1/tokens/nope").then().statusCode(404);
+    }
+
+    @Test
+    void aTokensLastUseIsListedAfterTheNextRefresh() throws Exception {
+        String admin = adminToken();
+        String unused = token(admin, "never-used", "viewer");
+        String used = token(admin, "used-once", "operator");
+        assertThat(unused).isNotEqualTo(used);
+        given().auth().oauth2(admin).get("/api/v1/tokens").then()
+                .body("find { it.name == 'used-once' }.lastUsedAt", nullValue());
+        Instant before = Instant.now().minusSeconds(1);
+        given().auth().oauth2(used).get("/api/v1/clusters").then().statusCode(200);
+        tokens.reload();
+        String lastUsed = given().auth().oauth2(admin).get("/api/v1/tokens").then()
+                .body("find { it.name == 'never-used' }.lastUsedAt", nullValue())
+                .extract().path("find { it.name == 'used-once' }.lastUsedAt");
+        assertThat(Instant.parse(lastUsed)).isAfter(before);
     }
 
     @Test

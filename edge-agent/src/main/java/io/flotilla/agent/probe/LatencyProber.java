@@ -8,13 +8,16 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Round-trip time to the control plane and to peer probe endpoints, measured as the time a TCP
- * handshake takes (one round trip, no payload, no server support needed). Targets that do not
+ * Round-trip time to the control plane and to peer clusters' probe endpoints ({@link ProbeEndpoint}),
+ * measured as the time a TCP handshake takes (one round trip, no payload). Targets that do not
  * answer within the timeout are left out of the report rather than reported as slow.
  */
 public final class LatencyProber {
+
+    public static final String CONTROL_PLANE = "control-plane";
 
     private final Map<String, InetSocketAddress> targets;
     private final int timeoutMillis;
@@ -32,7 +35,48 @@ public final class LatencyProber {
             return Map.of();
         }
         int port = uri.getPort() > 0 ? uri.getPort() : ("ssl".equals(uri.getScheme()) ? 8883 : 1883);
-        return Map.of("control-plane", InetSocketAddress.createUnresolved(uri.getHost(), port));
+        return Map.of(CONTROL_PLANE, InetSocketAddress.createUnresolved(uri.getHost(), port));
+    }
+
+    /**
+     * Peer probe endpoints from {@code clusterId=host:port} entries.
+     *
+     * @throws IllegalArgumentException naming the entry that is not of that form
+     */
+    public static Map<String, InetSocketAddress> peers(List<String> entries) {
+        Map<String, InetSocketAddress> peers = new TreeMap<>();
+        for (String raw : entries) {
+            String entry = raw.strip();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            InetSocketAddress address = eq > 0 ? hostAndPort(entry.substring(eq + 1)) : null;
+            if (address == null || address.getPort() == 0 || CONTROL_PLANE.equals(entry.substring(0, eq))) {
+                throw new IllegalArgumentException("peer probe target '" + entry
+                        + "' is not of the form clusterId=host:port (e.g. edge-2=10.0.4.7:9477)");
+            }
+            peers.put(entry.substring(0, eq), address);
+        }
+        return peers;
+    }
+
+    /** {@code host:port} or {@code [v6]:port} (port 0..65535) as an unresolved address, or null when it is neither. */
+    static InetSocketAddress hostAndPort(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            return null;
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            return port < 0 || port > 65535 || host.isEmpty() ? null : InetSocketAddress.createUnresolved(host, port);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     public List<LatencyProbe> probe() {

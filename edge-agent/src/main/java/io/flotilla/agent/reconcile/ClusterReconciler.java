@@ -57,11 +57,13 @@ public final class ClusterReconciler {
                     outcomes);
         }
         for (HasMetadata object : plan.apply()) {
-            String workload = object.getMetadata().getName();
+            String workload = object.getMetadata().getLabels().getOrDefault(ManagedLabels.WORKLOAD,
+                    object.getMetadata().getName());
             try {
                 count(outcomes, applier.apply(object));
             } catch (KubernetesClientException e) {
-                String error = "applying " + object.getKind() + " " + target.namespace() + "/" + workload + ": "
+                String error = "applying " + object.getKind() + " " + target.namespace() + "/"
+                        + object.getMetadata().getName() + ": "
                         + describe(e);
                 errors.add(error);
                 failedWorkloads.putIfAbsent(workload, error);

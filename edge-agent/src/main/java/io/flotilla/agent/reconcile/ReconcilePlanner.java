@@ -3,6 +3,7 @@ package io.flotilla.agent.reconcile;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.flotilla.proto.v1.DesiredState;
 import io.flotilla.proto.v1.InferenceWorkload;
+import io.flotilla.proto.v1.ModelCache;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -28,6 +29,7 @@ public final class ReconcilePlanner {
         List<HasMetadata> apply = new ArrayList<>();
         Map<String, String> invalid = new LinkedHashMap<>();
         Set<String> desiredNames = new HashSet<>();
+        Set<ObjectRef> wanted = new HashSet<>();
         for (InferenceWorkload w : desired.getWorkloadsList()) {
             if (!desiredNames.add(w.getName())) {
                 invalid.put(w.getName(), "workload '" + w.getName() + "' appears more than once in generation "
@@ -39,12 +41,24 @@ public final class ReconcilePlanner {
                 invalid.put(w.getName(), problem);
                 continue;
             }
+            if (WorkloadObjects.hasModelCache(w)) {
+                // first, so that the claim exists when the Deployment's pods look for it
+                apply.add(WorkloadObjects.modelCache(target, w, desired.getGeneration()));
+                wanted.add(new ObjectRef(ObjectRef.Kind.PERSISTENT_VOLUME_CLAIM, WorkloadObjects.modelCacheClaimName(w), w.getName()));
+            }
             apply.add(WorkloadObjects.deployment(target, w, desired.getGeneration()));
             apply.add(WorkloadObjects.service(target, w, desired.getGeneration()));
+            wanted.add(new ObjectRef(ObjectRef.Kind.DEPLOYMENT, w.getName(), w.getName()));
+            wanted.add(new ObjectRef(ObjectRef.Kind.SERVICE, w.getName(), w.getName()));
         }
-        // an invalid workload keeps whatever runs under its name: it is desired, only not appliable
+        // an invalid workload keeps whatever runs under its name: it is desired, only not appliable;
+        // a valid one loses what it no longer asks for (a model cache it dropped)
         List<ObjectRef> prune = managed.stream()
-                .filter(ref -> !desiredNames.contains(ref.workload() == null ? ref.name() : ref.workload()))
+                .filter(ref -> {
+                    String workload = ref.workload() == null ? ref.name() : ref.workload();
+                    return !invalid.containsKey(workload)
+                            && !wanted.contains(new ObjectRef(ref.kind(), ref.name(), workload));
+                })
                 .sorted(Comparator.comparing(ObjectRef::kind).thenComparing(ObjectRef::name))
                 .toList();
         return new ReconcilePlan(WorkloadObjects.namespace(target), apply, prune, invalid);
@@ -73,8 +87,25 @@ public final class ReconcilePlanner {
                         + "', expected a Kubernetes quantity such as 500m, 4 or 16Gi";
             }
         }
+        if (WorkloadObjects.hasModelCache(w)) {
+            ModelCache cache = w.getModelCache();
+            if (!QUANTITY.matcher(cache.getSize()).matches()) {
+                return "workload '" + w.getName() + "' has model cache size '" + cache.getSize()
+                        + "', expected a Kubernetes quantity such as 100Gi";
+            }
+            if (!cache.getStorageClass().isEmpty() && !DNS_SUBDOMAIN.matcher(cache.getStorageClass()).matches()) {
+                return "workload '" + w.getName() + "' has model cache storage class '" + cache.getStorageClass()
+                        + "', expected a StorageClass name";
+            }
+            if (!cache.getMountPath().isEmpty() && !cache.getMountPath().startsWith("/")) {
+                return "workload '" + w.getName() + "' has model cache mount path '" + cache.getMountPath()
+                        + "', expected an absolute path";
+            }
+        }
         return null;
     }
+
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
     private static final Pattern QUANTITY =
             Pattern.compile("[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?");

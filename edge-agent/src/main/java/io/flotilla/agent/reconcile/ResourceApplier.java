@@ -2,6 +2,7 @@ package io.flotilla.agent.reconcile;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -98,6 +99,7 @@ public final class ResourceApplier {
         HasMetadata current = switch (ref.kind()) {
             case DEPLOYMENT -> client.apps().deployments().inNamespace(namespace).withName(ref.name()).get();
             case SERVICE -> client.services().inNamespace(namespace).withName(ref.name()).get();
+            case PERSISTENT_VOLUME_CLAIM -> client.persistentVolumeClaims().inNamespace(namespace).withName(ref.name()).get();
         };
         if (current == null || !isManaged(current)) {
             return Outcome.NOOP;
@@ -106,7 +108,7 @@ public final class ResourceApplier {
         return Outcome.DELETED;
     }
 
-    /** Every Deployment and Service in the namespace that carries the managed-by label. */
+    /** Every Deployment, Service and PersistentVolumeClaim in the namespace that carries the managed-by label. */
     public List<ObjectRef> listManaged() {
         List<ObjectRef> refs = new ArrayList<>();
         for (Deployment d : client.apps().deployments().inNamespace(namespace)
@@ -116,6 +118,10 @@ public final class ResourceApplier {
         for (Service s : client.services().inNamespace(namespace)
                 .withLabel(ManagedLabels.MANAGED_BY, ManagedLabels.MANAGED_BY_VALUE).list().getItems()) {
             refs.add(ref(ObjectRef.Kind.SERVICE, s));
+        }
+        for (PersistentVolumeClaim c : client.persistentVolumeClaims().inNamespace(namespace)
+                .withLabel(ManagedLabels.MANAGED_BY, ManagedLabels.MANAGED_BY_VALUE).list().getItems()) {
+            refs.add(ref(ObjectRef.Kind.PERSISTENT_VOLUME_CLAIM, c));
         }
         return refs;
     }

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -14,9 +16,14 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.flotilla.proto.v1.InferenceWorkload;
+import io.flotilla.proto.v1.ModelCache;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +40,8 @@ public final class WorkloadObjects {
     public static final int DEFAULT_PORT = 8000;
     public static final String DEFAULT_HEALTH_PATH = "/health";
     public static final String GPU_RESOURCE = "nvidia.com/gpu";
+    public static final String DEFAULT_MODEL_CACHE_MOUNT_PATH = "/root/.cache/huggingface";
+    static final String MODEL_CACHE_VOLUME = "model-cache";
     static final String CONTAINER_NAME = "model-server";
     static final String PORT_NAME = "http";
 
@@ -116,6 +125,7 @@ public final class WorkloadObjects {
                 .endMetadata()
                 .withNewSpec()
                 .withContainers(container(w))
+                .withVolumes(volumes(w))
                 .withNodeSelector(new TreeMap<>(w.getNodeSelectorMap()))
                 .withTolerations(tolerations(w))
                 .endSpec()
@@ -145,6 +155,41 @@ public final class WorkloadObjects {
                 .build();
     }
 
+    /** Whether the workload asks for a persistent volume for its model weights. */
+    public static boolean hasModelCache(InferenceWorkload w) {
+        return w.hasModelCache() && !w.getModelCache().getSize().isEmpty();
+    }
+
+    public static String modelCacheClaimName(InferenceWorkload w) {
+        return w.getName() + "-" + MODEL_CACHE_VOLUME;
+    }
+
+    public static String modelCacheMountPath(InferenceWorkload w) {
+        String path = w.getModelCache().getMountPath();
+        return path.isEmpty() ? DEFAULT_MODEL_CACHE_MOUNT_PATH : path;
+    }
+
+    /**
+     * The claim for the workload's model cache. ReadWriteOnce, the mode every storage class
+     * offers (k0s's local-path included): replicas of one workload share it only on one node.
+     */
+    public static PersistentVolumeClaim modelCache(ReconcileTarget target, InferenceWorkload w, long generation) {
+        ModelCache cache = w.getModelCache();
+        return new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(modelCacheClaimName(w))
+                .withNamespace(target.namespace())
+                .withLabels(objectLabels(target, w, generation))
+                .withAnnotations(annotations(w))
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName(emptyToNull(cache.getStorageClass()))
+                .withNewResources().addToRequests("storage", new Quantity(cache.getSize())).endResources()
+                .endSpec()
+                .build();
+    }
+
     /** Where the workload's model server answers inside the cluster. */
     public static String endpoint(ReconcileTarget target, InferenceWorkload w) {
         return "http://" + w.getName() + "." + target.namespace() + ".svc:" + port(w);
@@ -161,12 +206,29 @@ public final class WorkloadObjects {
                 .withEnv(env)
                 .addNewPort().withName(PORT_NAME).withContainerPort(port(w)).withProtocol("TCP").endPort()
                 .withResources(resources(w))
+                .withVolumeMounts(volumeMounts(w))
                 // model servers load weights for minutes: the startup probe holds off the
                 // liveness probe until the server first answers, for up to 30 minutes
                 .withStartupProbe(httpProbe(w, 10, 180))
                 .withReadinessProbe(httpProbe(w, 10, 3))
                 .withLivenessProbe(httpProbe(w, 20, 3))
                 .build();
+    }
+
+    private static List<Volume> volumes(InferenceWorkload w) {
+        if (!hasModelCache(w)) {
+            return List.of();
+        }
+        return List.of(new VolumeBuilder().withName(MODEL_CACHE_VOLUME)
+                .withNewPersistentVolumeClaim().withClaimName(modelCacheClaimName(w)).endPersistentVolumeClaim()
+                .build());
+    }
+
+    private static List<VolumeMount> volumeMounts(InferenceWorkload w) {
+        if (!hasModelCache(w)) {
+            return List.of();
+        }
+        return List.of(new VolumeMountBuilder().withName(MODEL_CACHE_VOLUME).withMountPath(modelCacheMountPath(w)).build());
     }
 
     /** vLLM's image takes the model as an argument; when the desired state gives none, pass it. */

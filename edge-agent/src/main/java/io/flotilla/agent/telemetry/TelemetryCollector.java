@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flotilla.agent.probe.LatencyProber;
+import io.flotilla.agent.reconcile.WorkloadObjects;
 import io.flotilla.proto.v1.CpuSample;
 import io.flotilla.proto.v1.DesiredState;
+import io.flotilla.proto.v1.GpuCapacity;
 import io.flotilla.proto.v1.InferenceWorkload;
 import io.flotilla.proto.v1.MemorySample;
 import io.flotilla.proto.v1.TelemetryReport;
@@ -23,9 +25,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Builds one telemetry report: node CPU and memory use (from {@link NodeSampler}), capacity and
- * allocatable summed over the cluster's nodes (from the Kubernetes API), GPUs, the load of each
- * vLLM workload, and latency probes. A source that fails is left out of the report and logged;
+ * Builds one telemetry report: node CPU and memory use (from {@link NodeSampler}); CPU, memory and
+ * {@code nvidia.com/gpu} capacity and allocatable summed over the cluster's nodes (from the
+ * Kubernetes API); GPUs; the load of each vLLM workload; and latency probes. A source that fails is left out of the report and logged;
  * it never stops the others.
  */
 public final class TelemetryCollector implements Supplier<TelemetryReport> {
@@ -81,6 +83,9 @@ public final class TelemetryCollector implements Supplier<TelemetryReport> {
             cpu.setCapacityCores(sum(nodes, true, "cpu")).setAllocatableCores(sum(nodes, false, "cpu"));
             memory.setCapacityBytes((long) sum(nodes, true, "memory"))
                     .setAllocatableBytes((long) sum(nodes, false, "memory"));
+            report.setGpuCapacity(GpuCapacity.newBuilder()
+                    .setCapacity((long) sum(nodes, true, WorkloadObjects.GPU_RESOURCE))
+                    .setAllocatable((long) sum(nodes, false, WorkloadObjects.GPU_RESOURCE)));
         });
         report.setCpu(cpu).setMemory(memory);
         attempt("GPU", () -> report.addAllGpus(gpus.sample()));

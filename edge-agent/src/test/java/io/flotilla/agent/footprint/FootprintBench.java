@@ -93,7 +93,7 @@ public final class FootprintBench {
         EnvelopeCodec reader = EnvelopeCodec.builder("flotilla/control-plane").requireSignature(false).build();
         String publicKey = key.verificationKey().toBase64();
 
-        int port = freePort();
+        int port = Integer.getInteger("brokerPort", 0) > 0 ? Integer.getInteger("brokerPort") : freePort();
         Path mosquittoConf = out.resolve("mosquitto.conf");
         Files.writeString(mosquittoConf, "listener " + port + " 127.0.0.1\nallow_anonymous true\n"
                 + "persistence false\n");
@@ -224,6 +224,9 @@ public final class FootprintBench {
             }
             long rssSteady = procStatus(pid, "VmRSS");
             int threadsSteady = (int) procStatus(pid, "Threads");
+            if (c.command().stream().anyMatch(a -> a.startsWith("-XX:NativeMemoryTracking="))) {
+                diagnose(pid, work);
+            }
             return new Sample(TimeUnit.NANOSECONDS.toMillis(readyAt - start), rssReady, rssSteady, threadsReady,
                     threadsSteady);
         } finally {
@@ -299,6 +302,17 @@ public final class FootprintBench {
         java.util.Arrays.sort(v);
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+    }
+
+    /** Where the memory and the threads go: NMT summary, thread names, loaded class count (jcmd of the JDK running this). */
+    private static void diagnose(long pid, Path work) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        for (String[] what : new String[][] {{"VM.native_memory", "summary"}, {"Thread.print"}, {"VM.classes"}, {"GC.heap_info"}}) {
+            List<String> command = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+            command.addAll(List.of(what));
+            new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(work.resolve(what[0] + ".txt").toFile()).start().waitFor(60, TimeUnit.SECONDS);
+        }
     }
 
     private static long procStatus(long pid, String field) throws IOException {

@@ -6,10 +6,14 @@ import static io.flotilla.agent.Fixtures.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.flotilla.proto.v1.ModelCache;
 import io.flotilla.proto.v1.WorkloadCondition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +46,56 @@ class ClusterReconcilerTest {
         assertThat(result.workloads()).extracting(w -> w.getName() + ":" + w.getCondition())
                 .containsExactly("chat:WORKLOAD_CONDITION_PROGRESSING", "embed:WORKLOAD_CONDITION_PROGRESSING");
         assertThat(result.outcomes()).containsEntry(ResourceApplier.Outcome.CREATED, 5);
+    }
+
+    @Test
+    void modelCacheBecomesAManagedClaimMountedInTheDeploymentAndIsPrunedWhenDropped() {
+        ReconcileResult created = reconciler.reconcile(desired(1,
+                workload("chat").setModelCache(ModelCache.newBuilder().setSize("100Gi").setStorageClass("local-path")),
+                workload("embed").setModelCache(ModelCache.newBuilder().setSize("20Gi").setMountPath("/models"))));
+
+        assertThat(created.applied()).isTrue();
+        PersistentVolumeClaim claim = claim("chat-model-cache");
+        assertThat(claim.getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("100Gi"));
+        assertThat(claim.getSpec().getStorageClassName()).isEqualTo("local-path");
+        assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+        assertThat(claim.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "flotilla-agent")
+                .containsEntry("flotilla.io/workload", "chat").containsEntry("flotilla.io/generation", "1");
+        var pod = deployment("chat").getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).singleElement().satisfies(v -> {
+            assertThat(v.getName()).isEqualTo("model-cache");
+            assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("chat-model-cache");
+        });
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).singleElement()
+                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/root/.cache/huggingface"));
+        assertThat(deployment("embed").getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+                .singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/models"));
+        assertThat(claim("embed-model-cache").getSpec().getStorageClassName()).as("the cluster's default class").isNull();
+
+        // chat stops asking for a cache, embed is no longer desired at all
+        ReconcileResult pruned = reconciler.reconcile(desired(2, workload("chat")));
+
+        assertThat(pruned.applied()).isTrue();
+        assertThat(claim("chat-model-cache")).isNull();
+        assertThat(claim("embed-model-cache")).isNull();
+        assertThat(deployment("chat").getSpec().getTemplate().getSpec().getVolumes()).isEmpty();
+        assertThat(deployment("embed")).isNull();
+        assertThat(pruned.outcomes()).containsEntry(ResourceApplier.Outcome.DELETED, 4);
+    }
+
+    @Test
+    void claimsTheAgentDoesNotManageAreLeftAlone() {
+        client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("chat-model-cache").addToLabels("app", "hand-made").endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").endSpec().build()).create();
+
+        reconciler.reconcile(desired(1, workload("chat")));
+
+        assertThat(claim("chat-model-cache")).isNotNull();
+    }
+
+    private PersistentVolumeClaim claim(String name) {
+        return client.persistentVolumeClaims().inNamespace(NAMESPACE).withName(name).get();
     }
 
     @Test

@@ -52,6 +52,20 @@ class ReconcilePlannerTest {
     }
 
     @Test
+    void modelCacheClaimComesBeforeItsDeploymentAndABadOneKeepsWhatRuns() {
+        List<ObjectRef> managed = List.of(new ObjectRef(Kind.PERSISTENT_VOLUME_CLAIM, "bad-model-cache", "bad"));
+
+        ReconcilePlan plan = ReconcilePlanner.plan(target, desired(3,
+                workload("chat").setModelCache(io.flotilla.proto.v1.ModelCache.newBuilder().setSize("100Gi")),
+                workload("bad").setModelCache(io.flotilla.proto.v1.ModelCache.newBuilder().setSize("lots"))), managed);
+
+        assertThat(plan.apply()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactly("PersistentVolumeClaim/chat-model-cache", "Deployment/chat", "Service/chat");
+        assertThat(plan.prune()).isEmpty();
+        assertThat(plan.invalidWorkloads().get("bad")).contains("model cache size 'lots'");
+    }
+
+    @Test
     void duplicateWorkloadNameIsAppliedOnceAndReported() {
         ReconcilePlan plan = ReconcilePlanner.plan(target, desired(3, workload("a"), workload("a").setReplicas(5)),
                 List.of());

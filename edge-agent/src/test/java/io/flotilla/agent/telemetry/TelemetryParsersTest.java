@@ -1,6 +1,7 @@
 package io.flotilla.agent.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.flotilla.proto.v1.GpuSample;
@@ -23,22 +24,54 @@ class TelemetryParsersTest {
     }
 
     @Test
-    void nvidiaSmiCsvGivesOneSamplePerGpuAndLeavesUnsupportedFieldsUnset() {
-        List<GpuSample> gpus = NvidiaSmiCsv.parse(fixture("nvidia-smi.csv"));
+    void nvidiaSmiCsvWithHeaderAndUnitsReadsColumnsByNameAndTotalsMemoryFromItsParts() {
+        // captured on a Tesla P100 with --format=csv,nounits: the header keeps its units, fan.speed is [N/A]
+        List<GpuSample> gpus = NvidiaSmiCsv.parse(fixture("nvidia-smi-tesla-p100.csv"));
 
-        assertThat(gpus).hasSize(3);
-        GpuSample first = gpus.get(0);
-        assertThat(first.getIndex()).isZero();
-        assertThat(first.getUuid()).isEqualTo("GPU-5f3c1f7e-2b9a-4c1d-9e8f-0a1b2c3d4e5f");
-        assertThat(first.getModel()).isEqualTo("NVIDIA H100 80GB HBM3");
-        assertThat(first.getUtilizationPercent()).isEqualTo(87.0);
-        assertThat(first.getMemoryUsedMib()).isEqualTo(71234);
-        assertThat(first.getMemoryTotalMib()).isEqualTo(81559);
-        assertThat(first.getTemperatureCelsius()).isEqualTo(64.0);
-        assertThat(first.getPowerWatts()).isEqualTo(512.35, within(1e-9));
-        assertThat(gpus.get(2).getModel()).isEqualTo("NVIDIA L4");
-        assertThat(gpus.get(2).getPowerWatts()).isZero();
-        assertThat(gpus.get(2).getMemoryUsedMib()).isEqualTo(20480);
+        assertThat(gpus).singleElement().satisfies(gpu -> {
+            assertThat(gpu.getIndex()).isZero();
+            assertThat(gpu.getUuid()).isEqualTo("GPU-ef1b2c9b-38d8-2090-2bd1-f567a3eb42a6");
+            assertThat(gpu.getModel()).isEqualTo("Tesla P100-PCIE-16GB");
+            assertThat(gpu.getUtilizationPercent()).isZero();
+            assertThat(gpu.getMemoryUsedMib()).isZero();
+            assertThat(gpu.getMemoryTotalMib()).isEqualTo(103 + 0 + 16280);
+            assertThat(gpu.getTemperatureCelsius()).isEqualTo(37.0);
+            assertThat(gpu.getPowerWatts()).isEqualTo(28.16, within(1e-9));
+        });
+    }
+
+    @Test
+    void nvidiaSmiCsvWithoutHeaderFollowsTheQueryOrderAndLeavesBareNaUnset() {
+        String query = "power.limit,power.min_limit,power.max_limit,memory.total,vbios_version,driver_version,name,"
+                + "gpu_uuid,power.draw,temperature.gpu,temperature.memory,clocks.current.graphics,clocks.sm,clocks.mem,"
+                + "utilization.gpu,utilization.memory,fan.speed,pcie.link.width.current,pstate";
+
+        List<GpuSample> gpus = NvidiaSmiCsv.parse(fixture("nvidia-smi-rtx2080-noheader.csv"), query);
+
+        assertThat(gpus).singleElement().satisfies(gpu -> {
+            assertThat(gpu.getIndex()).isZero();
+            assertThat(gpu.getUuid()).isEqualTo("GPU-22b2c6ac-2d49-4863-197c-9c469071178a");
+            assertThat(gpu.getModel()).isEqualTo("GeForce RTX 2080");
+            assertThat(gpu.getUtilizationPercent()).isEqualTo(86.0);
+            assertThat(gpu.getMemoryTotalMib()).isEqualTo(7979);
+            assertThat(gpu.getMemoryUsedMib()).isZero();
+            assertThat(gpu.getTemperatureCelsius()).isEqualTo(45.0);
+            assertThat(gpu.getPowerWatts()).isEqualTo(176.98, within(1e-9));
+        });
+        // the same line read as the agent's own query does not fit its columns and is skipped
+        assertThat(NvidiaSmiCsv.parse(fixture("nvidia-smi-rtx2080-noheader.csv"))).isEmpty();
+    }
+
+    @Test
+    void nvidiaSmiCsvInTheAgentsQueryOrderLeavesUnsupportedFieldsUnset() {
+        List<GpuSample> gpus = NvidiaSmiCsv.parse(
+                "0, GPU-1, NVIDIA L4, 12, 20480, 23034, 48, [Not Supported]\n1, GPU-2, NVIDIA L4, [N/A], 0, 23034, 31, 27.5\n");
+
+        assertThat(gpus).extracting(GpuSample::getIndex).containsExactly(0, 1);
+        assertThat(gpus.get(0).getPowerWatts()).isZero();
+        assertThat(gpus.get(0).getMemoryTotalMib()).isEqualTo(23034);
+        assertThat(gpus.get(1).getUtilizationPercent()).isZero();
+        assertThat(gpus.get(1).getPowerWatts()).isEqualTo(27.5);
     }
 
     @Test
@@ -48,29 +81,43 @@ class TelemetryParsersTest {
     }
 
     @Test
-    void dcgmExporterMetricsGroupByGpuWithTotalMemoryFromUsedPlusFree() {
-        List<GpuSample> gpus = DcgmMetrics.gpus(PrometheusText.parse(fixture("dcgm-exporter.txt")));
+    void dcgmExporterMetricsGroupByUuidAndSkipSeriesWithoutAGpu() {
+        List<GpuSample> gpus = DcgmMetrics.gpus(PrometheusText.parse(fixture("dcgm-exporter-datadog.txt")));
 
-        assertThat(gpus).extracting(GpuSample::getIndex).containsExactly(0, 1);
-        GpuSample busy = gpus.get(0);
-        assertThat(busy.getUuid()).isEqualTo("GPU-5f3c1f7e-2b9a-4c1d-9e8f-0a1b2c3d4e5f");
-        assertThat(busy.getModel()).isEqualTo("NVIDIA H100 80GB HBM3");
-        assertThat(busy.getUtilizationPercent()).isEqualTo(87.0);
-        assertThat(busy.getMemoryUsedMib()).isEqualTo(71234);
-        assertThat(busy.getMemoryTotalMib()).isEqualTo(71234 + 9753);
-        assertThat(busy.getTemperatureCelsius()).isEqualTo(64.0);
-        assertThat(busy.getPowerWatts()).isEqualTo(512.35, within(1e-9));
-        assertThat(gpus.get(1).getUtilizationPercent()).isZero();
+        // two T4s from two hosts share gpu="0"; the A10G exports only a profiling ratio; label-less series are skipped
+        assertThat(gpus).extracting(GpuSample::getUuid).containsExactly(
+                "GPU-20c56d28-0da5-6d26-a36a-e7af1ce2586e", "GPU-9ef1b6d0-3643-5dd7-b823-c0ec20dcf2d5");
+        GpuSample t4 = gpus.get(0);
+        assertThat(t4.getIndex()).isZero();
+        assertThat(t4.getModel()).isEqualTo("Tesla T4");
+        assertThat(t4.getUtilizationPercent()).isZero();
+        assertThat(t4.getTemperatureCelsius()).isEqualTo(25.0);
+        assertThat(t4.getPowerWatts()).isEqualTo(8.969, within(1e-9));
+        assertThat(t4.getMemoryUsedMib()).isZero();
+        assertThat(t4.getMemoryTotalMib()).isEqualTo(15109);
+        // where DCGM_FI_DEV_FB_TOTAL is exported it is the total, whatever the reserved figure says
+        assertThat(gpus.get(1).getMemoryTotalMib()).isEqualTo(15109);
+        assertThat(gpus.get(1).getTemperatureCelsius()).isZero();
     }
 
     @Test
-    void vllmMetricsGiveQueueDepthAndKvCacheUse() {
-        InferenceLoad load = VllmMetrics.load("chat", PrometheusText.parse(fixture("vllm-metrics.txt")));
+    void vllmMetricsGiveQueueDepthAndKvCacheUseFromCapturedOutput() {
+        List<PrometheusText.Sample> samples = PrometheusText.parse(fixture("vllm-metrics-datadog.txt"));
+        InferenceLoad load = VllmMetrics.load("chat", samples);
 
         assertThat(load.getWorkload()).isEqualTo("chat");
-        assertThat(load.getRequestsRunning()).isEqualTo(3.0);
-        assertThat(load.getRequestsWaiting()).isEqualTo(5.0);
-        assertThat(load.getKvCacheUsage()).isEqualTo(0.4213, within(1e-9));
+        assertThat(load.getRequestsRunning()).isZero();
+        assertThat(load.getRequestsWaiting()).isZero();
+        assertThat(load.getKvCacheUsage()).isZero();
+        // this capture carries both the old and the renamed KV-cache gauge, and counters in exponent notation
+        assertThat(samples).extracting(PrometheusText.Sample::name)
+                .contains("vllm:gpu_cache_usage_perc", "vllm:kv_cache_usage_perc");
+        assertThat(samples).filteredOn(s -> s.name().equals("process_virtual_memory_bytes")).singleElement()
+                .satisfies(s -> assertThat(s.value()).isEqualTo(6.634254336e9));
+        assertThat(samples).filteredOn(s -> s.name().equals("vllm:prompt_tokens_by_source_total"))
+                .extracting(s -> s.label("source"), PrometheusText.Sample::value)
+                .containsExactly(tuple("local_compute", 53.0), tuple("local_cache_hit", 64.0),
+                        tuple("external_kv_transfer", 0.0));
     }
 
     @Test
@@ -85,17 +132,19 @@ class TelemetryParsersTest {
     }
 
     @Test
-    void prometheusParserHandlesEscapesInfinityTimestampsAndSkipsBrokenLines() {
+    void prometheusParserHandlesEscapesInfinityTimestampsExemplarsAndSkipsBrokenLines() {
         List<PrometheusText.Sample> samples = PrometheusText.parse("""
                 # HELP x help
                 a{path="C:\\\\dir",msg="say \\"hi\\""} 1.5 1712345678000
                 b +Inf
                 c{unterminated="oops} 1
                 d not-a-number
+                f_bucket{le="0.5"} 3 # {trace_id="KOO5S4vxi0o"} 0.67
                 e 2
                 """);
 
-        assertThat(samples).extracting(PrometheusText.Sample::name).containsExactly("a", "b", "e");
+        assertThat(samples).extracting(PrometheusText.Sample::name).containsExactly("a", "b", "f_bucket", "e");
+        assertThat(samples.get(2).value()).isEqualTo(3.0);
         assertThat(samples.get(0).label("path")).isEqualTo("C:\\dir");
         assertThat(samples.get(0).label("msg")).isEqualTo("say \"hi\"");
         assertThat(samples.get(0).value()).isEqualTo(1.5);

@@ -11,6 +11,7 @@ import io.flotilla.policy.DemandPoint;
 import io.flotilla.policy.FleetPolicy;
 import io.flotilla.policy.IntOrPercent;
 import io.flotilla.policy.LabelRequirement;
+import io.flotilla.policy.ModelCache;
 import io.flotilla.policy.Placement;
 import io.flotilla.policy.PolicyMetadata;
 import io.flotilla.policy.PolicySpec;
@@ -68,6 +69,14 @@ public final class PolicySchema {
             required("cpu", new QuantityShape(QuantityKind.CPU), "CPU per replica: \"4\", \"0.5\" or \"500m\"."),
             required("memory", new QuantityShape(QuantityKind.MEMORY), "Memory per replica: \"16Gi\", \"512Mi\", \"1G\".")));
 
+    public static final ObjectShape MODEL_CACHE = new ObjectShape("ModelCache", ModelCache.class,
+            "A persistent volume for downloaded model weights, so a restarted server does not fetch them again.", List.of(
+            required("size", new QuantityShape(QuantityKind.MEMORY), "Capacity of the volume claim: \"100Gi\", \"500G\"."),
+            optional("storageClass", StringShape.matching("[a-z0-9]([-a-z0-9.]*[a-z0-9])?", "a StorageClass name such as local-path", 253),
+                    "StorageClass of the claim; leave out for the cluster's default."),
+            withDefault("mountPath", StringShape.matching("/\\S*", "an absolute path", 1024), "/root/.cache/huggingface",
+                    "Where the model server sees the volume (vLLM's Hugging Face cache by default).")));
+
     public static final ObjectShape WORKLOAD = new ObjectShape("Workload", Workload.class,
             "The inference server to run on each chosen cluster.", List.of(
             required("model", StringShape.matching("\\S+", "a model id without spaces", 256), "Model to serve, e.g. meta-llama/Llama-3.1-8B-Instruct."),
@@ -80,7 +89,8 @@ public final class PolicySchema {
             required("resources", RESOURCES, "What one replica needs."),
             withDefault("healthPath", StringShape.matching("/\\S*", "an HTTP path starting with '/'", 256), "/health", "HTTP path of the readiness probe."),
             emptyByDefault("nodeSelector", LABELS, "Node labels inside the chosen clusters (Kubernetes nodeSelector)."),
-            emptyByDefault("tolerations", new ListShape(TOLERATION, 0), "Cluster taints this workload tolerates.")));
+            emptyByDefault("tolerations", new ListShape(TOLERATION, 0), "Cluster taints this workload tolerates."),
+            optional("modelCache", MODEL_CACHE, "A persistent volume for model weights; leave out for none.")));
 
     public static final ObjectShape LABEL_REQUIREMENT = new ObjectShape("LabelRequirement", LabelRequirement.class,
             "One term of a label selector.", List.of(
@@ -146,7 +156,7 @@ public final class PolicySchema {
 
     /** Every object shape, outermost first. */
     public static List<ObjectShape> objects() {
-        return List.of(FLEET_POLICY, METADATA, SPEC, WORKLOAD, RESOURCES, TOLERATION, PLACEMENT, CLUSTER_SELECTOR,
+        return List.of(FLEET_POLICY, METADATA, SPEC, WORKLOAD, RESOURCES, TOLERATION, MODEL_CACHE, PLACEMENT, CLUSTER_SELECTOR,
                 LABEL_REQUIREMENT, DEMAND_POINT, ROLLOUT, ROUTING);
     }
 }
