@@ -133,6 +133,33 @@ class FleetHealthTest {
         }
     }
 
+    @Test
+    void presenceBurstFromManyClustersEndsOnEachClustersNewestMessage() throws Exception {
+        int n = 30;
+        for (int i = 0; i < n; i++) {
+            PolicyApiTest.cluster("burst-%02d".formatted(i), "DE", 50 + i * 0.01, 8.68, "burst");
+        }
+        double coalescedBefore = ClusterApiTest.metric("flotilla_presence_coalesced_total");
+        try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
+            for (int i = 0; i < n; i++) {
+                String id = "burst-%02d".formatted(i);
+                presence(agents, id, Presence.State.STATE_ONLINE);
+                presence(agents, id, Presence.State.STATE_OFFLINE);
+                presence(agents, id, Presence.State.STATE_ONLINE);
+                if (i % 2 == 1) {
+                    presence(agents, id, Presence.State.STATE_OFFLINE);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                String id = "burst-%02d".formatted(i);
+                String expected = i % 2 == 1 ? "OFFLINE" : "READY";
+                await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/" + id).then().body("health", equalTo(expected)));
+            }
+        }
+        assertThat(ClusterApiTest.metric("flotilla_presence_coalesced_total"))
+                .as("messages superseded before their flush are not applied one by one").isGreaterThan(coalescedBefore);
+    }
+
     private static void presence(MqttTestClient agent, String cluster, Presence.State state) throws Exception {
         EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + cluster).build();
         agent.publish(Topics.presence(cluster), codec.encode(cluster,

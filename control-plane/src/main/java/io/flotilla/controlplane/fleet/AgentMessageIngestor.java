@@ -7,21 +7,30 @@ import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.Presence;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * Reads status and presence from agents. A payload that does not decode is dropped, counted by
  * reason, and logged at most once per cluster per minute so a misbehaving agent cannot flood the log.
+ *
+ * <p>Presence is decoded on arrival but applied in batches: only the newest message per cluster is kept
+ * until the next flush ({@code flotilla.fleet.presence-flush-interval}), and a flush applies up to
+ * {@value #PRESENCE_BATCH} clusters in one transaction. A fleet that reconnects at once (and every retained
+ * presence message delivered again on subscribe) then costs a few transactions instead of one per cluster,
+ * and the subscription never falls behind far enough to overflow its buffer; what waits is bounded by the
+ * number of clusters.
  */
 @ApplicationScoped
 public class AgentMessageIngestor {
@@ -33,7 +42,11 @@ public class AgentMessageIngestor {
     private final ProtocolKeys keys;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private static final int PRESENCE_BATCH = 1000;
+
     private final Map<String, Instant> lastLogged = new ConcurrentHashMap<>();
+    /** The newest presence per cluster not yet applied. */
+    private final Map<String, AgentReportService.ReceivedPresence> pendingPresence = new ConcurrentHashMap<>();
 
     AgentMessageIngestor(AgentReportService reports, ProtocolKeys keys, MeterRegistry metrics, Clock clock) {
         this.reports = reports;
@@ -45,37 +58,67 @@ public class AgentMessageIngestor {
     @Incoming("status")
     @Blocking
     public void onStatus(byte[] payload, ReceivingMqttMessageMetadata mqtt) {
-        ingest("status", mqtt.getTopic(), payload, ClusterStatus.getDefaultInstance(), reports::applyStatus);
+        ClusterStatus status = decode("status", mqtt.getTopic(), payload, ClusterStatus.getDefaultInstance());
+        if (status == null) {
+            return;
+        }
+        AgentReportService.Outcome outcome = reports.applyStatus(status);
+        if (outcome == AgentReportService.Outcome.UNKNOWN_CLUSTER) {
+            reject("status", status.getClusterId(), "UNKNOWN_CLUSTER", "cluster is not registered");
+        } else if (outcome == AgentReportService.Outcome.STALE) {
+            metrics.counter("flotilla.mqtt.stale", "kind", "status").increment();
+        }
     }
 
     @Incoming("presence")
-    @Blocking
+    @NonBlocking
     public void onPresence(byte[] payload, ReceivingMqttMessageMetadata mqtt) {
         if (payload.length == 0) {
             return; // a cleared retained message
         }
-        ingest("presence", mqtt.getTopic(), payload, Presence.getDefaultInstance(), reports::applyPresence);
+        Presence presence = decode("presence", mqtt.getTopic(), payload, Presence.getDefaultInstance());
+        if (presence != null && pendingPresence.put(presence.getClusterId(),
+                new AgentReportService.ReceivedPresence(presence, clock.instant())) != null) {
+            metrics.counter("flotilla.presence.coalesced").increment();
+        }
     }
 
-    private <T extends Message> void ingest(String kind, String topic, byte[] payload, T prototype,
-            Function<T, AgentReportService.Outcome> apply) {
+    /** Applies the presence received since the last flush; on failure, what was not superseded meanwhile is retried. */
+    @Scheduled(every = "${flotilla.fleet.presence-flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void flushPresence() {
+        while (!pendingPresence.isEmpty()) {
+            var batch = new ArrayList<AgentReportService.ReceivedPresence>(Math.min(PRESENCE_BATCH, pendingPresence.size()));
+            for (String clusterId : pendingPresence.keySet()) {
+                AgentReportService.ReceivedPresence p = pendingPresence.remove(clusterId);
+                if (p != null) {
+                    batch.add(p);
+                }
+                if (batch.size() == PRESENCE_BATCH) {
+                    break;
+                }
+            }
+            try {
+                reports.applyPresences(batch).forEach(id -> reject("presence", id, "UNKNOWN_CLUSTER", "cluster is not registered"));
+            } catch (RuntimeException e) {
+                batch.forEach(p -> pendingPresence.putIfAbsent(p.presence().getClusterId(), p));
+                LOG.warnf(e, "Applying presence of %d clusters failed; retrying at the next flush", batch.size());
+                return;
+            }
+        }
+    }
+
+    /** The decoded message, or null when it was rejected (counted and logged). */
+    private <T extends Message> T decode(String kind, String topic, byte[] payload, T prototype) {
         Topics.Parsed parsed = Topics.parse(topic).orElse(null);
         if (parsed == null) {
             reject(kind, "unknown", "BAD_TOPIC", "topic '" + topic + "' is outside the v1 scheme");
-            return;
+            return null;
         }
-        T message;
         try {
-            message = keys.agentMessageCodec().decode(payload, parsed.clusterId(), prototype).payload();
+            return keys.agentMessageCodec().decode(payload, parsed.clusterId(), prototype).payload();
         } catch (ProtocolException e) {
             reject(kind, parsed.clusterId(), e.reason().name(), e.getMessage());
-            return;
-        }
-        AgentReportService.Outcome outcome = apply.apply(message);
-        if (outcome == AgentReportService.Outcome.UNKNOWN_CLUSTER) {
-            reject(kind, parsed.clusterId(), "UNKNOWN_CLUSTER", "cluster is not registered");
-        } else if (outcome == AgentReportService.Outcome.STALE) {
-            metrics.counter("flotilla.mqtt.stale", "kind", kind).increment();
+            return null;
         }
     }
 

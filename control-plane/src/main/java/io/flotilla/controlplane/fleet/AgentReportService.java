@@ -7,9 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** Applies what agents report (status, presence) to what the control plane knows. */
@@ -92,25 +95,43 @@ public class AgentReportService {
         return Outcome.APPLIED;
     }
 
+    /** A presence message and when it arrived. */
+    public record ReceivedPresence(Presence presence, Instant receivedAt) {
+    }
+
+    /**
+     * Applies presence of many clusters in one transaction (at most one message per cluster: the newest).
+     * Rows are locked in id order, so two replicas applying overlapping batches cannot deadlock.
+     *
+     * @return the ids of clusters that are not registered
+     */
     @Transactional
-    public Outcome applyPresence(Presence presence) {
-        Cluster c = clusters.findForUpdate(presence.getClusterId()).orElse(null);
-        if (c == null) {
-            return Outcome.UNKNOWN_CLUSTER;
+    public List<String> applyPresences(List<ReceivedPresence> batch) {
+        var ids = batch.stream().map(r -> r.presence().getClusterId()).distinct().sorted().toList();
+        Map<String, Cluster> found = new HashMap<>();
+        clusters.findAllForUpdate(ids).forEach(c -> found.put(c.id, c));
+        var unknown = new ArrayList<String>();
+        for (ReceivedPresence r : batch) {
+            Presence presence = r.presence();
+            Cluster c = found.get(presence.getClusterId());
+            if (c == null) {
+                unknown.add(presence.getClusterId());
+                continue;
+            }
+            boolean wasEligible = c.eligibleForPlacement();
+            boolean online = presence.getState() == Presence.State.STATE_ONLINE;
+            c.lastPresenceAt = r.receivedAt();
+            if (online && !c.online) {
+                markOnline(c);
+            } else if (!online && c.online) {
+                markOffline(c);
+            }
+            fireIfEligibilityChanged(c, wasEligible);
+            if (!presence.getAgentVersion().isEmpty()) {
+                c.agentVersion = presence.getAgentVersion();
+            }
         }
-        boolean wasEligible = c.eligibleForPlacement();
-        boolean online = presence.getState() == Presence.State.STATE_ONLINE;
-        c.lastPresenceAt = clock.instant();
-        if (online && !c.online) {
-            markOnline(c);
-        } else if (!online && c.online) {
-            markOffline(c);
-        }
-        fireIfEligibilityChanged(c, wasEligible);
-        if (!presence.getAgentVersion().isEmpty()) {
-            c.agentVersion = presence.getAgentVersion();
-        }
-        return Outcome.APPLIED;
+        return unknown;
     }
 
     /** A cluster that did not report within the heartbeat timeout counts as offline, as if its will had arrived. */

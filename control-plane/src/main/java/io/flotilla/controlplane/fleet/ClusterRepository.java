@@ -17,4 +17,12 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, String>
     public Optional<Cluster> findForUpdate(String id) {
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
     }
+
+    /** The registered clusters among {@code sortedIds}, locked for update in id order. */
+    public List<Cluster> findAllForUpdate(List<String> sortedIds) {
+        if (sortedIds.isEmpty()) {
+            return List.of();
+        }
+        return find("id in ?1 order by id", sortedIds).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
 }

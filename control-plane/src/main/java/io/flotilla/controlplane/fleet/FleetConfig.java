@@ -17,4 +17,11 @@ public interface FleetConfig {
     /** How often heartbeats and the placement grace period are checked. */
     @WithDefault("2s")
     Duration presenceCheckInterval();
+
+    /**
+     * How often received presence is applied, in batches that keep only each cluster's newest message; the
+     * most a presence change waits before health shows it.
+     */
+    @WithDefault("200ms")
+    Duration presenceFlushInterval();
 }
