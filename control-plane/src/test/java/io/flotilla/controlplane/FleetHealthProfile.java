@@ -14,7 +14,7 @@ public class FleetHealthProfile implements QuarkusTestProfile {
                 "flotilla.fleet.heartbeat-timeout", "60s",
                 "flotilla.fleet.presence-check-interval", "200ms",
                 // long enough that a burst from one cluster lands in one flush
-                "flotilla.fleet.presence-flush-interval", "1s",
+                "flotilla.fleet.presence-flush-interval", "2s",
                 "flotilla.dispatch.ack-timeout", "30s",
                 "flotilla.dispatch.ack-check-interval", "200ms");
     }

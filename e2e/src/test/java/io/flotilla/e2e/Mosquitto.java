@@ -40,6 +40,8 @@ final class Mosquitto implements AutoCloseable {
     /**
      * On a given {@code port}. {@code persistent}: retained messages and sessions are saved under
      * {@code workDir} when the broker stops and loaded when it starts there again, as a production broker would.
+     * The broker keeps the user that starts it: started as root, Mosquitto would otherwise switch to the
+     * {@code mosquitto} user, which cannot write its database into the test's folder.
      */
     static Mosquitto start(Path binary, Path workDir, int port, boolean persistent) {
         Path conf = workDir.resolve("mosquitto.conf");
@@ -51,7 +53,8 @@ final class Mosquitto implements AutoCloseable {
                     persistence %s
                     persistence_location %s/
                     max_queued_messages 10000
-                    """.formatted(port, persistent, workDir.toAbsolutePath()));
+                    user %s
+                    """.formatted(port, persistent, workDir.toAbsolutePath(), System.getProperty("user.name")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,6 +22,6 @@ public interface FleetConfig {
      * How often received presence is applied, in batches that keep only each cluster's newest message; the
      * most a presence change waits before health shows it.
      */
-    @WithDefault("200ms")
+    @WithDefault("1s")
     Duration presenceFlushInterval();
 }
