@@ -166,9 +166,11 @@ class ConsoleBrowserTest {
 
         WebElement total = visible(By.cssSelector("#count-total .n"));
         assertThat(total.getText()).isEqualTo(String.valueOf(FLEET.size()));
-        assertThat(driver.findElements(By.cssSelector("svg.map circle.dot"))).hasSize(FLEET.size());
-        assertThat(driver.findElement(By.cssSelector("#by-jurisdiction tr[data-jurisdiction='IN-MH'] td:nth-child(2)")).getText())
-                .isEqualTo("1");
+        eventually(() -> {
+            assertThat(driver.findElements(By.cssSelector("svg.map circle.dot"))).hasSize(FLEET.size());
+            assertThat(driver.findElement(By.cssSelector("#by-jurisdiction tr[data-jurisdiction='IN-MH'] td:nth-child(2)")).getText())
+                    .isEqualTo("1");
+        });
         assertThat(visible(By.id("who")).getText()).isEqualTo("bootstrap-admin (admin)");
         screenshot("02-overview");
     }
@@ -181,7 +183,8 @@ class ConsoleBrowserTest {
         assertThat(driver.findElements(By.cssSelector("#clusters tbody tr"))).hasSize(FLEET.size());
         new Select(driver.findElement(By.id("f-jurisdiction"))).selectByValue("DE");
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#clusters tbody tr"), 1));
-        assertThat(driver.findElement(By.cssSelector("#clusters tbody tr")).getAttribute("data-cluster")).isEqualTo("dm-fra");
+        eventually(() -> assertThat(driver.findElement(By.cssSelector("#clusters tbody tr")).getAttribute("data-cluster"))
+                .isEqualTo("dm-fra"));
         new Select(driver.findElement(By.id("f-jurisdiction"))).selectByValue("");
         driver.findElement(By.cssSelector("button[data-sort='gpus']")).click();
         driver.findElement(By.cssSelector("button[data-sort='gpus']")).click();
@@ -331,13 +334,17 @@ class ConsoleBrowserTest {
         TelemetryHistoryTest.publishAndRollUp(brokerPort, dataSource, maintenance, "dm-fra", times, load);
 
         driver.get(url("/cluster.html?id=dm-fra"));
-        WebElement gpuChart = visible(By.id("chart-gpu-util"));
-        assertThat(gpuChart.findElements(By.cssSelector("polyline[data-series='GPU 0']"))).hasSize(2);
-        assertThat(gpuChart.findElements(By.cssSelector("polyline[data-series='GPU 1']"))).hasSize(2);
-        assertThat(driver.findElements(By.cssSelector("#charts svg.chart"))).hasSize(5);
-        assertThat(driver.findElement(By.cssSelector("#chart-cpu title")).getAttribute("textContent"))
-                .startsWith("CPU over the last 60 minutes, 0 to 100 %");
-        assertThat(gpuChart.findElements(By.cssSelector("text.tick"))).extracting(WebElement::getText).contains("0", "100");
+        visible(By.id("chart-gpu-util"));
+        // the charts are drawn again on live updates: look them up afresh until one drawing passes every check
+        eventually(() -> {
+            WebElement gpuChart = driver.findElement(By.id("chart-gpu-util"));
+            assertThat(gpuChart.findElements(By.cssSelector("polyline[data-series='GPU 0']"))).hasSize(2);
+            assertThat(gpuChart.findElements(By.cssSelector("polyline[data-series='GPU 1']"))).hasSize(2);
+            assertThat(driver.findElements(By.cssSelector("#charts svg.chart"))).hasSize(5);
+            assertThat(driver.findElement(By.cssSelector("#chart-cpu title")).getAttribute("textContent"))
+                    .startsWith("CPU over the last 60 minutes, 0 to 100 %");
+            assertThat(gpuChart.findElements(By.cssSelector("text.tick"))).extracting(WebElement::getText).contains("0", "100");
+        });
         ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", driver.findElement(By.id("history")));
         screenshot("09-cluster-charts");
 
@@ -347,7 +354,8 @@ class ConsoleBrowserTest {
         driver.findElement(By.cssSelector("button[data-sort='gpuUtil']")).click();
         driver.findElement(By.cssSelector("button[data-sort='gpuUtil']")).click();
         wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#clusters tbody tr:first-child"), "data-cluster", "dm-fra"));
-        assertThat(driver.findElement(By.cssSelector("#clusters tr[data-cluster='dm-par'] td.gpu-util")).getText()).isEqualTo("—");
+        eventually(() -> assertThat(driver.findElement(By.cssSelector("#clusters tr[data-cluster='dm-par'] td.gpu-util")).getText())
+                .isEqualTo("—"));
         screenshot("10-clusters-gpu");
     }
 
@@ -430,8 +438,8 @@ class ConsoleBrowserTest {
 
         driver.get(url("/policy.html?name=chat-demo"));
         wait.until(ExpectedConditions.textToBe(By.id("rollout-state"), "RUNNING"));
-        assertThat(driver.findElements(By.cssSelector("#waves tbody tr"))).extracting(r -> r.getAttribute("data-state"))
-                .containsExactly("PROGRESSING", "PENDING", "PENDING");
+        eventually(() -> assertThat(driver.findElements(By.cssSelector("#waves tbody tr"))).extracting(r -> r.getAttribute("data-state"))
+                .containsExactly("PROGRESSING", "PENDING", "PENDING"));
         ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", driver.findElement(By.id("rollout")));
         screenshot("14-rollout-wave-1");
 
@@ -442,13 +450,22 @@ class ConsoleBrowserTest {
                 assertThat(driver.findElement(By.id("rollout-state")).getText()).isEqualTo("DONE");
             });
         }
-        assertThat(driver.findElements(By.cssSelector("#waves tbody tr"))).extracting(r -> r.getAttribute("data-state"))
-                .containsExactly("DONE", "DONE", "DONE");
+        eventually(() -> assertThat(driver.findElements(By.cssSelector("#waves tbody tr"))).extracting(r -> r.getAttribute("data-state"))
+                .containsExactly("DONE", "DONE", "DONE"));
         for (String id : POLICY_CLUSTERS) {
             given().auth().oauth2(token).get("/api/v1/clusters/" + id).then()
                     .body("workloads[0].desired.image", org.hamcrest.Matchers.equalTo("vllm/vllm-openai:v0.9.0"));
         }
         ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", driver.findElement(By.id("rollout")));
         screenshot("15-rollout-done");
+    }
+
+    /** Runs {@code check} until it passes (or the wait times out with its last failure), ignoring redraws. */
+    private static void eventually(Runnable check) {
+        new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).ignoring(AssertionError.class)
+                .until(d -> {
+                    check.run();
+                    return true;
+                });
     }
 }
