@@ -146,6 +146,27 @@ class ClusterApiTest {
     }
 
     @Test
+    void statusLargerThanTheMqttClientsDefaultFrameLimitIsApplied() throws Exception {
+        register("porto-1", "PT");
+        var random = new java.util.Random(7);
+        var status = io.flotilla.proto.v1.ClusterStatus.newBuilder().setClusterId("porto-1").setAppliedGeneration(1);
+        for (int i = 0; i < 60; i++) {
+            byte[] noise = new byte[150];
+            random.nextBytes(noise);
+            status.addWorkloads(io.flotilla.proto.v1.WorkloadStatus.newBuilder().setName("w-" + i)
+                    .setMessage(java.util.Base64.getEncoder().encodeToString(noise)));
+        }
+        byte[] payload = EnvelopeCodec.builder("flotilla/clusters/porto-1").build().encode("porto-1", status.build());
+        // the protocol allows 256 KiB; an MQTT client left at its 8,092-byte default drops the whole connection
+        assertThat(payload.length).isGreaterThan(8_092);
+        try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
+            agent.publish(Topics.status("porto-1"), payload, false);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    given().get("/api/v1/clusters/porto-1").then().body("appliedGeneration", equalTo(1)));
+        }
+    }
+
+    @Test
     void malformedAndMisaddressedStatusIsDroppedAndCounted() throws Exception {
         register("lisbon-1", "PT");
         double malformedBefore = metric("flotilla_mqtt_rejected_total{kind=\"status\",reason=\"MALFORMED\"}");
