@@ -25,7 +25,6 @@ import io.flotilla.policy.CpuQuantity;
 import io.flotilla.policy.GeoPoint;
 import io.flotilla.policy.MemoryQuantity;
 import io.flotilla.policy.TaintEffect;
-import io.flotilla.proto.v1.GpuSample;
 import io.flotilla.proto.v1.InferenceLoad;
 import io.flotilla.proto.v1.TelemetryReport;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -154,7 +153,7 @@ public class FleetSnapshots {
     private Load loadOf(String clusterId) {
         return latest.of(clusterId).map(e -> {
             TelemetryReport r = e.report();
-            double gpu = r.getGpusList().stream().mapToDouble(GpuSample::getUtilizationPercent).average().orElse(0) / 100;
+            double gpu = latest.gpuUtilization(clusterId).orElse(0) / 100;
             double waiting = r.getInferenceList().stream().mapToDouble(InferenceLoad::getRequestsWaiting).sum();
             return new Load((int) Math.min(Integer.MAX_VALUE, Math.round(Math.max(0, waiting))), Math.max(0, Math.min(1, gpu)));
         }).orElse(Load.IDLE);

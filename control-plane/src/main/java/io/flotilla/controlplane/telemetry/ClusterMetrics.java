@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -84,9 +85,8 @@ public class ClusterMetrics {
             Instant last = Stream.of(row[3], row[4], row[5]).map(Instant.class::cast).filter(t -> t != null)
                     .max(Instant::compareTo).orElse(null);
             Double age = last == null ? null : Math.max(0, Duration.between(last, now).toMillis() / 1000.0);
-            Double gpu = latest.of(id).map(e -> e.report().getGpusList().stream()
-                    .mapToDouble(g -> g.getUtilizationPercent()).average()).filter(a -> a.isPresent())
-                    .map(a -> a.getAsDouble()).orElse(null);
+            OptionalDouble util = latest.gpuUtilization(id);
+            Double gpu = util.isPresent() ? util.getAsDouble() : null;
             readings.add(new Reading(id, age, Math.max(0, (Long) row[1] - (Long) row[2]), gpu));
         }
         return readings;
