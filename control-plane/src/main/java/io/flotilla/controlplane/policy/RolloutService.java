@@ -33,6 +33,9 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class RolloutService {
 
+    /** Cluster ids named in a rollout's reason; a cluster id is at most 63 characters, so 20 stay well within the column. */
+    static final int NAMED_FAILURES = 20;
+
     public enum ClusterState { PENDING, PROGRESSING, CONVERGED, FAILED }
 
     public record ClusterProgress(String clusterId, int wave, ClusterState state, Long targetGeneration,
@@ -140,7 +143,7 @@ public class RolloutService {
             if (failed.size() > allowed) {
                 if (r.pauseOnFailure) {
                     r.state = Rollout.State.PAUSED;
-                    r.reason = failed.size() + " failed " + failed + ", more than maxUnavailable " + r.maxUnavailable
+                    r.reason = failed(failed) + ", more than maxUnavailable " + r.maxUnavailable
                             + " (" + allowed + " of " + members.size() + ")";
                     r.updatedAt = now;
                     moved = true;
@@ -154,7 +157,7 @@ public class RolloutService {
             }
             int next = members.stream().filter(c -> !c.released).mapToInt(c -> c.wave).min().orElse(-1);
             if (next < 0) {
-                finish(r, Rollout.State.DONE, failed.isEmpty() ? null : "finished with " + failed.size() + " failed " + failed, now);
+                finish(r, Rollout.State.DONE, failed.isEmpty() ? null : "finished with " + failed(failed), now);
                 moved = true;
                 continue;
             }
@@ -213,6 +216,19 @@ public class RolloutService {
     private Rollout activeOf(String policy) {
         return rollouts.active(policy).stream().findFirst().orElseThrow(() -> new FleetException(FleetException.Kind.CONFLICT,
                 "policy '" + policy + "' has no rollout in progress"));
+    }
+
+    /**
+     * "3 failed [a, b, c]", naming at most {@value #NAMED_FAILURES} clusters: the reason column holds 2,000 characters,
+     * and a rollout at 10,000 clusters with thousands failed could not be stored (it stayed RUNNING, retried every check).
+     * The full list is in the rollout's per-cluster status.
+     */
+    static String failed(List<String> clusterIds) {
+        if (clusterIds.size() <= NAMED_FAILURES) {
+            return clusterIds.size() + " failed " + clusterIds;
+        }
+        return clusterIds.size() + " failed [" + String.join(", ", clusterIds.subList(0, NAMED_FAILURES)) + ", and "
+                + (clusterIds.size() - NAMED_FAILURES) + " more]";
     }
 
     private void finish(Rollout r, Rollout.State state, String reason, Instant now) {
