@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -61,10 +60,14 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
         }
     }
 
+    /** Connect timeout; a connect in flight for three times this is taken as stuck and its client replaced. */
+    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+
     private final Settings settings;
-    private final MqttAsyncClient client;
+    private final ScheduledExecutorService pahoExecutor;
     private final ScheduledExecutorService reconnector;
-    private final AtomicInteger attempt = new AtomicInteger();
+    private final ReconnectSupervisor supervisor;
+    private volatile MqttAsyncClient client;
     private volatile Listener listener;
     private volatile boolean closed;
 
@@ -79,25 +82,60 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
      */
     public MqttControlPlaneLink(Settings settings, ScheduledExecutorService pahoExecutor) {
         this.settings = settings;
+        this.pahoExecutor = pahoExecutor;
+        this.client = newClient();
+        this.reconnector = Executors.newSingleThreadScheduledExecutor(pahoExecutor == null
+                ? Thread.ofPlatform().name("flotilla-mqtt-reconnect").daemon().factory()
+                : Thread.ofVirtual().name("flotilla-mqtt-reconnect-" + settings.clientId()).factory());
+        Duration check = settings.keepAlive().isZero() ? Duration.ofSeconds(30) : settings.keepAlive();
+        this.supervisor = new ReconnectSupervisor(reconnector, new ReconnectSupervisor.Actions() {
+            @Override
+            public void connect() {
+                MqttControlPlaneLink.this.connect();
+            }
+
+            @Override
+            public void reset() {
+                replaceClient();
+            }
+        }, () -> client.isConnected(), settings.reconnectBackoff(), check,
+                Duration.ofSeconds(3L * CONNECT_TIMEOUT_SECONDS), System::nanoTime);
+    }
+
+    private MqttAsyncClient newClient() {
         try {
-            this.client = pahoExecutor == null
+            MqttAsyncClient c = pahoExecutor == null
                     ? new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence())
                     : new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence(), null,
                             pahoExecutor);
+            c.setCallback(new Callback());
+            return c;
         } catch (MqttException e) {
             throw new IllegalArgumentException("cannot create an MQTT client for " + settings.brokerUrl() + ": "
                     + e.getMessage(), e);
         }
-        this.reconnector = Executors.newSingleThreadScheduledExecutor(pahoExecutor == null
-                ? Thread.ofPlatform().name("flotilla-mqtt-reconnect").daemon().factory()
-                : Thread.ofVirtual().name("flotilla-mqtt-reconnect-" + settings.clientId()).factory());
-        client.setCallback(new Callback());
+    }
+
+    /** Drops a client whose connect never completed; the broker keeps the session, so nothing sent to us is lost. */
+    private void replaceClient() {
+        MqttAsyncClient stuck = client;
+        client = newClient();
+        try {
+            stuck.disconnectForcibly(0, 0, false);
+        } catch (MqttException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "dropping the stuck MQTT client: {0}", e.getMessage());
+        }
+        try {
+            stuck.close(true);
+        } catch (MqttException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing the stuck MQTT client: {0}", e.getMessage());
+        }
     }
 
     @Override
     public void start(Listener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
-        reconnector.execute(this::connect);
+        supervisor.start();
     }
 
     @Override
@@ -123,6 +161,7 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
             return;
         }
         closed = true;
+        supervisor.stop();
         reconnector.shutdownNow();
         try {
             if (client.isConnected()) {
@@ -147,7 +186,7 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
         options.setCleanStart(false);
         options.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
         options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
-        options.setConnectionTimeout(10);
+        options.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS);
         options.setAutomaticReconnect(false);
         settings.username().ifPresent(options::setUserName);
         settings.password().ifPresent(p -> options.setPassword(p.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -156,39 +195,30 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
         return options;
     }
 
+    /** One connect; only the supervisor calls this, so there is never a second one in flight. */
     private void connect() {
-        if (closed || client.isConnected()) {
+        MqttAsyncClient c = client;
+        if (closed || c.isConnected()) {
             return;
         }
+        supervisor.connecting();
         try {
-            client.connect(options(), null, new MqttActionListener() {
+            c.connect(options(), null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    attempt.set(0);
+                    supervisor.connectEnded(true);
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable failure) {
                     LOG.log(Level.DEBUG, "connecting to {0} failed: {1}", settings.brokerUrl(),
                             failure == null ? "unknown" : failure.getMessage());
-                    scheduleReconnect();
+                    supervisor.connectEnded(false);
                 }
             });
-        } catch (MqttException e) {
+        } catch (MqttException | RuntimeException e) {
             LOG.log(Level.DEBUG, "connecting to {0} failed: {1}", settings.brokerUrl(), e.getMessage());
-            scheduleReconnect();
-        }
-    }
-
-    private void scheduleReconnect() {
-        if (closed) {
-            return;
-        }
-        Duration delay = settings.reconnectBackoff().delay(attempt.getAndIncrement());
-        try {
-            reconnector.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closing
+            supervisor.connectEnded(false);
         }
     }
 
@@ -221,7 +251,7 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
                 } catch (MqttException ignored) {
                     // already gone; the retry below reconnects either way
                 }
-                scheduleReconnect();
+                supervisor.request();
                 return;
             }
             Listener l = listener;
@@ -240,7 +270,7 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
             if (l != null) {
                 l.onDisconnected(cause);
             }
-            scheduleReconnect();
+            supervisor.request();
         }
 
         @Override
