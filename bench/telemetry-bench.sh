@@ -4,7 +4,7 @@
 # TelemetryIngestBenchmark publishes telemetry and compares the rows landed per second with a raw COPY.
 # Build first: ./mvnw -q -pl control-plane,bench -am package -DskipTests
 # CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones. JFR_DIR=folder records a JFR profile of
-# the control plane there (control-plane.jfr).
+# the control plane there (control-plane.jfr). LOG_DIR=folder keeps the control plane's, Mosquitto's and PostgreSQL's logs.
 # Usage: bench/telemetry-bench.sh [DURATION_ISO8601] [HTTP_PORT] [MQTT_PORT] [PG_PORT]
 set -euo pipefail
 duration=${1:-PT30S}
@@ -22,6 +22,9 @@ cleanup() {
     kill "${rss_pid:-}" "${cp_pid:-}" "${mq_pid:-}" 2>/dev/null || true
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop > /dev/null 2>&1 || true
     wait 2>/dev/null || true
+    if [ -n "${LOG_DIR:-}" ]; then
+        mkdir -p "$LOG_DIR" && cp "$work"/*.log "$LOG_DIR"/ && cp "$work/pg/server.log" "$LOG_DIR/postgresql.log" || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
