@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.agroal.api.AgroalDataSource;
 import io.flotilla.controlplane.telemetry.TelemetryMaintenance;
+import com.google.protobuf.Timestamp;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.GpuSample;
@@ -88,6 +89,7 @@ class PostgresStoreTest {
         ClusterApiTest.register("tokyo-1", "JP");
         long now = Instant.now().getEpochSecond();
         TelemetryReport report = TelemetryIngestionTest.report("tokyo-1", now, 64).toBuilder()
+                .setTime(Timestamp.newBuilder().setSeconds(now).setNanos(123_456_000))
                 .addGpus(GpuSample.newBuilder().setIndex(1).setModel("NVIDIA L4").setUtilizationPercent(32)).build();
         EnvelopeCodec agentCodec = EnvelopeCodec.builder("flotilla/clusters/tokyo-1").build();
         try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
@@ -95,17 +97,23 @@ class PostgresStoreTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             try (Connection c = dataSource.getConnection();
-                    ResultSet rs = c.createStatement().executeQuery("select device, utilization, memory_total_mib"
-                            + " from telemetry_sample where cluster_id = 'tokyo-1' order by device")) {
+                    ResultSet rs = c.createStatement().executeQuery("select device, utilization, memory_total_mib,"
+                            + " sampled_at, temperature_celsius, queue_depth from telemetry_sample where cluster_id = 'tokyo-1' order by device")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("gpu0");
                 assertThat(rs.getDouble(2)).isEqualTo(64);
                 assertThat(rs.getLong(3)).isEqualTo(23_034);
+                assertThat(rs.getTimestamp(4).toInstant()).as("binary COPY keeps microseconds")
+                        .isEqualTo(Instant.ofEpochSecond(now, 123_456_000));
+                assertThat(rs.getDouble(5)).isEqualTo(61);
+                assertThat(rs.getObject(6)).as("not reported: NULL").isNull();
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("gpu1");
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("node");
                 assertThat(rs.getDouble(2)).as("CPU percent").isEqualTo(100 * 3.5 / 16);
+                assertThat(rs.getLong(3)).isEqualTo(64 * 1024);
+                assertThat(rs.getObject(5)).as("a node has no temperature: NULL").isNull();
                 assertThat(rs.next()).isFalse();
             }
         });

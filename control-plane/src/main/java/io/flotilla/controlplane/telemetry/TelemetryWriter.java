@@ -7,8 +7,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
 /**
- * Writes telemetry samples to the database in batches from a bounded queue, off the MQTT event loop: COPY on
+ * Writes telemetry samples to the database in batches from a bounded queue, off the MQTT event loop: binary COPY on
  * PostgreSQL, a JDBC batch elsewhere. Also writes each cluster's last telemetry time (its heartbeat), at most
  * once per {@code flotilla.telemetry.heartbeat-write-interval} per cluster.
  */
@@ -34,7 +34,7 @@ import org.postgresql.PGConnection;
 public class TelemetryWriter {
 
     private static final Logger LOG = Logger.getLogger(TelemetryWriter.class);
-    private static final String COLUMNS = "cluster_id, device, sampled_at, utilization, memory_used_mib, memory_total_mib,"
+    static final String COLUMNS = "cluster_id, device, sampled_at, utilization, memory_used_mib, memory_total_mib,"
             + " temperature_celsius, power_watts, queue_depth";
 
     private final AgroalDataSource dataSource;
@@ -119,21 +119,8 @@ public class TelemetryWriter {
     }
 
     private static void copy(PGConnection pg, List<TelemetrySample> batch) throws SQLException, IOException {
-        var text = new StringBuilder(batch.size() * 96);
-        for (TelemetrySample s : batch) {
-            text.append(s.clusterId()).append('\t').append(s.device()).append('\t').append(s.at()).append('\t');
-            field(text, s.utilization()).append('\t');
-            field(text, s.memoryUsedMib()).append('\t');
-            field(text, s.memoryTotalMib()).append('\t');
-            field(text, s.temperatureCelsius()).append('\t');
-            field(text, s.powerWatts()).append('\t');
-            field(text, s.queueDepth()).append('\n');
-        }
-        pg.getCopyAPI().copyIn("COPY telemetry_sample (" + COLUMNS + ") FROM STDIN", new StringReader(text.toString()));
-    }
-
-    private static StringBuilder field(StringBuilder text, Object value) {
-        return value == null ? text.append("\\N") : text.append(value);
+        pg.getCopyAPI().copyIn("COPY telemetry_sample (" + COLUMNS + ") FROM STDIN (FORMAT binary)",
+                new ByteArrayInputStream(PgBinaryCopy.encode(batch)));
     }
 
     private static void insert(Connection c, List<TelemetrySample> batch) throws SQLException {
