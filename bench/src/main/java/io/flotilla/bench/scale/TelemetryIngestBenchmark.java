@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -34,9 +35,10 @@ import org.postgresql.PGConnection;
 
 /**
  * Telemetry ingestion into PostgreSQL: {@code --publishers} MQTT clients send telemetry reports of
- * {@code --gpus} GPUs each (a report is gpus + 1 samples: one row per GPU and one for the node) as fast as the
- * broker takes them at QoS 0 for {@code --duration}, to a running control plane built for PostgreSQL; the
- * rows that land in {@code telemetry_sample} per second are the result. Then a raw COPY of the same number of
+ * {@code --gpus} GPUs each (a report is gpus + 1 samples: one row per GPU and one for the node) at QoS 0 for
+ * {@code --duration}, as fast as the broker takes them or paced to {@code --rate} samples per second in all, to a
+ * running control plane built for PostgreSQL; the rows that land in {@code telemetry_sample} per second are the
+ * result, and the control plane's dropped-sample counter says whether that rate was sustained. Then a raw COPY of the same number of
  * rows into a copy of that table with the same indexes, in the same database, for the ratio.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.scale.TelemetryIngestBenchmark --broker tcp://127.0.0.1:19033 \
@@ -62,6 +64,9 @@ public final class TelemetryIngestBenchmark {
         int gpus = Integer.parseInt(o.getOrDefault("gpus", "8"));
         Duration duration = Duration.parse(o.getOrDefault("duration", "PT30S"));
         String token = o.get("token");
+        long rate = Long.parseLong(o.getOrDefault("rate", "0"));
+        // each publisher sends one report (gpus + 1 samples) per interval; 0: no pacing
+        long intervalNanos = rate <= 0 ? 0 : 1_000_000_000L * publishers * (gpus + 1) / rate;
 
         long before = count(jdbc, user, password, "telemetry_sample");
         ScheduledExecutorService executor = Executors.newScheduledThreadPool(10_000, Thread.ofVirtual().factory());
@@ -79,7 +84,15 @@ public final class TelemetryIngestBenchmark {
             threads.add(Thread.ofPlatform().start(() -> {
                 int c = first;
                 long seq = 0;
+                long next = System.nanoTime();
                 while (running.get()) {
+                    if (intervalNanos > 0) {
+                        next += intervalNanos;
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                    }
                     String id = "tel-" + (c % clusters);
                     EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + id).build();
                     TelemetryReport.Builder r = TelemetryReport.newBuilder().setClusterId(id)
