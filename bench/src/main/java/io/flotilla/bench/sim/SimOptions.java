@@ -12,11 +12,13 @@ import java.util.Optional;
  * The simulator's options, parsed from {@code --key=value} or {@code --key value} arguments.
  *
  * @param informers whether each agent watches its objects (drift repair, immediate status); off
- *                  by default above 500 clusters, where the simulated kubelet's nudges suffice
+ *                  by default above 500 clusters, where the simulated kubelet's nudges suffice, and with the
+ *                  light cluster API, which answers no watches
  * @param apiServers how many simulated Kubernetes API servers the clusters are spread over; each agent uses
  *                  one, by its position in the fleet
  * @param modelServers whether each cluster runs an OpenAI-shaped stand-in model server that its agent reports as
  *                  the workloads' endpoint, so the router can reach it; off by default above 500 clusters
+ * @param clusterApi what each simulated Kubernetes API server runs: the light API (default) or fabric8's CRUD mock
  */
 public record SimOptions(
         int clusters,
@@ -33,7 +35,16 @@ public record SimOptions(
         boolean informers,
         boolean modelServers,
         Optional<String> token,
-        int apiServers) {
+        int apiServers,
+        ClusterApi clusterApi) {
+
+    /** The simulated Kubernetes API the agents' reconcile code talks to. */
+    public enum ClusterApi {
+        /** {@link LightClusterApi}: hashed lookups, no watches. */
+        LIGHT,
+        /** fabric8's CRUD mock server: watches too, but it scans every object it holds for every request. */
+        CRUD
+    }
 
     public static final String USAGE = """
             usage: java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.FleetSimulator [options]
@@ -51,9 +62,12 @@ public record SimOptions(
               --state-dir DIR           agent state (default a temporary directory, deleted on exit)
               --ready-delay D           how long the simulated kubelet takes to make a rollout ready (default 3s)
               --progress-interval D     how often progress is printed (default 5s)
-              --informers true|false    each agent watches its objects (default: true up to 500 clusters)
-              --api-servers N           simulated Kubernetes API servers the clusters are spread over
-                                        (default: one per 100 clusters, at most 16)
+              --informers true|false    each agent watches its objects (default: true up to 500 clusters
+                                        with --cluster-api crud; the light API answers no watches)
+              --cluster-api light|crud  the simulated Kubernetes API: light answers from hash maps, crud is
+                                        fabric8's CRUD mock, which scans all it holds per request (default light)
+              --api-servers N           simulated Kubernetes API servers the clusters are spread over (default:
+                                        light one per 2,500 clusters, at most 4; crud one per 100, at most 16)
               --model-servers true|false  each cluster answers OpenAI-shaped requests on 127.0.0.1 and reports
                                         that endpoint, for the router (default: true up to 500 clusters)
             """;
@@ -74,6 +88,7 @@ public record SimOptions(
         Integer apiServers = null;
         Boolean modelServers = null;
         Optional<String> token = Optional.empty();
+        ClusterApi clusterApi = ClusterApi.LIGHT;
 
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
@@ -117,6 +132,7 @@ public record SimOptions(
                 case "model-servers" -> modelServers = Boolean.parseBoolean(value);
                 case "token" -> token = Optional.of(value.trim());
                 case "api-servers" -> apiServers = positive(name, value);
+                case "cluster-api" -> clusterApi = clusterApi(value);
                 default -> throw new IllegalArgumentException("unknown option --" + name);
             }
         }
@@ -126,11 +142,38 @@ public record SimOptions(
         if (progress.isZero() || progress.isNegative()) {
             throw new IllegalArgumentException("--progress-interval must be positive");
         }
+        if (Boolean.TRUE.equals(informers) && clusterApi == ClusterApi.LIGHT) {
+            throw new IllegalArgumentException("--informers true needs --cluster-api crud: the light API answers no "
+                    + "watches");
+        }
         return new SimOptions(clusters, controlPlane, register, key, broker, telemetry, prefix, seed, stateDir,
-                readyDelay, progress, informers != null ? informers : clusters <= 500,
+                readyDelay, progress, informers != null ? informers : clusterApi == ClusterApi.CRUD && clusters <= 500,
                 modelServers != null ? modelServers : clusters <= 500,
                 token.isPresent() ? token : defaultToken(),
-                apiServers != null ? apiServers : Math.min(16, (clusters + 99) / 100));
+                apiServers != null ? apiServers : defaultApiServers(clusterApi, clusters),
+                clusterApi);
+    }
+
+    /**
+     * The CRUD mock scans everything it holds for every request, so its clusters are spread thin: one server
+     * per 100. The light API's cost per request does not grow with what it holds; more servers only share out
+     * the HTTP work (each server answers on one Vert.x event loop) and the simulated kubelets' once-a-second list
+     * of all their Deployments, so one per 2,500 clusters and 4 at most (10,000 clusters): more event loops would
+     * only compete with the agents themselves for the cores.
+     */
+    private static int defaultApiServers(ClusterApi clusterApi, int clusters) {
+        return switch (clusterApi) {
+            case LIGHT -> Math.min(4, (clusters + 2499) / 2500);
+            case CRUD -> Math.min(16, (clusters + 99) / 100);
+        };
+    }
+
+    private static ClusterApi clusterApi(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "light" -> ClusterApi.LIGHT;
+            case "crud" -> ClusterApi.CRUD;
+            default -> throw new IllegalArgumentException("--cluster-api must be light or crud, got '" + value + "'");
+        };
     }
 
     /** $FLOTILLA_TOKEN, else the first line of ./data/admin-token (where the embedded control plane writes it). */

@@ -40,10 +40,14 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Three simulated clusters against a real Mosquitto: signed desired state in, status and telemetry out. */
+/**
+ * Three simulated clusters against a real Mosquitto: signed desired state in, status and telemetry out; on each
+ * simulated cluster API (the CRUD mock with the agents' informers on, as they are by default there).
+ */
 class FleetSimulatorTest {
 
     private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
@@ -105,8 +109,9 @@ class FleetSimulatorTest {
         }
     }
 
-    @Test
-    void simulatedClustersApplySignedDesiredStateReportAvailableAndSendTelemetry() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"light", "crud"})
+    void simulatedClustersApplySignedDesiredStateReportAvailableAndSendTelemetry(String clusterApi) throws Exception {
         SigningKey controlPlaneKey = SigningKey.generate(new SecureRandom());
         String url = "tcp://127.0.0.1:" + port;
         observe(url);
@@ -114,7 +119,7 @@ class FleetSimulatorTest {
         sim = FleetSimulator.start(SimOptions.parse("--clusters=3", "--no-register",
                 "--key=" + controlPlaneKey.verificationKey().toBase64(), "--broker=" + url,
                 "--telemetry-interval=500ms", "--ready-delay=500ms", "--progress-interval=1s",
-                "--state-dir=" + dir.resolve("state")), System.out);
+                "--state-dir=" + dir.resolve("state"), "--cluster-api=" + clusterApi), System.out);
         List<SimCluster> clusters = sim.clusters();
         assertThat(clusters).hasSize(3).extracting(SimCluster::id).doesNotHaveDuplicates()
                 .allMatch(id -> id.startsWith("sim-") && id.endsWith("-1"));
