@@ -134,7 +134,7 @@ public class OutboxPublisher {
         }
         QuarkusTransaction.requiringNew().run(() -> {
             var now = clock.instant();
-            done.forEach(e -> outbox.markPublished(e.clusterId, e.generation, now));
+            outbox.markPublished(done, now);
             notDone.forEach(e -> outbox.markAttempted(e.clusterId, e.generation));
         });
         published.increment(done.size());

@@ -3,8 +3,12 @@ package io.flotilla.controlplane.dispatch;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
+import org.hibernate.Session;
 
 @ApplicationScoped
 public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, String> {
@@ -13,10 +17,27 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, Stri
         return find("publishedAt is null order by createdAt, clusterId").page(Page.ofSize(limit)).list();
     }
 
-    /** Marks a publication done unless a newer generation replaced the entry meanwhile. */
-    public int markPublished(String clusterId, long generation, Instant at) {
-        return update("publishedAt = ?1 where clusterId = ?2 and generation = ?3 and publishedAt is null",
-                at, clusterId, generation);
+    /**
+     * Marks publications done, each unless a newer generation replaced its entry meanwhile: one JDBC batch, where an
+     * update statement per entry took a round trip each for the 2,000 entries of a drained batch.
+     */
+    public void markPublished(List<OutboxEntry> entries, Instant at) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        OffsetDateTime publishedAt = at.atOffset(ZoneOffset.UTC);
+        getEntityManager().unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE desired_outbox SET published_at = ?"
+                    + " WHERE cluster_id = ? AND generation = ? AND published_at IS NULL")) {
+                for (OutboxEntry e : entries) {
+                    update.setObject(1, publishedAt);
+                    update.setString(2, e.clusterId);
+                    update.setLong(3, e.generation);
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+        });
     }
 
     public int markAttempted(String clusterId, long generation) {
