@@ -398,7 +398,10 @@ public final class EdgeAgent implements AutoCloseable {
                     requestReconcile();
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "cannot store desired state for " + clusterId, e);
+                // not swallowed: the transport must not acknowledge what was not stored, or it is gone until the
+                // control plane publishes again (a simulated fleet out of file descriptors lost generations so)
+                LOG.log(Level.ERROR, "cannot store desired state for " + clusterId + "; it stays unacknowledged", e);
+                throw e;
             }
         }
 

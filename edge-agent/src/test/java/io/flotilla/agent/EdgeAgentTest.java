@@ -5,6 +5,7 @@ import static io.flotilla.agent.Fixtures.NAMESPACE;
 import static io.flotilla.agent.Fixtures.desired;
 import static io.flotilla.agent.Fixtures.workload;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -24,6 +25,7 @@ import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.DesiredState;
 import io.flotilla.proto.v1.WorkloadCondition;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -150,6 +152,23 @@ class EdgeAgentTest {
         link.deliverDesired(genuine);
         await().untilAsserted(() -> assertThat(store.appliedGeneration()).isEqualTo(1));
         assertThat(client.apps().deployments().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void aDesiredStateThatCannotBeStoredIsNotAcknowledgedAndAppliesWhenDeliveredAgain() throws IOException {
+        start(settings());
+        link.connect();
+        byte[] payload = controlPlane.encode(CLUSTER, desired(1, workload("chat")));
+        Files.delete(stateDir); // the store's folder is gone: writing fails, as it does out of disk or file descriptors
+
+        assertThatThrownBy(() -> link.deliverDesired(payload)).as("the transport must not acknowledge it")
+                .isInstanceOf(UncheckedIOException.class);
+        assertThat(store.desired()).isEmpty();
+
+        Files.createDirectories(stateDir);
+        link.deliverDesired(payload); // the broker's redelivery
+        await().untilAsserted(() -> assertThat(store.appliedGeneration()).isEqualTo(1));
+        assertThat(deployment("chat")).isNotNull();
     }
 
     @Test

@@ -9,7 +9,11 @@ public interface ControlPlaneLink extends AutoCloseable {
 
     /** Events from the link. Called on the transport's threads: implementations must not block. */
     interface Listener {
-        /** A payload arrived on the cluster's desired topic; not yet verified. */
+        /**
+         * A payload arrived on the cluster's desired topic; not yet verified. Throws when it could not be stored:
+         * the transport then does not acknowledge it, so the broker delivers it again (MQTT: Paho closes the
+         * connection without a PUBACK, and the persistent session redelivers after the reconnect).
+         */
         void onDesiredState(byte[] payload);
 
         void onConnected();
