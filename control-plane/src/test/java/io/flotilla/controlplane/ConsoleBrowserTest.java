@@ -445,7 +445,9 @@ class ConsoleBrowserTest {
 
         try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
             // the agents apply whatever they are given; each wave is released once the one before converged
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            // the page redraws the rollout on live updates: an element found just before a redraw is stale
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
                 reportAvailable(agents);
                 assertThat(driver.findElement(By.id("rollout-state")).getText()).isEqualTo("DONE");
             });

@@ -16,7 +16,7 @@ class RolloutReasonTest {
     @Test
     void thousandsOfFailedClustersFitTheReasonColumn() {
         // cluster ids of the maximum length (63), as many as a 10,000-cluster rollout can fail
-        List<String> ids = IntStream.range(0, 9_356).mapToObj(i -> ("c" + i + "-").repeat(20).substring(0, 63)).toList();
+        List<String> ids = IntStream.range(0, 9_356).mapToObj(i -> ("c" + i + "-").repeat(30).substring(0, 63)).toList();
         String reason = RolloutService.failed(ids) + ", more than maxUnavailable 100% (10000 of 10000)";
         assertThat(reason).hasSizeLessThanOrEqualTo(2_000)
                 .startsWith("9356 failed [" + ids.get(0) + ", ")
