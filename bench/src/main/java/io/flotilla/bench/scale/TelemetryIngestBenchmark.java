@@ -189,7 +189,7 @@ public final class TelemetryIngestBenchmark {
             }
             String body = HttpClient.newHttpClient().send(request.build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            return String.join(", ", body.lines().filter(l -> l.startsWith("flotilla_telemetry_samples_")).toList());
+            return String.join(", ", body.lines().filter(l -> l.startsWith("flotilla_telemetry_samples_") || l.startsWith("flotilla_telemetry_reports_dropped")).toList());
         } catch (Exception e) {
             return "metrics unavailable: " + e.getMessage();
         }

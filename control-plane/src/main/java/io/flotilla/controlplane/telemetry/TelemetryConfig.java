@@ -15,6 +15,14 @@ public interface TelemetryConfig {
     @WithDefault("200000")
     int queueCapacity();
 
+    /**
+     * Reports received but not decoded yet; when full the oldest are dropped and counted. The MQTT event loop only
+     * queues here, so a burst it cannot decode at once no longer fills the connector's buffer, which failed the
+     * channel for good.
+     */
+    @WithDefault("50000")
+    int inboxCapacity();
+
     /** Most samples written in one batch. */
     @WithDefault("5000")
     int batchSize();

@@ -6,23 +6,38 @@ import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.TelemetryReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
- * Reads agents' telemetry reports into the in-memory latest view and queues their samples for the
- * database. Runs on the connector's event loop: decoding, a map update and a non-blocking queue offer never
- * block. Replicas subscribe through a shared subscription, so each report reaches one of them.
- * {@link NonBlocking} is required for that: Quarkus runs a {@code void} {@code @Incoming} method on a worker
- * thread by default, and the hop to the worker pool and back per report capped ingestion at about 1,500
- * reports/s on two cores (profiled with JFR, see docs/benchmarks.md).
+ * Reads agents' telemetry reports into the in-memory latest view and queues their samples for the database.
+ * Replicas subscribe through a shared subscription, so each report reaches one of them.
+ *
+ * <p>The connector's event loop only puts each payload into a bounded inbox ({@link NonBlocking}: Quarkus would
+ * otherwise hop to a worker thread per report, which capped ingestion at about 1,500 reports/s on two cores); one
+ * decoder thread decodes, updates the latest view and hands the samples to the {@link TelemetryWriter}. Under
+ * overload the inbox drops its oldest reports and counts them ({@code flotilla_telemetry_reports_dropped_total}).
+ * Before, the event loop decoded as well, and when it fell 50,000 reports behind the connector failed the channel
+ * with {@code BackPressureFailure} and telemetry stopped until a restart (seen in the ingestion benchmark at load 14).
  */
 @ApplicationScoped
 public class TelemetryIngestor {
+
+    private static final Logger LOG = Logger.getLogger(TelemetryIngestor.class);
+    private static final int DECODE_BATCH = 1000;
+
+    private record Received(String topic, byte[] payload, Instant at) {
+    }
 
     private final ProtocolKeys keys;
     private final LatestTelemetry latest;
@@ -31,8 +46,13 @@ public class TelemetryIngestor {
     private final MeterRegistry metrics;
     private final Counter reports;
     private final Counter samples;
+    private final Counter dropped;
+    private final DropOldestQueue<Received> inbox;
+    private volatile boolean running;
+    private Thread decoder;
 
-    TelemetryIngestor(ProtocolKeys keys, LatestTelemetry latest, TelemetryWriter writer, Clock clock, MeterRegistry metrics) {
+    TelemetryIngestor(ProtocolKeys keys, LatestTelemetry latest, TelemetryWriter writer, Clock clock, MeterRegistry metrics,
+            TelemetryConfig config) {
         this.writer = writer;
         this.keys = keys;
         this.latest = latest;
@@ -40,23 +60,64 @@ public class TelemetryIngestor {
         this.metrics = metrics;
         this.reports = metrics.counter("flotilla.telemetry.reports");
         this.samples = metrics.counter("flotilla.telemetry.gpu.samples");
+        this.dropped = metrics.counter("flotilla.telemetry.reports.dropped");
+        this.inbox = new DropOldestQueue<>(config.inboxCapacity());
         metrics.gauge("flotilla.telemetry.clusters", latest, LatestTelemetry::size);
+        metrics.gauge("flotilla.telemetry.inbox.size", inbox, DropOldestQueue::size);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        running = true;
+        decoder = Thread.ofPlatform().name("flotilla-telemetry-decoder").daemon().start(this::decodeLoop);
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        if (decoder != null) {
+            decoder.join(TimeUnit.SECONDS.toMillis(5));
+        }
     }
 
     @Incoming("telemetry")
     @NonBlocking
     public void onTelemetry(byte[] payload, ReceivingMqttMessageMetadata mqtt) {
-        Topics.Parsed topic = Topics.parse(mqtt.getTopic()).orElse(null);
+        int lost = inbox.offer(new Received(mqtt.getTopic(), payload, clock.instant()));
+        if (lost > 0) {
+            dropped.increment(lost);
+        }
+    }
+
+    private void decodeLoop() {
+        var batch = new ArrayList<Received>(DECODE_BATCH);
+        while (running || inbox.size() > 0) {
+            try {
+                batch.clear();
+                inbox.drain(batch, DECODE_BATCH, 200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            for (Received received : batch) {
+                try {
+                    ingest(received);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "Ingesting a telemetry report from %s failed; it is dropped", received.topic());
+                }
+            }
+        }
+    }
+
+    private void ingest(Received received) {
+        Topics.Parsed topic = Topics.parse(received.topic()).orElse(null);
         if (topic == null) {
             metrics.counter("flotilla.mqtt.rejected", "kind", "telemetry", "reason", "BAD_TOPIC").increment();
             return;
         }
         try {
             TelemetryReport report = keys.agentMessageCodec()
-                    .decode(payload, topic.clusterId(), TelemetryReport.getDefaultInstance()).payload();
-            Instant now = clock.instant();
-            latest.offer(report, now);
-            writer.offer(TelemetrySample.of(report, now), topic.clusterId(), now);
+                    .decode(received.payload(), topic.clusterId(), TelemetryReport.getDefaultInstance()).payload();
+            latest.offer(report, received.at());
+            writer.offer(TelemetrySample.of(report, received.at()), topic.clusterId(), received.at());
             reports.increment();
             samples.increment(report.getGpusCount());
         } catch (ProtocolException e) {
