@@ -110,20 +110,19 @@ public final class ConvergenceBenchmark {
     static long[] rawFanOut(String broker, int n, int payloadSize) throws Exception {
         ScheduledExecutorService executor = Executors.newScheduledThreadPool(200_000, Thread.ofVirtual().factory());
         String run = UUID.randomUUID().toString().substring(0, 8);
-        List<MqttClient> subscribers = new ArrayList<>(n);
+        MqttClient[] subscribers = new MqttClient[n];
         long[] arrival = new long[n];
         AtomicInteger arrived = new AtomicInteger();
         long[] start = new long[1];
         try {
             // connected 64 at a time, as the simulated fleet connects: one after another took minutes at 10,000
-            MqttClient[] clients = new MqttClient[n];
             try (ExecutorService connecting = Executors.newFixedThreadPool(64, Thread.ofVirtual().factory())) {
                 List<Future<?>> connected = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     int index = i;
                     connected.add(connecting.submit(() -> {
                         MqttClient c = new MqttClient(broker, "raw-sub-" + run + "-" + index, new MemoryPersistence(), executor);
-                        clients[index] = c;
+                        subscribers[index] = c;
                         c.connect(new MqttConnectionOptions());
                         c.subscribe(new MqttSubscription[] {new MqttSubscription("bench/raw/" + run + "/" + index, 1)},
                                 new IMqttMessageListener[] {(topic, m) -> {
@@ -135,12 +134,6 @@ public final class ConvergenceBenchmark {
                 }
                 for (Future<?> f : connected) {
                     f.get();
-                }
-            } finally {
-                for (MqttClient c : clients) {
-                    if (c != null) {
-                        subscribers.add(c);
-                    }
                 }
             }
             MqttClient publisher = new MqttClient(broker, "raw-pub-" + run, new MemoryPersistence(), executor);
@@ -167,6 +160,9 @@ public final class ConvergenceBenchmark {
             // in parallel: one disconnect after another took minutes for a thousand subscribers
             try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (MqttClient c : subscribers) {
+                    if (c == null) {
+                        continue; // its connect failed or never ran
+                    }
                     closing.execute(() -> {
                         try {
                             c.disconnectForcibly(0, 2000);

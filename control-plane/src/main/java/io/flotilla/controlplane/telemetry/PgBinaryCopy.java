@@ -36,12 +36,12 @@ final class PgBinaryCopy {
                 text(out, s.device());
                 out.writeInt(8);
                 out.writeLong(micros(s.at()));
-                float8(out, s.utilization());
-                int8(out, s.memoryUsedMib());
-                int8(out, s.memoryTotalMib());
-                float8(out, s.temperatureCelsius());
-                float8(out, s.powerWatts());
-                float8(out, s.queueDepth());
+                number(out, s.utilization());
+                number(out, s.memoryUsedMib());
+                number(out, s.memoryTotalMib());
+                number(out, s.temperatureCelsius());
+                number(out, s.powerWatts());
+                number(out, s.queueDepth());
             }
             out.writeShort(-1); // trailer
         } catch (IOException e) {
@@ -60,21 +60,17 @@ final class PgBinaryCopy {
         out.write(utf8);
     }
 
-    private static void float8(DataOutputStream out, Double value) throws IOException {
+    /** A {@code double precision} (Double) or {@code bigint} (Long) field: 8 bytes, or NULL (length -1). */
+    private static void number(DataOutputStream out, Number value) throws IOException {
         if (value == null) {
             out.writeInt(-1);
-        } else {
-            out.writeInt(8);
-            out.writeDouble(value);
+            return;
         }
-    }
-
-    private static void int8(DataOutputStream out, Long value) throws IOException {
-        if (value == null) {
-            out.writeInt(-1);
+        out.writeInt(8);
+        if (value instanceof Double d) {
+            out.writeDouble(d);
         } else {
-            out.writeInt(8);
-            out.writeLong(value);
+            out.writeLong(value.longValue());
         }
     }
 }
