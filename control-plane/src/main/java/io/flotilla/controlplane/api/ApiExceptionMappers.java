@@ -3,19 +3,59 @@ package io.flotilla.controlplane.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.flotilla.controlplane.auth.Principal;
 import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.policy.InvalidPolicySetException;
 import io.flotilla.policy.PolicyError;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Maps failures to JSON bodies that say what is wrong. */
 public class ApiExceptionMappers {
+
+    @Inject
+    SecurityIdentity identity;
+
+    /** No token, or one that is unknown, revoked or not a bearer token. */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return Response.fromResponse(json(401, ApiError.of(401, "a valid API token is required (Authorization: Bearer TOKEN); "
+                + "the first admin token is in the control plane's data directory, file admin-token")))
+                .header("WWW-Authenticate", "Bearer realm=\"flotilla\"").build();
+    }
+
+    /** A token whose role is below what the matched endpoint declares, or an endpoint that declares no role. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, ResourceInfo resource, HttpServerRequest request) {
+        Optional<String> needs = resource == null ? Optional.empty() : declaredRoles(resource);
+        String who = Principal.of(identity).map(p -> "token '" + p.name() + "' has role " + p.role().wire()).orElse("the caller");
+        String message = needs.map(roles -> who + "; " + request.method().name() + " " + request.path() + " needs " + roles)
+                .orElse(request.method().name() + " " + request.path() + " declares no role, so nobody may call it");
+        return json(403, ApiError.of(403, message));
+    }
+
+    private static Optional<String> declaredRoles(ResourceInfo resource) {
+        RolesAllowed declared = resource.getResourceMethod() == null ? null
+                : resource.getResourceMethod().getAnnotation(RolesAllowed.class);
+        if (declared == null && resource.getResourceClass() != null) {
+            declared = resource.getResourceClass().getAnnotation(RolesAllowed.class);
+        }
+        return Optional.ofNullable(declared).map(r -> String.join(" or ", r.value()));
+    }
 
     @ServerExceptionMapper
     public Response fleet(FleetException e) {

@@ -1,5 +1,7 @@
 package io.flotilla.controlplane.api;
 
+import io.flotilla.controlplane.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.api.ClusterViews.ClusterView;
 import io.flotilla.controlplane.api.ClusterViews.GenerationView;
 import io.flotilla.controlplane.fleet.ClusterCapacity;
@@ -31,6 +33,7 @@ import java.util.OptionalDouble;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/clusters")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -76,6 +79,7 @@ public class ClusterResource {
         return fleet.get(id).map(this::view).orElseThrow(() -> FleetException.unknownCluster(id));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Operation(summary = "Register a cluster, with the capacity and taints placement takes into account")
     public Response register(@NotNull(message = "body is required") @Valid RegisterCluster body) {
@@ -84,6 +88,7 @@ public class ClusterResource {
         return Response.created(URI.create("/api/v1/clusters/" + body.id())).entity(get(body.id())).build();
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{id}/workloads/{name}")
     @Operation(summary = "Give a cluster a workload, or replace it; dispatches a new generation")
@@ -93,6 +98,7 @@ public class ClusterResource {
         return new GenerationView(id, name, fleet.putWorkload(id, name, spec));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{id}/workloads/{name}")
     @Operation(summary = "Take a workload away from a cluster; the agent prunes it")

@@ -1,11 +1,13 @@
 package io.flotilla.controlplane.api;
 
+import io.flotilla.controlplane.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.auth.Principal;
 import io.flotilla.controlplane.fleet.Cluster;
 import io.flotilla.controlplane.fleet.ClusterCapacity;
 import io.flotilla.controlplane.fleet.ClusterEnrollment;
 import io.flotilla.controlplane.fleet.EnrollmentService;
-import io.vertx.ext.web.RoutingContext;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -19,7 +21,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -30,16 +31,19 @@ import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Cluster enrollment (admin, by the access rules): register a cluster and hand out its agent's install snippet. */
+/** Cluster enrollment (admin): register a cluster and hand out its agent's install snippet. */
+@RolesAllowed(Roles.ADMIN)
 @Path("/api/v1/enrollments")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "enrollment")
 public class EnrollmentResource {
 
     private final EnrollmentService enrollments;
+    private final SecurityIdentity identity;
 
-    EnrollmentResource(EnrollmentService enrollments) {
+    EnrollmentResource(EnrollmentService enrollments, SecurityIdentity identity) {
         this.enrollments = enrollments;
+        this.identity = identity;
     }
 
     public record CreateEnrollment(
@@ -84,11 +88,10 @@ public class EnrollmentResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Enroll a cluster: registers it and answers its agent's install snippet, with a credential shown this once")
-    public Response create(@NotNull(message = "body is required") @Valid CreateEnrollment body, @Context RoutingContext rc) {
-        Principal who = rc.get(Principal.CONTEXT_KEY);
+    public Response create(@NotNull(message = "body is required") @Valid CreateEnrollment body) {
         EnrollmentService.Enrolled e = enrollments.enroll(new EnrollmentService.Request(body.clusterId(), body.jurisdiction(),
                 body.site(), body.latitude(), body.longitude(), body.labels(), body.capacity()),
-                who == null ? Principal.ANONYMOUS_ADMIN.name() : who.name());
+                Principal.of(identity).orElseThrow().name());
         EnrollmentView view = EnrollmentView.of(e.listed());
         var s = e.snippet();
         return Response.created(URI.create("/api/v1/enrollments/" + view.id()))

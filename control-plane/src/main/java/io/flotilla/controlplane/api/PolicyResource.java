@@ -1,5 +1,7 @@
 package io.flotilla.controlplane.api;
 
+import io.flotilla.controlplane.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.api.PolicyViews.ApplyView;
 import io.flotilla.controlplane.api.PolicyViews.DeletedView;
 import io.flotilla.controlplane.api.PolicyViews.PlacementView;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/policies")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "policies")
@@ -36,6 +39,7 @@ public class PolicyResource {
         this.policies = policies;
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes({"application/yaml", "text/yaml", "application/x-yaml", MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
     @Operation(summary = "Apply a set of policies (YAML documents, or JSON: one policy or an array)",
@@ -79,6 +83,7 @@ public class PolicyResource {
         return new RevisionView(name, r.revision(), r.yaml(), r.createdAt());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{name}")
     @Operation(summary = "Delete a policy; the clusters it ran on get a new generation without its workload")

@@ -1,5 +1,7 @@
 package io.flotilla.controlplane.api;
 
+import io.flotilla.controlplane.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.api.PolicyViews.ApplyView;
 import io.flotilla.controlplane.policy.PolicyService;
 import io.flotilla.controlplane.policy.RolloutService;
@@ -13,6 +15,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/policies/{name}/rollout")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rollouts")
@@ -32,6 +35,7 @@ public class RolloutResource {
         return rollouts.status(name);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/pause")
     @Operation(summary = "Pause the rollout in progress: no further wave is released until it is resumed")
@@ -39,6 +43,7 @@ public class RolloutResource {
         return rollouts.pause(name);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/resume")
     @Operation(summary = "Resume a paused rollout; it pauses again if its failures still exceed maxUnavailable")
@@ -46,6 +51,7 @@ public class RolloutResource {
         return rollouts.resume(name);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/undo")
     @Operation(summary = "Roll back: apply the previous revision again, as a new revision that rolls out in waves")

@@ -1,5 +1,7 @@
 package io.flotilla.controlplane.api;
 
+import io.flotilla.controlplane.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.api.PolicyViews.RouteView;
 import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.routing.RouteService;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/route")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "routing")

@@ -1,5 +1,7 @@
 package io.flotilla.controlplane.api;
 
+import io.flotilla.controlplane.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.fleet.FleetService;
 import io.flotilla.controlplane.telemetry.LatestTelemetry;
@@ -20,6 +22,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/clusters/{id}/telemetry")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "clusters")

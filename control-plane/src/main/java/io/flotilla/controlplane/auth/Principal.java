@@ -1,11 +1,19 @@
 package io.flotilla.controlplane.auth;
 
+import io.quarkus.security.identity.SecurityIdentity;
+import java.util.Optional;
+
 /** Who sent a request: the token's id and name, and its role. */
 public record Principal(String tokenId, String name, Role role) {
 
-    /** Stored on the request's routing context by {@link AuthFilter}. */
-    public static final String CONTEXT_KEY = "flotilla.principal";
-
     /** Everyone, when authentication is turned off. */
     public static final Principal ANONYMOUS_ADMIN = new Principal(null, "anonymous", Role.ADMIN);
+
+    /** The security identity's attribute that holds its principal. */
+    static final String IDENTITY_ATTRIBUTE = "flotilla.principal";
+
+    /** The principal of an authenticated request; empty for an anonymous one. */
+    public static Optional<Principal> of(SecurityIdentity identity) {
+        return Optional.ofNullable(identity.getAttribute(IDENTITY_ATTRIBUTE));
+    }
 }

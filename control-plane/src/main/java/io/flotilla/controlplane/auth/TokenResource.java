@@ -1,7 +1,8 @@
 package io.flotilla.controlplane.auth;
 
+import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.fleet.FleetException;
-import io.vertx.ext.web.RoutingContext;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -12,7 +13,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -21,7 +21,8 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Token management (admin, by {@link AccessRules}) and "who am I" (any valid token). */
+/** Token management (admin) and "who am I" (any valid token). */
+@RolesAllowed(Roles.ADMIN)
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "access")
@@ -29,10 +30,12 @@ public class TokenResource {
 
     private final TokenService tokens;
     private final AuthConfig config;
+    private final SecurityIdentity identity;
 
-    TokenResource(TokenService tokens, AuthConfig config) {
+    TokenResource(TokenService tokens, AuthConfig config, SecurityIdentity identity) {
         this.tokens = tokens;
         this.config = config;
+        this.identity = identity;
     }
 
     public record CreateToken(@NotBlank(message = "name is required") @Size(max = 100, message = "name is at most 100 characters") String name,
@@ -80,12 +83,10 @@ public class TokenResource {
 
     @GET
     @Path("/whoami")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "The caller's token name and role")
-    public WhoAmI whoami(@Context RoutingContext rc) {
-        Principal p = rc.get(Principal.CONTEXT_KEY);
-        if (p == null) {
-            p = Principal.ANONYMOUS_ADMIN;
-        }
+    public WhoAmI whoami() {
+        Principal p = Principal.of(identity).orElseThrow();
         return new WhoAmI(p.name(), p.role().wire(), config.enabled());
     }
 }

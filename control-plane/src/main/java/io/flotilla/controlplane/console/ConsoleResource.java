@@ -1,5 +1,7 @@
 package io.flotilla.controlplane.console;
 
+import io.flotilla.controlplane.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.console.ConsoleEvents.ConsoleEvent;
 import io.flotilla.policy.Sites;
 import io.smallrye.mutiny.Multi;
@@ -14,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** What the console needs beyond the fleet and policy API: live change notifications and the known client sites. */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1")
 @Tag(name = "console")
 public class ConsoleResource {
