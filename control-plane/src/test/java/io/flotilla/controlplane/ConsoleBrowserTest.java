@@ -462,6 +462,43 @@ class ConsoleBrowserTest {
         screenshot("15-rollout-done");
     }
 
+    @Test
+    @Order(11)
+    void afterLoginOnlySameOriginPagesAreFollowed() throws Exception {
+        for (String next : List.of("/\\evil.example", "//evil.example", "https://evil.example/", "/\t/evil.example",
+                "javascript:alert(1)")) {
+            driver.get(url("/login.html?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8)));
+            visible(By.id("token")).sendKeys(token);
+            driver.findElement(By.id("login-button")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("who")));
+            assertThat(driver.getCurrentUrl()).as("after login with next=%s", next).isEqualTo(url("/"));
+        }
+        driver.get(url("/login.html?next=" + java.net.URLEncoder.encode("/clusters.html?jurisdiction=DE",
+                java.nio.charset.StandardCharsets.UTF_8)));
+        visible(By.id("token")).sendKeys(token);
+        driver.findElement(By.id("login-button")).click();
+        wait.until(ExpectedConditions.urlToBe(url("/clusters.html?jurisdiction=DE")));
+    }
+
+    /** Last: every page above ran under the console's Content-Security-Policy without one violation. */
+    @Test
+    @Order(100)
+    void everyPageRanUnderTheContentSecurityPolicy() {
+        for (String path : List.of("/", "/login.html", "/console/app.js", "/api/v1/clusters")) {
+            given().auth().oauth2(token).get(path).then()
+                    .header("Content-Security-Policy", org.hamcrest.Matchers.allOf(
+                            org.hamcrest.Matchers.containsString("script-src 'self'"),
+                            org.hamcrest.Matchers.containsString("frame-ancestors 'none'"),
+                            org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("unsafe-inline"))))
+                    .header("X-Frame-Options", "DENY")
+                    .header("Referrer-Policy", "no-referrer")
+                    .header("X-Content-Type-Options", "nosniff");
+        }
+        List<String> violations = driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
+                .filter(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy")).toList();
+        assertThat(violations).as("CSP violations reported by the browser").isEmpty();
+    }
+
     /** Runs {@code check} until it passes (or the wait times out with its last failure), ignoring redraws. */
     private static void eventually(Runnable check) {
         new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).ignoring(AssertionError.class)

@@ -128,6 +128,14 @@ final class ControlPlaneProcess implements AutoCloseable {
         return token;
     }
 
+    Path dataDir() {
+        return dataDir;
+    }
+
+    String log() throws IOException {
+        return process.log();
+    }
+
     Response get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }

@@ -88,6 +88,11 @@ final class ManagedProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Everything the process wrote so far. */
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
     String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);

@@ -2,6 +2,7 @@ package io.flotilla.fleetctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.net.URI;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -28,7 +29,8 @@ abstract class BaseCommand {
     }
 
     ApiClient client() {
-        return new ApiClient(root().serverUri(spec.commandLine()), root().resolvedToken());
+        URI server = root().serverUri(spec.commandLine());
+        return new ApiClient(server, root().resolvedToken(server));
     }
 
     /** Prints a JSON answer as JSON or YAML; false in table mode, where the caller renders it. */

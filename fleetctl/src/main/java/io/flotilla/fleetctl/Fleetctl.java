@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  FLOTILLA_SERVER   default for --server, else " + Environment.DEFAULT_SERVER,
-                "  FLOTILLA_TOKEN    default for --token, else the file ./data/admin-token%n",
+                "  FLOTILLA_TOKEN    default for --token, else the file ./data/admin-token (servers on this machine only)%n",
         })
 public final class Fleetctl implements Runnable {
 
@@ -57,7 +57,7 @@ public final class Fleetctl implements Runnable {
     String server;
 
     @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
-            description = "API token, sent as 'Authorization: Bearer'. Default: $FLOTILLA_TOKEN, else ./data/admin-token")
+            description = "API token, sent as 'Authorization: Bearer'. Default: $FLOTILLA_TOKEN, else ./data/admin-token for a server on this machine")
     String token;
 
     @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
@@ -120,8 +120,11 @@ public final class Fleetctl implements Runnable {
         }
     }
 
-    /** --token, else $FLOTILLA_TOKEN, else the first line of ./data/admin-token when that file exists. */
-    Optional<String> resolvedToken() {
+    /**
+     * --token, else $FLOTILLA_TOKEN, else, only for a server on this machine (a loopback address), the first line of
+     * ./data/admin-token when that file exists: a local admin token is never sent to another host.
+     */
+    Optional<String> resolvedToken(URI server) {
         if (token != null && !token.isBlank()) {
             return Optional.of(token.strip());
         }
@@ -130,14 +133,34 @@ public final class Fleetctl implements Runnable {
             return fromEnv;
         }
         Path file = environment.workingDirectory().resolve(Environment.ADMIN_TOKEN_FILE);
-        if (Files.isRegularFile(file)) {
-            try {
-                return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
-            } catch (IOException e) {
-                throw new CliException(ExitCodes.REJECTED, "cannot read the token file " + file + ": " + e.getMessage());
-            }
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        if (!isLoopback(server)) {
+            throw new CliException(ExitCodes.USAGE, "the server " + server + " is not on this machine, so fleetctl does not send it "
+                    + "the local admin token (" + Environment.ADMIN_TOKEN_FILE + "); pass --token or set " + Environment.TOKEN_VARIABLE);
+        }
+        try {
+            return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.REJECTED, "cannot read the token file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether the URI's host is a loopback address, by its literal or its name ({@code localhost}) without a lookup. */
+    static boolean isLoopback(URI server) {
+        String host = server.getHost();
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (h.matches("127(\\.\\d{1,3}){3}")) {
+            return true;
+        }
+        return h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
     }
 
     /** Reads the version that Maven wrote into version.properties. */

@@ -1,5 +1,6 @@
 package io.flotilla.fleetctl;
 
+import io.flotilla.policy.TerminalText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,15 +44,15 @@ final class Json {
         return v.isMissingNode() || v.isNull() ? null : v.asText();
     }
 
-    /** The field as text, or "-" when missing or null: for table cells. */
+    /** The field as one line of text, control characters escaped for the terminal, or "-" when missing or null. */
     static String cell(JsonNode node, String field) {
         String t = text(node, field);
-        return t == null || t.isEmpty() ? "-" : t;
+        return t == null || t.isEmpty() ? "-" : TerminalText.escape(t);
     }
 
     static List<String> texts(JsonNode array) {
         var out = new ArrayList<String>();
-        array.forEach(n -> out.add(n.isTextual() ? n.asText() : n.toString()));
+        array.forEach(n -> out.add(TerminalText.escape(n.isTextual() ? n.asText() : n.toString())));
         return out;
     }
 

@@ -1,5 +1,6 @@
 package io.flotilla.fleetctl;
 
+import io.flotilla.policy.TerminalText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class Table {
         if (cells.length != headers.size()) {
             throw new IllegalArgumentException("expected " + headers.size() + " cells, got " + cells.length);
         }
-        rows.add(Arrays.stream(cells).map(c -> c == null ? "" : c.toString()).toList());
+        rows.add(Arrays.stream(cells).map(c -> c == null ? "" : TerminalText.escape(c.toString())).toList());
         return this;
     }
 

@@ -88,6 +88,23 @@ class GlobalOptionsTest extends FakeApiTest {
     }
 
     @Test
+    void theLocalAdminTokenFileIsSentOnlyToAServerOnThisMachine() throws Exception {
+        Files.createDirectories(cwd.resolve("data"));
+        Files.writeString(cwd.resolve("data/admin-token"), "from-file\n");
+
+        var r = Cli.run(Cli.env(cwd), "--server", "http://fleet.example.com:8080", "get", "clusters");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("http://fleet.example.com:8080 is not on this machine").contains("--token")
+                .contains("FLOTILLA_TOKEN").doesNotContain("from-file");
+        assertThat(Fleetctl.isLoopback(java.net.URI.create("http://localhost:8080"))).isTrue();
+        assertThat(Fleetctl.isLoopback(java.net.URI.create("http://127.0.0.2:8080"))).isTrue();
+        assertThat(Fleetctl.isLoopback(java.net.URI.create("http://[::1]:8080"))).isTrue();
+        assertThat(Fleetctl.isLoopback(java.net.URI.create("http://127.0.0.1.evil.example:8080"))).isFalse();
+        assertThat(Fleetctl.isLoopback(java.net.URI.create("http://10.0.0.1:8080"))).isFalse();
+    }
+
+    @Test
     void unauthorizedHintsAtTheToken() {
         api.on("GET", "/api/v1/clusters", 401, "{\"status\":401,\"error\":\"missing or invalid token\",\"details\":[]}");
 

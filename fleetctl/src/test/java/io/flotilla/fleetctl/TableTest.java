@@ -19,6 +19,16 @@ class TableTest {
     }
 
     @Test
+    void controlCharactersFromTheServerCannotRewriteTheTerminal() {
+        String text = new Table("ID", "ERROR").row("c1", "bad\n\u001b[2Jforged").render();
+
+        assertThat(text).isEqualTo("""
+                ID   ERROR
+                c1   bad\\n\\x1b[2Jforged
+                """);
+    }
+
+    @Test
     void rejectsRowsOfTheWrongWidth() {
         assertThatThrownBy(() -> new Table("A", "B").row("only one")).isInstanceOf(IllegalArgumentException.class);
     }

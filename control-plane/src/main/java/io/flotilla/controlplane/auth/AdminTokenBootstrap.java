@@ -5,17 +5,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The embedded default's first start: with no active admin token, create one, print it once and
- * write it to {@code ${flotilla.data-dir}/admin-token} (owner-only), where fleetctl, the simulator and
+ * The embedded default's first start: with no active admin token, create one and write it to {@code ${flotilla.data-dir}/admin-token} (owner-only), where fleetctl, the simulator and
  * the console's login page hint look for it.
  */
 @ApplicationScoped
@@ -45,21 +40,14 @@ class AdminTokenBootstrap {
         TokenService.Created created = tokens.create("bootstrap-admin", Role.ADMIN);
         Path file = dataDir.resolve("admin-token");
         write(file, created.token());
-        LOG.infof("Created the first admin token (shown once; also written to %s): %s", file.toAbsolutePath(), created.token());
+        // the token itself never goes to the log: logs are collected, shipped and read by more people than the data dir
+        LOG.infof("Created the first admin token '%s'; it is in %s (readable by this user only)", created.stored().name,
+                file.toAbsolutePath().normalize());
     }
 
     static void write(Path file, String token) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(".admin-token.tmp");
-            Files.deleteIfExists(tmp);
-            try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(tmp); // not a POSIX file system
-            }
-            Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            SecretFiles.write(file, token);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the admin token to " + file, e);
         }

@@ -2,6 +2,7 @@ package io.flotilla.controlplane.fleet;
 
 import com.google.protobuf.Message;
 import io.flotilla.controlplane.dispatch.ProtocolKeys;
+import io.flotilla.policy.TerminalText;
 import io.flotilla.proto.ProtocolException;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.ClusterStatus;
@@ -129,7 +130,7 @@ public class AgentMessageIngestor {
         if (previous == null || !now.isBefore(previous.plus(LOG_INTERVAL))) {
             lastLogged.put(clusterId, now);
             LOG.warnf("Dropped %s message from cluster '%s': %s (further drops for this cluster are counted, "
-                    + "logged again after %s)", kind, clusterId, detail, LOG_INTERVAL);
+                    + "logged again after %s)", kind, TerminalText.escape(clusterId), TerminalText.escape(detail), LOG_INTERVAL);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.flotilla.controlplane.telemetry;
 
+import io.flotilla.policy.TerminalText;
 import io.flotilla.controlplane.dispatch.ProtocolKeys;
 import io.flotilla.proto.ProtocolException;
 import io.flotilla.proto.Topics;
@@ -101,7 +102,7 @@ public class TelemetryIngestor {
                 try {
                     ingest(received);
                 } catch (RuntimeException e) {
-                    LOG.warnf(e, "Ingesting a telemetry report from %s failed; it is dropped", received.topic());
+                    LOG.warnf(e, "Ingesting a telemetry report from %s failed; it is dropped", TerminalText.escape(received.topic()));
                 }
             }
         }
