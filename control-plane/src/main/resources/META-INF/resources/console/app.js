@@ -77,6 +77,7 @@ const PAGES = [
   ['routing', '/routing.html', 'Routing', 'viewer'],
   ['enrollment', '/enrollment.html', 'Enrollment', 'admin'],
   ['tokens', '/tokens.html', 'Tokens', 'admin'],
+  ['audit', '/audit.html', 'Audit', 'admin'],
 ];
 const RANKS = { viewer: 0, operator: 1, admin: 2 };
 

@@ -480,6 +480,38 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.urlToBe(url("/clusters.html?jurisdiction=DE")));
     }
 
+    @Test
+    @Order(12)
+    void aPolicyAppliedWithFleetctlIsInTheAuditLogWithItsTokensName() throws Exception {
+        String fleetctlToken = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"name\":\"ci-fleetctl\",\"role\":\"operator\"}").post("/api/v1/tokens").then().statusCode(201)
+                .extract().path("token");
+        Path dir = Files.createTempDirectory("fleetctl-audit");
+        Files.writeString(dir.resolve("audited.yaml"), BROKEN.replace("imgae: vllm/vllm-openai:v0.8.5", "image: vllm/vllm-openai:v0.9.1")
+                .replace("name: chat-demo", "name: chat-audited").replace("alias: chat-demo", "alias: chat-audited"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine fleetctl = io.flotilla.fleetctl.Fleetctl.commandLine(
+                new io.flotilla.fleetctl.Environment(java.util.Map.of(), dir));
+        fleetctl.setOut(new java.io.PrintWriter(out, true));
+        fleetctl.setErr(new java.io.PrintWriter(out, true));
+        int exit = fleetctl.execute("--server", url(""), "--token", fleetctlToken, "apply", "-f", dir.resolve("audited.yaml").toString());
+        assertThat(exit).as(out.toString()).isZero();
+
+        given().auth().oauth2(token).get("/api/v1/audit?actor=ci-fleetctl").then().statusCode(200)
+                .body("items[0].method", org.hamcrest.Matchers.equalTo("POST"))
+                .body("items[0].path", org.hamcrest.Matchers.equalTo("/api/v1/policies"))
+                .body("items[0].target", org.hamcrest.Matchers.equalTo("policies chat-audited"))
+                .body("items[0].revision", org.hamcrest.Matchers.equalTo("chat-audited@1"))
+                .body("items[0].actorRole", org.hamcrest.Matchers.equalTo("operator"));
+
+        driver.get(url("/audit.html?actor=ci-fleetctl"));
+        WebElement row = visible(By.cssSelector("#audit tbody tr[data-actor='ci-fleetctl']"));
+        assertThat(row.getText()).contains("POST /api/v1/policies").contains("policies chat-audited").contains("chat-audited@1")
+                .contains("200");
+        assertThat(driver.findElements(By.cssSelector("#audit tbody tr"))).hasSize(1);
+        screenshot("16-audit");
+    }
+
     /** Last: every page above ran under the console's Content-Security-Policy without one violation. */
     @Test
     @Order(100)

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
                 ExplainCommand.class,
                 RouteCommand.class,
                 RolloutCommand.class,
+                AuditCommand.class,
                 CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",

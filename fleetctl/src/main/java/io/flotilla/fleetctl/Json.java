@@ -50,6 +50,10 @@ final class Json {
         return t == null || t.isEmpty() ? "-" : TerminalText.escape(t);
     }
 
+    static JsonNode array(List<JsonNode> items) {
+        return MAPPER.createArrayNode().addAll(items);
+    }
+
     static List<String> texts(JsonNode array) {
         var out = new ArrayList<String>();
         array.forEach(n -> out.add(TerminalText.escape(n.isTextual() ? n.asText() : n.toString())));

@@ -1,5 +1,6 @@
 package io.flotilla.controlplane.api;
 
+import io.flotilla.controlplane.audit.AuditDetails;
 import io.flotilla.controlplane.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.api.ClusterViews.ClusterView;
@@ -44,10 +45,12 @@ public class ClusterResource {
 
     private final FleetService fleet;
     private final LatestTelemetry telemetry;
+    private final AuditDetails audit;
 
-    ClusterResource(FleetService fleet, LatestTelemetry telemetry) {
+    ClusterResource(FleetService fleet, LatestTelemetry telemetry, AuditDetails audit) {
         this.fleet = fleet;
         this.telemetry = telemetry;
+        this.audit = audit;
     }
 
     private ClusterView view(FleetService.ClusterState state) {
@@ -95,7 +98,7 @@ public class ClusterResource {
     public GenerationView putWorkload(@PathParam("id") String id,
             @PathParam("name") @Pattern(regexp = DNS_LABEL, message = "workload name must be a DNS-1123 label") String name,
             @NotNull(message = "body is required") @Valid WorkloadSpec spec) {
-        return new GenerationView(id, name, fleet.putWorkload(id, name, spec));
+        return generation(id, name, fleet.putWorkload(id, name, spec));
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -103,6 +106,11 @@ public class ClusterResource {
     @Path("/{id}/workloads/{name}")
     @Operation(summary = "Take a workload away from a cluster; the agent prunes it")
     public GenerationView removeWorkload(@PathParam("id") String id, @PathParam("name") String name) {
-        return new GenerationView(id, name, fleet.removeWorkload(id, name));
+        return generation(id, name, fleet.removeWorkload(id, name));
+    }
+
+    private GenerationView generation(String cluster, String workload, long generation) {
+        audit.revision("generation " + generation);
+        return new GenerationView(cluster, workload, generation);
     }
 }

@@ -1,7 +1,5 @@
 package io.flotilla.controlplane.api;
 
-import io.flotilla.controlplane.auth.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.api.PolicyViews.ApplyView;
 import io.flotilla.controlplane.api.PolicyViews.DeletedView;
 import io.flotilla.controlplane.api.PolicyViews.PlacementView;
@@ -9,7 +7,12 @@ import io.flotilla.controlplane.api.PolicyViews.PolicySummaryView;
 import io.flotilla.controlplane.api.PolicyViews.PolicyView;
 import io.flotilla.controlplane.api.PolicyViews.RevisionSummaryView;
 import io.flotilla.controlplane.api.PolicyViews.RevisionView;
+import io.flotilla.controlplane.audit.AuditDetails;
+import io.flotilla.controlplane.auth.Principal;
+import io.flotilla.controlplane.auth.Roles;
 import io.flotilla.controlplane.policy.PolicyService;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -24,6 +27,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -34,9 +38,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class PolicyResource {
 
     private final PolicyService policies;
+    private final SecurityIdentity identity;
+    private final AuditDetails audit;
 
-    PolicyResource(PolicyService policies) {
+    PolicyResource(PolicyService policies, SecurityIdentity identity, AuditDetails audit) {
         this.policies = policies;
+        this.identity = identity;
+        this.audit = audit;
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -51,7 +59,12 @@ public class PolicyResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_JSON);
         var set = policies.parse(source, body == null ? "" : body, json);
-        return new ApplyView(dryRun, policies.apply(set, source, dryRun).stream().map(PolicyViews::of).toList());
+        List<PolicyService.Applied> applied = policies.apply(set, source, dryRun, Principal.nameOf(identity));
+        audit.target("policies " + applied.stream().map(PolicyService.Applied::name).collect(Collectors.joining(","))
+                + (dryRun ? " (dry run)" : ""));
+        audit.revision(applied.stream().filter(a -> a.action() != PolicyService.Action.UNCHANGED)
+                .map(a -> a.name() + "@" + a.revision()).collect(Collectors.joining(",")));
+        return new ApplyView(dryRun, applied.stream().map(PolicyViews::of).toList());
     }
 
     @GET
@@ -72,7 +85,7 @@ public class PolicyResource {
     @Path("/{name}/revisions")
     @Operation(summary = "A policy's revisions, oldest first, each with its diff against the one before")
     public List<RevisionSummaryView> revisions(@PathParam("name") String name) {
-        return policies.history(name).stream().map(r -> new RevisionSummaryView(r.revision(), r.createdAt(), r.diff())).toList();
+        return policies.history(name).stream().map(r -> new RevisionSummaryView(r.revision(), r.createdAt(), r.appliedBy(), r.diff())).toList();
     }
 
     @GET
@@ -80,7 +93,7 @@ public class PolicyResource {
     @Operation(summary = "One revision of a policy")
     public RevisionView revision(@PathParam("name") String name, @PathParam("revision") long revision) {
         var r = policies.revision(name, revision);
-        return new RevisionView(name, r.revision(), r.yaml(), r.createdAt());
+        return new RevisionView(name, r.revision(), r.yaml(), r.createdAt(), r.appliedBy());
     }
 
     @RolesAllowed(Roles.OPERATOR)

@@ -32,10 +32,11 @@ public final class PolicyViews {
     public record PolicyView(String name, long revision, String yaml, Instant updatedAt) {
     }
 
-    public record RevisionSummaryView(long revision, Instant createdAt, String diff) {
+    /** @param appliedBy the name of the API token that applied the revision */
+    public record RevisionSummaryView(long revision, Instant createdAt, String appliedBy, String diff) {
     }
 
-    public record RevisionView(String name, long revision, String yaml, Instant createdAt) {
+    public record RevisionView(String name, long revision, String yaml, Instant createdAt, String appliedBy) {
     }
 
     public record DeletedView(String name, boolean deleted) {

@@ -1,6 +1,9 @@
 package io.flotilla.controlplane.api;
 
+import io.flotilla.controlplane.audit.AuditDetails;
+import io.flotilla.controlplane.auth.Principal;
 import io.flotilla.controlplane.auth.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.api.PolicyViews.ApplyView;
 import io.flotilla.controlplane.policy.PolicyService;
@@ -23,8 +26,12 @@ public class RolloutResource {
 
     private final RolloutService rollouts;
     private final PolicyService policies;
+    private final SecurityIdentity identity;
+    private final AuditDetails audit;
 
-    RolloutResource(RolloutService rollouts, PolicyService policies) {
+    RolloutResource(RolloutService rollouts, PolicyService policies, SecurityIdentity identity, AuditDetails audit) {
+        this.identity = identity;
+        this.audit = audit;
         this.rollouts = rollouts;
         this.policies = policies;
     }
@@ -56,6 +63,8 @@ public class RolloutResource {
     @Path("/undo")
     @Operation(summary = "Roll back: apply the previous revision again, as a new revision that rolls out in waves")
     public ApplyView undo(@PathParam("name") String name) {
-        return new ApplyView(false, List.of(PolicyViews.of(policies.undo(name))));
+        PolicyService.Applied applied = policies.undo(name, Principal.nameOf(identity));
+        audit.revision(applied.name() + "@" + applied.revision());
+        return new ApplyView(false, List.of(PolicyViews.of(applied)));
     }
 }

@@ -12,6 +12,11 @@ public record Principal(String tokenId, String name, Role role) {
     /** The security identity's attribute that holds its principal. */
     static final String IDENTITY_ATTRIBUTE = "flotilla.principal";
 
+    /** The name of whoever sent the request: its token's name, or "anonymous". */
+    public static String nameOf(SecurityIdentity identity) {
+        return of(identity).map(Principal::name).orElse(ANONYMOUS_ADMIN.name());
+    }
+
     /** The principal of an authenticated request; empty for an anonymous one. */
     public static Optional<Principal> of(SecurityIdentity identity) {
         return Optional.ofNullable(identity.getAttribute(IDENTITY_ATTRIBUTE));

@@ -1,6 +1,7 @@
 package io.flotilla.controlplane.auth;
 
 import jakarta.annotation.security.RolesAllowed;
+import io.flotilla.controlplane.audit.AuditDetails;
 import io.flotilla.controlplane.fleet.FleetException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.validation.constraints.NotBlank;
@@ -31,11 +32,13 @@ public class TokenResource {
     private final TokenService tokens;
     private final AuthConfig config;
     private final SecurityIdentity identity;
+    private final AuditDetails audit;
 
-    TokenResource(TokenService tokens, AuthConfig config, SecurityIdentity identity) {
+    TokenResource(TokenService tokens, AuthConfig config, SecurityIdentity identity, AuditDetails audit) {
         this.tokens = tokens;
         this.config = config;
         this.identity = identity;
+        this.audit = audit;
     }
 
     public record CreateToken(@NotBlank(message = "name is required") @Size(max = 100, message = "name is at most 100 characters") String name,
@@ -64,6 +67,7 @@ public class TokenResource {
         Role role = Role.parse(body.role()).orElseThrow(() -> new FleetException(FleetException.Kind.INVALID,
                 "role must be viewer, operator or admin, got '" + body.role() + "'"));
         TokenService.Created c = tokens.create(body.name().trim(), role);
+        audit.target("tokens/" + c.stored().id + " (" + c.stored().name + ", " + role.wire() + ")");
         return Response.created(URI.create("/api/v1/tokens/" + c.stored().id)).entity(TokenView.of(c.stored(), c.token())).build();
     }
 
@@ -78,7 +82,9 @@ public class TokenResource {
     @Path("/tokens/{id}")
     @Operation(summary = "Revoke a token (409 for the last active admin token)")
     public TokenView revoke(@PathParam("id") String id) {
-        return TokenView.of(tokens.revoke(id), null);
+        ApiToken revoked = tokens.revoke(id);
+        audit.target("tokens/" + id + " (" + revoked.name + ", " + revoked.role.wire() + ")");
+        return TokenView.of(revoked, null);
     }
 
     @GET

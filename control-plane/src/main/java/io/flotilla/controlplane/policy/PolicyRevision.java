@@ -23,6 +23,10 @@ public class PolicyRevision {
 
     public boolean deleted;
 
+    /** The name of the API token that applied it (the audit log has the rest of the call). */
+    @Column(name = "applied_by")
+    public String appliedBy;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

@@ -43,7 +43,7 @@ public class PolicyService {
             Optional<StoredDecision> placement) {
     }
 
-    public record RevisionEntry(long revision, Instant createdAt, String yaml, String diff) {
+    public record RevisionEntry(long revision, Instant createdAt, String appliedBy, String yaml, String diff) {
     }
 
     /** What the router is built from. */
@@ -104,9 +104,13 @@ public class PolicyService {
         return set;
     }
 
-    /** Stores what changed and re-places every policy; with {@code dryRun}, answers the same and stores nothing. */
+    /**
+     * Stores what changed and re-places every policy; with {@code dryRun}, answers the same and stores nothing.
+     *
+     * @param appliedBy the name of the API token on whose behalf the revisions are stored
+     */
     @Transactional
-    public List<Applied> apply(PolicySet set, String source, boolean dryRun) {
+    public List<Applied> apply(PolicySet set, String source, boolean dryRun, String appliedBy) {
         if (!set.isValid()) {
             throw new InvalidPolicySetException(set.errors());
         }
@@ -138,6 +142,7 @@ public class PolicyService {
                 r.key = new PolicyRevision.Key(p.name(), revision);
                 r.yaml = yaml;
                 r.source = source;
+                r.appliedBy = appliedBy;
                 r.createdAt = now;
                 revisions.persist(r);
                 parsed.put(r.key, p);
@@ -210,7 +215,7 @@ public class PolicyService {
 
     /** Applies the revision before the current one again, as a new revision that rolls out like any change. */
     @Transactional
-    public Applied undo(String name) {
+    public Applied undo(String name, String appliedBy) {
         List<PolicyRevision> all = revisions.history(name);
         PolicyRevision current = revisions.current(name).orElseThrow(() -> unknown(name));
         PolicyRevision previous = all.stream().filter(r -> r.revision() < current.revision())
@@ -218,7 +223,7 @@ public class PolicyService {
                         "policy '" + name + "' has no revision before " + current.revision() + " to go back to"));
         String source = "undo of revision " + current.revision();
         PolicySet set = parser.parse(source, previous.yaml);
-        return apply(set, source, false).get(0);
+        return apply(set, source, false, appliedBy).get(0);
     }
 
     @Transactional
@@ -243,7 +248,7 @@ public class PolicyService {
         for (PolicyRevision r : all) {
             String diff = PolicyDiff.diff(previous == null ? name + " (none)" : name + " revision " + previous.revision(),
                     previous == null ? "" : previous.yaml, name + " revision " + r.revision(), r.yaml);
-            entries.add(new RevisionEntry(r.revision(), r.createdAt, r.yaml, diff));
+            entries.add(new RevisionEntry(r.revision(), r.createdAt, r.appliedBy, r.yaml, diff));
             previous = r;
         }
         return entries;

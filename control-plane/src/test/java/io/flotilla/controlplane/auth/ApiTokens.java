@@ -12,12 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Tokens for tests that run with authentication on ({@link AuthEnabledProfile}). */
-final class ApiTokens {
+public final class ApiTokens {
 
     private ApiTokens() {
     }
 
-    static String admin() {
+    public static String admin() {
         try {
             return Files.readString(Path.of(AuthEnabledProfile.DATA_DIR, "admin-token")).trim();
         } catch (IOException e) {
@@ -26,12 +26,12 @@ final class ApiTokens {
     }
 
     /** A new token with {@code role}, created by the bootstrap admin. */
-    static String create(String name, String role) {
+    public static String create(String name, String role) {
         return created(name, role).path("token");
     }
 
     /** An admin token that was valid and is revoked now. */
-    static String revoked(String name) {
+    public static String revoked(String name) {
         ExtractableResponse<Response> created = created(name, "admin");
         given().auth().oauth2(admin()).delete("/api/v1/tokens/" + created.path("id")).then().statusCode(200);
         return created.path("token");
