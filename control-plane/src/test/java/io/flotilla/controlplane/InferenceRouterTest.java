@@ -21,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,8 +34,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
@@ -43,9 +46,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The inference router against OpenAI-shaped stand-ins on loopback, one per cluster, whose endpoints reach the control
- * plane the way agents report them: in a cluster status over MQTT. The test profile configures two tenants
- * ({@code sk-test-acme} without default jurisdictions, {@code sk-test-eu} limited to the EU) and places clients from
- * 127.0.0.0/8 in Mumbai. Each test uses its own clusters, told apart by the {@code suite} label its policy selects.
+ * plane the way agents report them: in a cluster status over MQTT. The test profile configures four tenants
+ * ({@code sk-test-acme} without default jurisdictions or limits, {@code sk-test-eu} limited to the EU,
+ * {@code sk-test-limited} with a slow rate, {@code sk-test-single} with one request in flight), 3 s first-byte and idle
+ * timeouts, and places clients from 127.0.0.0/8 in Mumbai. Each test uses its own clusters, told apart by the
+ * {@code suite} label its policy selects.
  */
 @QuarkusTest
 class InferenceRouterTest {
@@ -53,6 +58,8 @@ class InferenceRouterTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String ACME = "sk-test-acme";
     private static final String EU_TENANT = "sk-test-eu";
+    private static final String LIMITED = "sk-test-limited";
+    private static final String SINGLE = "sk-test-single";
 
     private static Vertx vertx;
 
@@ -243,11 +250,246 @@ class InferenceRouterTest {
                 .body("error.message", equalTo("invalid API key"));
     }
 
-    private record Place(String jurisdiction, double lat, double lon, String endpoint) {
+    @Test
+    void crossSiteFormsAndBodiesThatAreNotJsonAreRefusedBeforeAnyClusterIsContacted() throws Exception {
+        try (var par = new OpenAiStandIn(vertx, "ct-par")) {
+            serve("chat-ct", "ct", "EU", Map.of("ct-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+            String body = "{\"model\":\"chat-ct\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+            // what <form enctype="text/plain"> on another site makes a visitor's browser send: no key, no preflight
+            HttpResponse<String> form = post(Map.of("Content-Type", "text/plain"), body);
+            assertThat(form.statusCode()).isEqualTo(415);
+            assertThat(form.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            JsonObject error = new JsonObject(form.body()).getJsonObject("error");
+            assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+            assertThat(error.getString("code")).isEqualTo("unsupported_media_type");
+            assertThat(error.getString("message")).contains("text/plain").contains("application/json");
+            for (String type : List.of("text/plain; charset=utf-8", "application/x-www-form-urlencoded",
+                    "multipart/form-data; boundary=b")) {
+                HttpResponse<String> refused = post(Map.of("Content-Type", type, "Authorization", "Bearer " + ACME,
+                        "X-Flotilla-Client-Location", "paris"), body);
+                assertThat(refused.statusCode()).as(type).isEqualTo(415);
+                assertThat(refused.body()).as(type).contains("\"code\":\"unsupported_media_type\"");
+            }
+            HttpResponse<String> untyped = post(Map.of("Authorization", "Bearer " + ACME,
+                    "X-Flotilla-Client-Location", "paris"), body);
+            assertThat(untyped.statusCode()).isEqualTo(415);
+            assertThat(untyped.body()).contains("no Content-Type");
+            assertThat(par.requests()).isZero();
+
+            HttpResponse<String> json = post(Map.of("Content-Type", "application/json; charset=utf-8",
+                    "Authorization", "Bearer " + ACME, "X-Flotilla-Client-Location", "paris"), body);
+            assertThat(json.statusCode()).isEqualTo(200);
+            assertThat(par.requests()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClusterAnsweringAWebPageIsFailedOverAndThePageNeverReachesTheClient() throws Exception {
+        try (var fra = new OpenAiStandIn(vertx, "wp-fra"); var par = new OpenAiStandIn(vertx, "wp-par")) {
+            serve("chat-wp", "wp", "EU", Map.of("wp-fra", new Place("DE", 50.11, 8.68, fra.endpoint()),
+                    "wp-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+            fra.answerWithWebPage();
+
+            chat(ACME, "chat-wp").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
+                    .statusCode(200).header("X-Flotilla-Cluster", "wp-par")
+                    .header("X-Flotilla-Route-Reason", containsString("failed over from wp-fra: answered 200 with a web page (text/html)"))
+                    .header("Set-Cookie", nullValue())
+                    .body("choices[0].message.content", equalTo("hello from wp-par"));
+
+            par.answerWithWebPage();
+            String answer = chat(ACME, "chat-wp").header("X-Flotilla-Client-Location", "frankfurt")
+                    .post("/v1/chat/completions").then()
+                    .statusCode(502)
+                    .header("Set-Cookie", nullValue())
+                    .header("Content-Type", startsWith("application/json"))
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("X-Flotilla-Cluster", nullValue())
+                    .body("error.type", equalTo("server_error"))
+                    .body("error.code", equalTo("invalid_upstream_response"))
+                    .body("error.message", containsString("wp-par: answered 200 with a web page"))
+                    .body("error.message", containsString("wp-fra: answered 200 with a web page"))
+                    .extract().asString();
+            assertThat(answer).doesNotContain("<html").doesNotContain("Sign in");
+            assertThat(fra.requests()).isEqualTo(2);
+            assertThat(par.requests()).isEqualTo(2);
+            assertThat(given().get("/q/metrics").then().extract().asString())
+                    .contains("flotilla_router_failovers_total{cluster=\"wp-fra\",reason=\"html\"}");
+        }
+    }
+
+    @Test
+    void upstreamResponseHeadersPassAnAllowListAndEveryAnswerForbidsSniffing() throws Exception {
+        try (var par = new OpenAiStandIn(vertx, "hd-par")) {
+            serve("chat-hd", "hd", "EU", Map.of("hd-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+            par.addHeaders(Map.of("x-request-id", "req-42", "x-ratelimit-remaining-requests", "99",
+                    "x-ratelimit-reset-tokens", "6ms", "openai-processing-ms", "12", "set-cookie", "session=s; HttpOnly",
+                    "access-control-allow-origin", "*", "access-control-allow-credentials", "true",
+                    "x-powered-by", "uvicorn", "location", "https://elsewhere.example"));
+
+            chat(ACME, "chat-hd").header("X-Flotilla-Client-Location", "paris").post("/v1/chat/completions").then()
+                    .statusCode(200)
+                    .header("X-Request-Id", "req-42")
+                    .header("X-Ratelimit-Remaining-Requests", "99")
+                    .header("X-Ratelimit-Reset-Tokens", "6ms")
+                    .header("OpenAI-Processing-Ms", "12")
+                    .header("Content-Type", "application/json")
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("Set-Cookie", nullValue())
+                    .header("Access-Control-Allow-Origin", nullValue())
+                    .header("Access-Control-Allow-Credentials", nullValue())
+                    .header("X-Powered-By", nullValue())
+                    .header("Location", nullValue())
+                    .body("cluster", equalTo("hd-par"));
+
+            given().header("Authorization", "Bearer " + ACME).get("/v1/models").then().statusCode(200)
+                    .header("X-Content-Type-Options", "nosniff");
+            given().get("/v1/models").then().statusCode(401).header("X-Content-Type-Options", "nosniff");
+            given().header("Authorization", "Bearer " + ACME).get("/v1/no-such-thing").then().statusCode(404)
+                    .header("X-Content-Type-Options", "nosniff").body("error.code", equalTo("unknown_url"))
+                    .body("error.message", equalTo("Invalid URL (GET /v1/no-such-thing)"));
+        }
+    }
+
+    @Test
+    void aKeyOverItsRateGets429WithRetryAfterWhileOtherKeysGoOn() throws Exception {
+        try (var par = new OpenAiStandIn(vertx, "rl-par")) {
+            serve("chat-rl", "rl", "EU", Map.of("rl-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+
+            // the test profile gives sk-test-limited bursts of 2 and one more request per 20 s
+            for (int i = 0; i < 2; i++) {
+                chat(LIMITED, "chat-rl").header("X-Flotilla-Client-Location", "paris").post("/v1/chat/completions").then()
+                        .statusCode(200);
+            }
+            String retryAfter = chat(LIMITED, "chat-rl").header("X-Flotilla-Client-Location", "paris")
+                    .post("/v1/chat/completions").then()
+                    .statusCode(429)
+                    .body("error.type", equalTo("rate_limit_exceeded"))
+                    .body("error.code", equalTo("rate_limit_exceeded"))
+                    .body("error.message", containsString("0.05 per second, bursts of 2"))
+                    .extract().header("Retry-After");
+            assertThat(Integer.parseInt(retryAfter)).isBetween(1, 20);
+            assertThat(par.requests()).isEqualTo(2);
+
+            chat(ACME, "chat-rl").header("X-Flotilla-Client-Location", "paris").post("/v1/chat/completions").then()
+                    .statusCode(200);
+            assertThat(given().get("/q/metrics").then().extract().asString())
+                    .contains("flotilla_router_rejections_total{reason=\"rate_limit_exceeded\"}");
+        }
+    }
+
+    @Test
+    void aKeyAtItsConcurrencyLimitGets429UntilItsStreamEnds() throws Exception {
+        try (var par = new OpenAiStandIn(vertx, "cc-par")) {
+            serve("chat-cc", "cc", "EU", Map.of("cc-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+
+            // sk-test-single may have one request in flight: a stream held open by the stand-in
+            InputStream stream = openStream(SINGLE, "chat-cc");
+            assertThat(CompletableFuture.supplyAsync(() -> readEvent(stream)).get(10, TimeUnit.SECONDS)).contains("hello");
+
+            chat(SINGLE, "chat-cc").header("X-Flotilla-Client-Location", "paris").post("/v1/chat/completions").then()
+                    .statusCode(429)
+                    .header("Retry-After", "1")
+                    .body("error.code", equalTo("concurrency_limit_exceeded"))
+                    .body("error.message", containsString("at most 1 at a time"));
+            chat(ACME, "chat-cc").header("X-Flotilla-Client-Location", "paris").post("/v1/chat/completions").then()
+                    .statusCode(200);
+
+            par.releaseStream();
+            assertThat(CompletableFuture.supplyAsync(() -> readEvent(stream)).get(10, TimeUnit.SECONDS)).contains("from cc-par");
+            assertThat(CompletableFuture.supplyAsync(() -> readEvent(stream)).get(10, TimeUnit.SECONDS)).isEqualTo("data: [DONE]");
+            stream.close();
+            await().atMost(WAIT).untilAsserted(() -> chat(SINGLE, "chat-cc").header("X-Flotilla-Client-Location", "paris")
+                    .post("/v1/chat/completions").then().statusCode(200));
+        }
+    }
+
+    @Test
+    void aClusterThatNeverAnswersIsCutAfterTheFirstByteTimeoutAndFailedOverThen504() throws Exception {
+        try (var fra = new OpenAiStandIn(vertx, "fb-fra"); var par = new OpenAiStandIn(vertx, "fb-par")) {
+            serve("chat-fb", "fb", "EU", Map.of("fb-fra", new Place("DE", 50.11, 8.68, fra.endpoint()),
+                    "fb-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+            fra.hang();
+
+            // the test profile's first-byte timeout is 3 s
+            chat(ACME, "chat-fb").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
+                    .statusCode(200).header("X-Flotilla-Cluster", "fb-par")
+                    .header("X-Flotilla-Route-Reason", containsString("failed over from fb-fra: no response within 3000 ms"));
+            await().atMost(WAIT).until(() -> fra.cutShort() == 1);
+
+            par.hang();
+            chat(ACME, "chat-fb").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
+                    .statusCode(504)
+                    .header("X-Flotilla-Cluster", nullValue())
+                    .body("error.type", equalTo("server_error"))
+                    .body("error.code", equalTo("upstream_timeout"))
+                    .body("error.message", containsString("fb-par: no response within 3000 ms"));
+            await().atMost(WAIT).until(() -> fra.cutShort() == 2 && par.cutShort() == 1);
+        }
+    }
+
+    @Test
+    void anAnswerThatStallsAfterItsFirstByteIsEndedAndTheClusterCut() throws Exception {
+        try (var par = new OpenAiStandIn(vertx, "id-par")) {
+            serve("chat-id", "id", "EU", Map.of("id-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+
+            // a stream: its first event, then nothing (never released); after the 3 s idle timeout an error event ends it
+            InputStream stream = openStream(ACME, "chat-id");
+            assertThat(CompletableFuture.supplyAsync(() -> readEvent(stream)).get(10, TimeUnit.SECONDS)).contains("hello");
+            String cut = CompletableFuture.supplyAsync(() -> readEvent(stream)).get(15, TimeUnit.SECONDS);
+            assertThat(cut).startsWith("data: {\"error\":").contains("\"code\":\"upstream_idle_timeout\"")
+                    .contains("id-par sent nothing for 3000 ms");
+            assertThat(CompletableFuture.supplyAsync(() -> readEvent(stream)).get(10, TimeUnit.SECONDS))
+                    .as("the stream is closed").isEmpty();
+            stream.close();
+            await().atMost(WAIT).until(() -> par.cutShort() == 1);
+
+            // a body of known length that stops: it cannot be ended cleanly, so the client's connection is dropped
+            par.stallMidBody();
+            CompletableFuture<HttpResponse<String>> partial = HttpClient.newHttpClient().sendAsync(
+                    HttpRequest.newBuilder(chatUri).header("Authorization", "Bearer " + ACME)
+                            .header("Content-Type", "application/json").header("X-Flotilla-Client-Location", "paris")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat-id\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(partial).failsWithin(Duration.ofSeconds(15)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(IOException.class);
+            await().atMost(WAIT).until(() -> par.cutShort() == 2);
+            assertThat(given().get("/q/metrics").then().extract().asString())
+                    .contains("flotilla_router_stalls_total{cluster=\"id-par\"} 2.0");
+        }
+    }
+
+    private HttpResponse<String> post(Map<String, String> headers, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(chatUri).POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A streamed chat request from Paris whose answer has arrived up to its headers. */
+    private InputStream openStream(String key, String model) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(chatUri)
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("X-Flotilla-Client-Location", "paris")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
+                        + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build();
+        HttpResponse<InputStream> response = HttpClient.newHttpClient()
+                .sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        return response.body();
+    }
+
+    record Place(String jurisdiction, double lat, double lon, String endpoint) {
+    }
+
+    private void serve(String alias, String suite, String jurisdictions, Map<String, Place> clusters) throws Exception {
+        serve(brokerPort, alias, suite, jurisdictions, clusters);
     }
 
     /** Registers the clusters, applies a policy serving {@code alias} on all of them and reports it available there. */
-    private void serve(String alias, String suite, String jurisdictions, Map<String, Place> clusters) throws Exception {
+    static void serve(int brokerPort, String alias, String suite, String jurisdictions, Map<String, Place> clusters)
+            throws Exception {
         var ordered = new LinkedHashMap<>(clusters);
         ordered.forEach((id, p) -> PolicyApiTest.cluster(id, p.jurisdiction(), p.lat(), p.lon(), suite));
         PolicyApiTest.apply(PolicyApiTest.policy(alias, suite, jurisdictions, clusters.size(), clusters.size(),
@@ -267,7 +509,7 @@ class InferenceRouterTest {
         }
     }
 
-    private static RequestSpecification chat(String key, String model) {
+    static RequestSpecification chat(String key, String model) {
         return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
                 .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     }

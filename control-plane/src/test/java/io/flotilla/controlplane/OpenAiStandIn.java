@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,15 +14,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A model server in miniature, one per simulated cluster: answers the OpenAI paths on loopback, naming its cluster in
  * each answer. A streamed chat answer sends its first event at once and the rest only when {@link #releaseStream()} is
- * called, so a test can see the first event arrive while the upstream is still writing.
+ * called, so a test can see the first event arrive while the upstream is still writing. It can also misbehave: answer
+ * an error status or a web page, never answer, or stop in the middle of a body.
  */
 final class OpenAiStandIn implements AutoCloseable {
+
+    private enum Behaviour { ANSWER, WEB_PAGE, HANG, STALL_MID_BODY }
 
     private final String cluster;
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger cutShort = new AtomicInteger();
     private volatile CompletableFuture<Void> streamGate = new CompletableFuture<>();
     private volatile int status = 200;
+    private volatile Behaviour behaviour = Behaviour.ANSWER;
+    private volatile Map<String, String> extraHeaders = Map.of();
 
     OpenAiStandIn(Vertx vertx, String cluster) throws Exception {
         this.cluster = cluster;
@@ -42,13 +49,61 @@ final class OpenAiStandIn implements AutoCloseable {
         this.status = status;
     }
 
+    /** Answers every request with a web page (a proxy's error page, say) that sets a cookie. */
+    void answerWithWebPage() {
+        behaviour = Behaviour.WEB_PAGE;
+    }
+
+    /** Reads requests and never answers them. */
+    void hang() {
+        behaviour = Behaviour.HANG;
+    }
+
+    /** Sends headers and part of a fixed-length JSON body, then nothing more. */
+    void stallMidBody() {
+        behaviour = Behaviour.STALL_MID_BODY;
+    }
+
+    /** Headers added to every normal answer. */
+    void addHeaders(Map<String, String> headers) {
+        this.extraHeaders = Map.copyOf(headers);
+    }
+
     void releaseStream() {
         streamGate.complete(null);
     }
 
+    /** Answers whose connection was closed by the other side before this stand-in finished them. */
+    int cutShort() {
+        return cutShort.get();
+    }
+
     private void handle(HttpServerRequest req) {
+        req.response().closeHandler(v -> {
+            if (!req.response().ended()) {
+                cutShort.incrementAndGet();
+            }
+        });
         req.body().onSuccess(body -> {
             requests.incrementAndGet();
+            switch (behaviour) {
+                case WEB_PAGE -> {
+                    req.response().putHeader("content-type", "text/html; charset=utf-8")
+                            .putHeader("set-cookie", "portal-session=abc; Path=/; HttpOnly")
+                            .end("<html><body><form action=\"/login\">Sign in to continue</form></body></html>");
+                    return;
+                }
+                case HANG -> {
+                    return;
+                }
+                case STALL_MID_BODY -> {
+                    req.response().putHeader("content-type", "application/json").putHeader("content-length", "1000")
+                            .write("{\"object\":\"chat.completion\",");
+                    return;
+                }
+                case ANSWER -> {
+                }
+            }
             if (status != 200) {
                 req.response().setStatusCode(status).end("{\"error\":{\"message\":\"overloaded\"}}");
                 return;
@@ -73,7 +128,9 @@ final class OpenAiStandIn implements AutoCloseable {
                     : new JsonObject().put("object", "chat.completion").put("model", model).put("cluster", cluster)
                             .put("choices", new JsonArray().add(new JsonObject().put("message",
                                     new JsonObject().put("role", "assistant").put("content", "hello from " + cluster))));
-            req.response().putHeader("content-type", "application/json").end(answer.encode());
+            var out = req.response();
+            extraHeaders.forEach(out::putHeader);
+            out.putHeader("content-type", "application/json").end(answer.encode());
         });
     }
 

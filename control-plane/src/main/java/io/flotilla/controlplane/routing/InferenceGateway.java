@@ -7,7 +7,12 @@ import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Sites;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -16,8 +21,10 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -30,20 +37,24 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * The OpenAI-compatible inference gateway on {@code /v1/**}: picks clusters with the placement core's {@link
  * io.flotilla.placement.Router} (through {@link RouteService}) and proxies to them with the Vert.x HTTP client on the
  * event loop, streaming responses through as they arrive. Failover walks down the same route decision only, so a
- * request never leaves the jurisdictions that decision was made for. See docs/routing.md.
+ * request never leaves the jurisdictions that decision was made for. It is served on the main HTTP port, or on a
+ * port of its own ({@code flotilla.router.port}). See docs/routing.md.
  */
 @ApplicationScoped
 public class InferenceGateway {
@@ -53,12 +64,18 @@ public class InferenceGateway {
     static final String JURISDICTION_HEADER = "X-Flotilla-Jurisdiction";
     static final String LOCATION_HEADER = "X-Flotilla-Client-Location";
 
-    /** Not forwarded in either direction: hop-by-hop (RFC 9110 7.6.1), recomputed, or meant for Flotilla only. */
-    private static final Set<String> NOT_FORWARDED = caseInsensitive("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
-            "content-length", "authorization", JURISDICTION_HEADER, LOCATION_HEADER);
+    private static final Logger LOG = Logger.getLogger(InferenceGateway.class);
+
+    /** Not forwarded to clusters: hop-by-hop (RFC 9110 7.6.1), recomputed, or meant for Flotilla only. */
+    private static final Set<String> NOT_FORWARDED = ProxyHeaders.caseInsensitive("connection", "keep-alive",
+            "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding",
+            "upgrade", "host", "content-length", "authorization", JURISDICTION_HEADER, LOCATION_HEADER);
 
     private record Tenant(String name, Optional<AllowedJurisdictions> jurisdictions) {
+    }
+
+    /** One API key: whose it is, and its limits (a bucket of its own, even where its tenant has several keys). */
+    private record Key(Tenant tenant, KeyLimits limits) {
     }
 
     private record Target(String host, int port, boolean ssl, String basePath) {
@@ -73,17 +90,23 @@ public class InferenceGateway {
     private final OutlierEjector ejector;
     private final ClientNetworks networks;
     private final Optional<ClientLocation> defaultLocation;
-    private final Map<String, Tenant> tenantsByKey = new HashMap<>();
+    private final Map<String, Key> keys = new HashMap<>();
+    private final KeyLimits keylessLimits;
+    /** The address whose server carries /v1: the router's own, or the main HTTP server's. */
+    private final String boundHost;
+    private final RouterAccess.Mode access;
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final long maxBodyBytes;
+    private final long idleTimeoutNanos;
     /**
      * One client per event loop, made on first use there: its connections then live on the loop that serves the
      * request, so a proxied exchange never hops threads (a hop costs more than the routing itself).
      */
     private final ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(this::newClient);
+    private volatile String ownServerDeployment;
 
     InferenceGateway(RouterConfig config, RouteService routes, JurisdictionCatalog jurisdictions, Sites sites, Vertx vertx,
-            MeterRegistry registry) {
+            MeterRegistry registry, @ConfigProperty(name = "quarkus.http.host") String httpHost) {
         this.config = config;
         this.routes = routes;
         this.jurisdictions = jurisdictions;
@@ -100,6 +123,8 @@ public class InferenceGateway {
             return p.location();
         });
         this.maxBodyBytes = config.maxBodySize().asLongValue();
+        this.idleTimeoutNanos = Math.max(1, config.idleTimeout().toNanos());
+        this.keylessLimits = limits(config.rateLimit(), "flotilla.router.rate-limit", "keyless clients");
         config.tenants().forEach((name, t) -> {
             Optional<AllowedJurisdictions> allowed = t.jurisdictions().map(codes -> {
                 codes.forEach(c -> jurisdictions.problem(c).ifPresent(p -> {
@@ -107,13 +132,25 @@ public class InferenceGateway {
                 }));
                 return jurisdictions.allowed(codes);
             });
+            Tenant tenant = new Tenant(name, allowed);
             for (String key : t.apiKeys()) {
-                if (tenantsByKey.put(key, new Tenant(name, allowed)) != null) {
+                KeyLimits limits = limits(t.rateLimit(), "flotilla.router.tenants." + name + ".rate-limit", "this API key");
+                if (keys.put(key, new Key(tenant, limits)) != null) {
                     throw new IllegalArgumentException("flotilla.router.tenants: an API key is given to two tenants ("
                             + name + " and another)");
                 }
             }
         });
+        this.boundHost = config.port().isPresent() ? config.host() : httpHost;
+        this.access = RouterAccess.mode(!keys.isEmpty(), boundHost);
+    }
+
+    private KeyLimits limits(RouterConfig.RateLimit own, String property, String subject) {
+        try {
+            return KeyLimits.resolve(own, config.rateLimit(), subject, System::nanoTime);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+        }
     }
 
     private HttpClient newClient() {
@@ -126,13 +163,69 @@ public class InferenceGateway {
     }
 
     void routes(@Observes Router router) {
+        if (config.port().isEmpty()) {
+            mount(router);
+        }
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (access == RouterAccess.Mode.KEYLESS_LOOPBACK) {
+            LOG.info("inference router: no API keys configured; open to loopback clients only");
+        } else if (access == RouterAccess.Mode.REFUSE_ALL) {
+            LOG.warnf("inference router: it listens on %s, beyond loopback, and no API keys are configured: every /v1 "
+                    + "request is refused with 401 until flotilla.router.tenants.<name>.api-keys is set", boundHost);
+        }
+        config.port().ifPresent(this::listen);
+    }
+
+    void stop(@Observes ShutdownEvent event) throws Exception {
+        String deployment = ownServerDeployment;
+        if (deployment != null) {
+            ownServerDeployment = null;
+            vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Serves /v1 on the router's own port: one server instance per core (Vert.x spreads their connections over the
+     * event loops), each on the shared routes.
+     */
+    private void listen(int port) {
+        Router router = Router.router(vertx);
+        mount(router);
+        HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port).setTcpNoDelay(true);
+        try {
+            ownServerDeployment = vertx.deployVerticle(() -> new AbstractVerticle() {
+                @Override
+                public void start(Promise<Void> started) {
+                    vertx.createHttpServer(options).requestHandler(router).listen().<Void>mapEmpty().onComplete(started);
+                }
+            }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("flotilla.router.port: cannot listen on " + config.host() + ":" + port + ": "
+                    + describe(cause), cause);
+        }
+        LOG.infof("inference router: /v1 on http://%s:%d (not on the main HTTP port)", config.host(), port);
+    }
+
+    private void mount(Router router) {
+        router.route("/v1/*").handler(rc -> {
+            // answers are JSON or event streams; a browser must never guess them into something it renders
+            rc.response().putHeader("X-Content-Type-Options", "nosniff");
+            rc.next();
+        });
         router.post("/v1/chat/completions").handler(rc -> proxy(rc, "chat/completions"));
         router.post("/v1/completions").handler(rc -> proxy(rc, "completions"));
         router.post("/v1/embeddings").handler(rc -> proxy(rc, "embeddings"));
         router.get("/v1/models").handler(this::models);
+        router.route("/v1/*").handler(rc -> reject(new Exchange(rc, "unknown"), 404, "Invalid URL ("
+                + rc.request().method().name() + " " + headerSafe(rc.request().path()) + ")", "invalid_request_error",
+                null, "unknown_url", "unknown_url"));
     }
 
-    /** One request on its way through: everything the asynchronous steps share. */
+    /** One request on its way through: everything the asynchronous steps share. All on the request's event loop. */
     private final class Exchange {
         final RoutingContext rc;
         final String endpoint;
@@ -147,17 +240,30 @@ public class InferenceGateway {
         List<RouteCandidate> order;
         int next;
         final List<String> failures = new ArrayList<>(0);
+        /** The reasons of the failed attempts ("timeout", "html", ...): they choose the status when none is left. */
+        final Set<String> failureReasons = new HashSet<>(2);
+        /** The cluster's request, from sending it until its answer has been relayed: reset if the client leaves. */
         HttpClientRequest upstream;
+        long lastDataNanos;
+        boolean clientBehind;
+        long idleTimer = -1;
 
         Exchange(RoutingContext rc, String endpoint) {
             this.rc = rc;
             this.endpoint = endpoint;
         }
+
+        void stopIdleTimer() {
+            if (idleTimer >= 0) {
+                vertx.cancelTimer(idleTimer);
+                idleTimer = -1;
+            }
+        }
     }
 
     private void models(RoutingContext rc) {
         Exchange x = new Exchange(rc, "models");
-        if (!authenticate(x)) {
+        if (!admit(x)) {
             return;
         }
         withSnapshot(x, snapshot -> {
@@ -171,10 +277,28 @@ public class InferenceGateway {
 
     private void proxy(RoutingContext rc, String endpoint) {
         Exchange x = new Exchange(rc, endpoint);
-        if (!authenticate(x)) {
+        HttpServerRequest req = rc.request();
+        String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (!ProxyHeaders.isJson(type)) {
+            // checked before the key, which a cross-site form cannot carry: such a form always ends here
+            reject(x, 415, (type == null ? "no Content-Type" : "Content-Type '" + headerSafe(type) + "'")
+                    + ": the request body must be JSON (Content-Type: application/json)", "invalid_request_error", null,
+                    "unsupported_media_type", "unsupported_media_type");
             return;
         }
-        HttpServerRequest req = rc.request();
+        if (!admit(x)) {
+            return;
+        }
+        rc.addEndHandler(done -> {
+            if (done.failed()) {
+                // the client left: stop the cluster's work for it too
+                x.answered = true;
+                x.stopIdleTimer();
+                if (x.upstream != null) {
+                    x.upstream.reset();
+                }
+            }
+        });
         String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
         int expected = 1024;
         if (length != null) {
@@ -208,6 +332,46 @@ public class InferenceGateway {
         });
         req.exceptionHandler(e -> x.answered = true);
         req.resume();
+    }
+
+    /** Who asks, and whether their limits let them: answers 401 or 429 itself when not. */
+    private boolean admit(Exchange x) {
+        KeyLimits limits;
+        switch (access) {
+            case REFUSE_ALL -> {
+                x.rc.response().putHeader("WWW-Authenticate", "Bearer");
+                reject(x, 401, "API keys are required: this router is reachable beyond loopback and has none "
+                        + "configured, so it refuses every request", "invalid_request_error", null,
+                        "api_keys_not_configured", "api_keys_not_configured");
+                return false;
+            }
+            case KEYLESS_LOOPBACK -> limits = keylessLimits;
+            default -> {
+                String auth = x.rc.request().getHeader(HttpHeaders.AUTHORIZATION);
+                Key key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                        ? keys.get(auth.substring(7).trim()) : null;
+                if (key == null) {
+                    x.rc.response().putHeader("WWW-Authenticate", "Bearer");
+                    reject(x, 401, auth == null ? "an API key is required: Authorization: Bearer KEY" : "invalid API key",
+                            "invalid_request_error", null, "invalid_api_key", "unauthorized");
+                    return false;
+                }
+                x.tenant = key.tenant();
+                limits = key.limits();
+            }
+        }
+        if (limits.unlimited()) {
+            return true;
+        }
+        KeyLimits.Refusal refusal = limits.admit();
+        if (refusal != null) {
+            x.rc.response().putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+            reject(x, 429, refusal.message(), "rate_limit_exceeded", null, refusal.code(), refusal.code());
+            return false;
+        }
+        // ended or closed, the request gives its place back
+        x.rc.addEndHandler(done -> limits.release());
+        return true;
     }
 
     private void tooLarge(Exchange x) {
@@ -283,20 +447,12 @@ public class InferenceGateway {
         }
         x.ranked = decision.candidates();
         x.order = ejector.order(x.ranked, RouteCandidate::clusterId);
-        x.rc.response().closeHandler(v -> {
-            x.answered = true;
-            if (x.upstream != null) {
-                x.upstream.reset();
-            }
-        });
         attempt(x);
     }
 
     private void attempt(Exchange x) {
         if (x.next >= x.order.size() || x.next >= config.maxAttempts()) {
-            unavailable(x, "every cluster tried failed (" + String.join(", ", x.failures) + "); "
-                    + (x.next < x.order.size() ? "stopped after " + x.next + " attempts; " : "")
-                    + "no cluster outside " + allowedText(x) + " is tried", "no_cluster_available");
+            exhausted(x);
             return;
         }
         RouteCandidate c = x.order.get(x.next++);
@@ -328,15 +484,28 @@ public class InferenceGateway {
             });
             up.send(x.body).onComplete(answered -> {
                 vertx.cancelTimer(timer);
-                x.upstream = null;
                 if (answered.failed()) {
-                    failed(x, c, timedOut[0] ? "timeout" : "connection", timedOut[0]
-                            ? "no response within " + config.firstByteTimeout().toMillis() + " ms" : describe(answered.cause()));
+                    x.upstream = null;
+                    if (!x.answered) {
+                        failed(x, c, timedOut[0] ? "timeout" : "connection", timedOut[0]
+                                ? "no response within " + config.firstByteTimeout().toMillis() + " ms"
+                                : describe(answered.cause()));
+                    }
                     return;
                 }
                 HttpClientResponse resp = answered.result();
                 int status = resp.statusCode();
+                String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
+                if (ProxyHeaders.isHtml(type)) {
+                    // a web page (a proxy's error page, a captive portal) is not an answer: never pass it on, and do
+                    // not read it either; dropping the connection is cheaper
+                    x.upstream = null;
+                    discard(resp);
+                    failed(x, c, "html", "answered " + status + " with a web page (" + ProxyHeaders.mediaType(type) + ")");
+                    return;
+                }
                 if (status == 502 || status == 503 || status == 504) {
+                    x.upstream = null;
                     resp.body();
                     failed(x, c, "status_" + status, "answered " + status);
                     return;
@@ -348,6 +517,7 @@ public class InferenceGateway {
 
     private void failed(Exchange x, RouteCandidate c, String reason, String detail) {
         x.failures.add(c.clusterId() + ": " + detail);
+        x.failureReasons.add(reason);
         metrics.failover(c.clusterId(), reason);
         if (ejector.failed(c.clusterId())) {
             metrics.ejected(c.clusterId());
@@ -357,19 +527,39 @@ public class InferenceGateway {
         }
     }
 
+    /**
+     * Every candidate tried failed. When they all failed the same way the answer says which: 504 when none answered
+     * in time, 502 when all answered with a web page; any other mix is 503, as is running out of clusters.
+     */
+    private void exhausted(Exchange x) {
+        String reason = "every cluster tried failed (" + String.join(", ", x.failures) + "); "
+                + (x.next < x.order.size() ? "stopped after " + x.next + " attempts; " : "")
+                + "no cluster outside " + allowedText(x) + " is tried";
+        Set<String> how = x.failureReasons;
+        if (how.equals(Set.of("timeout"))) {
+            x.rc.response().putHeader(REASON_HEADER, headerSafe(reason));
+            reject(x, 504, reason, "server_error", null, "upstream_timeout", "upstream_timeout");
+        } else if (how.equals(Set.of("html"))) {
+            x.rc.response().putHeader(REASON_HEADER, headerSafe(reason));
+            reject(x, 502, reason, "server_error", null, "invalid_upstream_response", "invalid_upstream_response");
+        } else {
+            unavailable(x, reason, "no_cluster_available");
+        }
+    }
+
     private void respond(Exchange x, RouteCandidate c, HttpClientResponse resp, long sentNanos) {
         long receivedNanos = System.nanoTime();
         ejector.succeeded(c.clusterId());
         HttpServerResponse out = x.rc.response();
         if (x.answered) {
-            resp.request().reset();
+            discard(resp);
             return;
         }
         x.answered = true;
         out.setStatusCode(resp.statusCode());
         MultiMap headers = out.headers();
         resp.headers().forEach(h -> {
-            if (!NOT_FORWARDED.contains(h.getKey())) {
+            if (ProxyHeaders.passesFromUpstream(h.getKey())) {
                 headers.add(h.getKey(), h.getValue());
             }
         });
@@ -383,9 +573,81 @@ public class InferenceGateway {
         headers.set(REASON_HEADER, reason(x, c));
         metrics.routed(x.endpoint, c.clusterId(), resp.statusCode());
         metrics.addedLatency(sentNanos - x.startNanos + System.nanoTime() - receivedNanos);
-        resp.pipe().endOnFailure(false).to(out).onFailure(e -> out.reset());
+        relay(x, c, resp, out);
     }
 
+    /**
+     * Copies the cluster's body to the client as it arrives, with back-pressure, and watches for a stall: no data for
+     * idle-timeout while the client keeps up. A cut upstream (reset, error) is cut for the client too.
+     */
+    private void relay(Exchange x, RouteCandidate c, HttpClientResponse resp, HttpServerResponse out) {
+        x.lastDataNanos = System.nanoTime();
+        resp.handler(chunk -> {
+            x.lastDataNanos = System.nanoTime();
+            out.write(chunk);
+            if (out.writeQueueFull()) {
+                x.clientBehind = true;
+                resp.pause();
+                out.drainHandler(v -> {
+                    x.clientBehind = false;
+                    x.lastDataNanos = System.nanoTime();
+                    resp.resume();
+                });
+            }
+        });
+        resp.exceptionHandler(e -> {
+            x.stopIdleTimer();
+            x.upstream = null;
+            if (!out.ended() && !out.closed()) {
+                out.reset();
+            }
+        });
+        resp.endHandler(v -> {
+            x.stopIdleTimer();
+            x.upstream = null;
+            if (!out.ended() && !out.closed()) {
+                out.end();
+            }
+        });
+        x.idleTimer = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + 1, id -> checkIdle(x, c, resp, out));
+    }
+
+    private void checkIdle(Exchange x, RouteCandidate c, HttpClientResponse resp, HttpServerResponse out) {
+        x.idleTimer = -1;
+        if (out.ended() || out.closed() || x.upstream == null) {
+            return;
+        }
+        long idle = System.nanoTime() - x.lastDataNanos;
+        if (x.clientBehind || idle < idleTimeoutNanos) {
+            long waitNanos = x.clientBehind ? idleTimeoutNanos : idleTimeoutNanos - idle;
+            x.idleTimer = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(waitNanos) + 1, id -> checkIdle(x, c, resp, out));
+            return;
+        }
+        metrics.stalled(c.clusterId());
+        // taken first: ending the client's side runs the handlers that would otherwise reset it as well
+        HttpClientRequest up = x.upstream;
+        x.upstream = null;
+        String message = "cluster " + c.clusterId() + " sent nothing for " + config.idleTimeout().toMillis()
+                + " ms in the middle of its answer; the answer is cut";
+        boolean stream = "text/event-stream".equals(ProxyHeaders.mediaType(resp.getHeader(HttpHeaders.CONTENT_TYPE)));
+        if (stream && out.isChunked()) {
+            // OpenAI's clients raise an error event as an error, so the client learns the answer is incomplete
+            JsonObject error = new JsonObject().put("message", message).put("type", "server_error").putNull("param")
+                    .put("code", "upstream_idle_timeout");
+            out.end("data: " + new JsonObject().put("error", error).encode() + "\n\n");
+        } else {
+            // a body cut short cannot be ended cleanly without passing for complete: drop the connection
+            out.reset();
+        }
+        up.reset();
+    }
+
+    /** Drops an answer that will not be passed on, with its connection; the reset is ours, so nothing to report. */
+    private static void discard(HttpClientResponse resp) {
+        resp.exceptionHandler(e -> {
+        });
+        resp.request().reset();
+    }
     private void unavailable(Exchange x, String reason, String code) {
         x.rc.response().putHeader(REASON_HEADER, headerSafe(reason));
         reject(x, 503, reason, "service_unavailable", null, code, code);
@@ -397,30 +659,15 @@ public class InferenceGateway {
         }
         x.answered = true;
         metrics.rejected(x.endpoint, metric);
-        if (!x.rc.request().isEnded()) {
-            // refused before its body was read (no key, too large): the connection cannot carry another request
+        HttpServerRequest req = x.rc.request();
+        if (!req.isEnded() && req.version() != HttpVersion.HTTP_2) {
+            // refused before its body was read (no key, too large, not JSON): the HTTP/1.1 connection cannot carry
+            // another request; an HTTP/2 stream is simply ended (and Connection is not an HTTP/2 header at all)
             x.rc.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
         JsonObject error = new JsonObject().put("message", message).put("type", type).put("param", param).put("code", code);
         x.rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("error", error).encode());
-    }
-
-    private boolean authenticate(Exchange x) {
-        if (tenantsByKey.isEmpty()) {
-            return true;
-        }
-        String auth = x.rc.request().getHeader(HttpHeaders.AUTHORIZATION);
-        Tenant tenant = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? tenantsByKey.get(auth.substring(7).trim()) : null;
-        if (tenant == null) {
-            x.rc.response().putHeader("WWW-Authenticate", "Bearer");
-            reject(x, 401, auth == null ? "an API key is required: Authorization: Bearer KEY" : "invalid API key",
-                    "invalid_request_error", null, "invalid_api_key", "unauthorized");
-            return false;
-        }
-        x.tenant = tenant;
-        return true;
     }
 
     /** Calls {@code then} on the event loop with the current snapshot, rebuilding it on a worker if the fleet changed. */
@@ -502,11 +749,5 @@ public class InferenceGateway {
             b.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
         }
         return b.toString();
-    }
-
-    private static Set<String> caseInsensitive(String... names) {
-        var set = new TreeSet<String>(String.CASE_INSENSITIVE_ORDER);
-        set.addAll(List.of(names));
-        return set;
     }
 }

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
-/** The inference router on {@code /v1/**}: limits, failover, API keys and client networks. */
+/** The inference router on {@code /v1/**}: where it listens, limits, failover, API keys and client networks. */
 @ConfigMapping(prefix = "flotilla.router")
 public interface RouterConfig {
 
@@ -20,11 +22,29 @@ public interface RouterConfig {
     Duration connectTimeout();
 
     /**
+     * Serve {@code /v1/**} on a port of its own instead of the main HTTP port, so that inference can be exposed
+     * without exposing the API and the console. Unset: the main port serves it.
+     */
+    OptionalInt port();
+
+    /** The address the router's own port binds to (only with {@link #port()}). */
+    @WithDefault("127.0.0.1")
+    String host();
+
+    /**
      * How long a cluster may take to send its response headers. A non-streaming completion sends them only when
-     * it is done, so this bounds whole generations too; once headers arrive there is no further timeout.
+     * it is done, so this bounds whole generations too. Running out counts as a failure: the next cluster is tried.
      */
     @WithDefault("60s")
     Duration firstByteTimeout();
+
+    /**
+     * How long a response may stall between two pieces of its body once headers have arrived (time the client
+     * itself is too slow to take data does not count). Running out ends the answer: a stream gets an error event,
+     * any other body is cut.
+     */
+    @WithDefault("30s")
+    Duration idleTimeout();
 
     /** Clusters tried for one request, the first included (all from the same route decision). */
     @WithDefault("3")
@@ -46,10 +66,14 @@ public interface RouterConfig {
     int maxClusterTags();
 
     /**
-     * Tenants by name, each with its API keys ({@code Authorization: Bearer KEY}) and optional default
-     * jurisdictions. With no tenant configured the router is open to anyone who can reach it.
+     * Tenants by name, each with its API keys ({@code Authorization: Bearer KEY}), optional default jurisdictions
+     * and limits. With no tenant configured the router is open to loopback clients only, and refuses every request
+     * when it listens beyond loopback.
      */
     Map<String, Tenant> tenants();
+
+    /** Limits for every API key whose tenant sets none of its own, and for keyless use on loopback. */
+    RateLimit rateLimit();
 
     /**
      * Where clients are, by source network: entries {@code CIDR=SITE} or {@code CIDR=LAT,LON} (IPv4 or IPv6),
@@ -65,5 +89,20 @@ public interface RouterConfig {
 
         /** The jurisdictions the tenant's data may reach; a request header may narrow them, never widen them. */
         Optional<List<String>> jurisdictions();
+
+        /** Limits for each of the tenant's keys; an unset field falls back to {@code flotilla.router.rate-limit}. */
+        RateLimit rateLimit();
+    }
+
+    /** Limits per API key; all unset means unlimited. */
+    interface RateLimit {
+        /** The rate at which a key's token bucket refills. */
+        OptionalDouble requestsPerSecond();
+
+        /** The bucket's size: requests a key may send at once after being idle (default: one second's worth). */
+        OptionalInt burst();
+
+        /** Requests of one key in flight at the same time, streams included until they end. */
+        OptionalInt maxConcurrent();
     }
 }

@@ -41,7 +41,7 @@ final class RouterMetrics {
                 "status", (status / 100) + "xx").increment();
     }
 
-    /** A request the router answered itself: refused (4xx) or nowhere to go (503). */
+    /** A request the router answered itself: refused (4xx), nowhere to go (503), or failed upstream (502, 504). */
     void rejected(String endpoint, String reason) {
         counter("flotilla.router.requests", "endpoint", endpoint, "outcome", "rejected", "cluster", "none", "status", "none")
                 .increment();
@@ -54,6 +54,11 @@ final class RouterMetrics {
 
     void ejected(String cluster) {
         counter("flotilla.router.ejections", "cluster", clusterTag(cluster)).increment();
+    }
+
+    /** An answer cut because its cluster stopped sending in the middle of it (idle timeout). */
+    void stalled(String cluster) {
+        counter("flotilla.router.stalls", "cluster", clusterTag(cluster)).increment();
     }
 
     void addedLatency(long nanos) {
