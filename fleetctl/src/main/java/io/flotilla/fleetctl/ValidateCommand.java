@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code fleetctl validate -f FILE|DIR}: offline, never talks to a server. */
 @Command(name = "validate", description = {
         "Validate policy files offline (no server needed).",
-        "Prints each error as file:line:column: field: message on stderr; exits 1 when there is any."})
+        "Prints each error as file:line:column: field: message on stderr; exits 1 when there is any.",
+        "Warnings (file:line:column: warning: field: message) go to stderr too and do not fail validation."})
 final class ValidateCommand extends BaseCommand implements Callable<Integer> {
 
     @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE|DIR",
@@ -34,7 +35,15 @@ final class ValidateCommand extends BaseCommand implements Callable<Integer> {
                 errors.addObject().put("file", e.file()).put("line", e.line()).put("column", e.column())
                         .put("path", e.path()).put("message", e.message()).put("text", e.format());
             }
+            ArrayNode warnings = result.putArray("warnings");
+            for (PolicyError w : set.warnings()) {
+                warnings.addObject().put("file", w.file()).put("line", w.line()).put("column", w.column())
+                        .put("path", w.path()).put("message", w.message()).put("text", w.formatWarning());
+            }
             printStructured(result);
+        } else if (!set.warnings().isEmpty()) {
+            err().print(set.formatWarnings());
+            err().flush();
         }
         if (!set.isValid()) {
             if (output() == OutputFormat.table) {
@@ -47,7 +56,8 @@ final class ValidateCommand extends BaseCommand implements Callable<Integer> {
         }
         if (output() == OutputFormat.table) {
             out().println(PolicyFiles.plural(set.policies().size(), "policy", "policies") + " valid"
-                    + (set.policies().isEmpty() ? "" : ": " + String.join(", ", set.policies().stream().map(FleetPolicy::name).toList())));
+                    + (set.policies().isEmpty() ? "" : ": " + String.join(", ", set.policies().stream().map(FleetPolicy::name).toList()))
+                    + (set.warnings().isEmpty() ? "" : "; " + PolicyFiles.plural(set.warnings().size(), "warning", "warnings")));
             out().flush();
         }
         return ExitCodes.OK;

@@ -73,6 +73,35 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aCredentialInAPlainEnvValueIsAWarningOnStderrAndTheFileStaysValid() {
+        Path file = Policies.write(dir, "alpha.yaml", Policies.yaml("alpha")
+                .replace("    image: i\n", "    image: i\n    env:\n      - { name: HF_TOKEN, value: hf_abc }\n"));
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", file.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("1 policy valid: alpha; 1 warning\n");
+        assertThat(r.err()).startsWith(file + ":10:34: warning: spec.workload.env[0].value: 'HF_TOKEN' looks like a credential")
+                .contains("{name: HF_TOKEN, secretKeyRef: {name: <secret>, key: <key>}}")
+                .doesNotContain("hf_abc");
+    }
+
+    @Test
+    void jsonOutputListsWarnings() throws Exception {
+        Path file = Policies.write(dir, "alpha.yaml", Policies.yaml("alpha")
+                .replace("    image: i\n", "    image: i\n    env: { DB_PASSWORD: x }\n"));
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", file.toString(), "-o", "json");
+
+        assertThat(r.exitCode()).isZero();
+        JsonNode json = Json.MAPPER.readTree(r.out());
+        assertThat(json.path("valid").asBoolean(false)).isTrue();
+        assertThat(json.path("warnings")).hasSize(1);
+        assertThat(json.path("warnings").get(0).path("path").asText()).isEqualTo("spec.workload.env.DB_PASSWORD");
+        assertThat(json.path("warnings").get(0).path("line").asInt()).isEqualTo(9);
+    }
+
+    @Test
     void missingFileIsAnErrorNotACrash() {
         var r = Cli.run(Cli.env(dir), "validate", "-f", dir.resolve("nope.yaml").toString());
 

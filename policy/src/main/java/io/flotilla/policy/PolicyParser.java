@@ -27,7 +27,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Parses and validates policy files. Never throws for bad input: every problem, in every file of the set,
- * comes back as a {@link PolicyError} with file, line, column and field path. Thread-safe.
+ * comes back as a {@link PolicyError} with file, line, column and field path, and so does every warning.
+ * Thread-safe.
  */
 public final class PolicyParser {
 
@@ -54,10 +55,12 @@ public final class PolicyParser {
     public PolicySet parse(List<PolicySource> sources) {
         var policies = new ArrayList<FleetPolicy>();
         var errors = new ArrayList<PolicyError>();
+        var warnings = new ArrayList<PolicyError>();
         Map<String, PolicyError> firstName = new HashMap<>();
         for (PolicySource source : sources) {
             var fileErrors = new ArrayList<PolicyError>();
-            for (Located located : parseFile(source, fileErrors)) {
+            var fileWarnings = new ArrayList<PolicyError>();
+            for (Located located : parseFile(source, fileErrors, fileWarnings)) {
                 String name = located.policy().name();
                 PolicyError first = firstName.get(name);
                 if (first != null) {
@@ -69,9 +72,11 @@ public final class PolicyParser {
                 }
             }
             fileErrors.sort(Comparator.comparingInt(PolicyError::line).thenComparingInt(PolicyError::column));
+            fileWarnings.sort(Comparator.comparingInt(PolicyError::line).thenComparingInt(PolicyError::column));
             errors.addAll(fileErrors);
+            warnings.addAll(fileWarnings);
         }
-        return new PolicySet(policies, errors);
+        return new PolicySet(policies, errors, warnings);
     }
 
     /**
@@ -104,7 +109,7 @@ public final class PolicyParser {
         }
         var errors = new ArrayList<>(readErrors);
         errors.addAll(parsed.errors());
-        return new PolicySet(parsed.policies(), errors);
+        return new PolicySet(parsed.policies(), errors, parsed.warnings());
     }
 
     private static boolean isPolicyFileName(Path p) {
@@ -156,7 +161,7 @@ public final class PolicyParser {
     private record Located(FleetPolicy policy, int nameLine, int nameColumn) {
     }
 
-    private List<Located> parseFile(PolicySource source, List<PolicyError> errors) {
+    private List<Located> parseFile(PolicySource source, List<PolicyError> errors, List<PolicyError> warnings) {
         String file = source.name();
         long bytes = StandardCharsets.UTF_8.encode(source.text()).remaining();
         if (bytes > limits.maxFileBytes()) {
@@ -180,7 +185,7 @@ public final class PolicyParser {
                 if (root == null || NodeReader.isNull(root)) {
                     continue; // an empty document, e.g. after a trailing '---'
                 }
-                var reader = new NodeReader(file, jurisdictions, sites, errors);
+                var reader = new NodeReader(file, jurisdictions, sites, errors, warnings);
                 Object value = reader.readDocument(root, PolicySchema.FLEET_POLICY);
                 if (value instanceof FleetPolicy policy) {
                     var loc = reader.locationOf("metadata.name");

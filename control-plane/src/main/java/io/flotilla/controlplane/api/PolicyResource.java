@@ -8,6 +8,7 @@ import io.flotilla.controlplane.api.PolicyViews.PolicyView;
 import io.flotilla.controlplane.api.PolicyViews.RevisionSummaryView;
 import io.flotilla.controlplane.api.PolicyViews.RevisionView;
 import io.flotilla.controlplane.policy.PolicyService;
+import io.flotilla.policy.PolicyError;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -41,13 +42,15 @@ public class PolicyResource {
     @Operation(summary = "Apply a set of policies (YAML documents, or JSON: one policy or an array)",
             description = "Stores a new revision of each policy whose canonical form changed, re-places all policies "
                     + "and dispatches the clusters whose workloads change. With dryRun=true, answers the same and stores "
-                    + "nothing. An invalid set is rejected as a whole, with every error as source:line:column.")
+                    + "nothing. An invalid set is rejected as a whole, with every error as source:line:column; warnings "
+                    + "(a credential in a plain env value) are listed and reject nothing.")
     public ApplyView apply(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
             @QueryParam("source") @DefaultValue("request") String source,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_JSON);
         var set = policies.parse(source, body == null ? "" : body, json);
-        return new ApplyView(dryRun, policies.apply(set, source, dryRun).stream().map(PolicyViews::of).toList());
+        return new ApplyView(dryRun, policies.apply(set, source, dryRun).stream().map(PolicyViews::of).toList(),
+                set.warnings().stream().map(PolicyError::formatWarning).toList());
     }
 
     @GET

@@ -50,6 +50,6 @@ public class RolloutResource {
     @Path("/undo")
     @Operation(summary = "Roll back: apply the previous revision again, as a new revision that rolls out in waves")
     public ApplyView undo(@PathParam("name") String name) {
-        return new ApplyView(false, List.of(PolicyViews.of(policies.undo(name))));
+        return new ApplyView(false, List.of(PolicyViews.of(policies.undo(name))), List.of());
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Registers clusters and changes what they should run; every change dispatches a new generation. */
 @ApplicationScoped
@@ -84,6 +85,14 @@ public class FleetService {
     /** Creates or replaces a workload; returns the cluster's new desired generation. */
     @Transactional
     public long putWorkload(String clusterId, String name, WorkloadSpec spec) {
+        if (spec.env() != null && spec.secretEnv() != null) {
+            var both = new TreeSet<>(spec.env().keySet());
+            both.retainAll(spec.secretEnv().keySet());
+            if (!both.isEmpty()) {
+                throw new FleetException(FleetException.Kind.INVALID, "env and secretEnv both set " + both
+                        + ": a variable has a plain value or a Secret reference, not both");
+            }
+        }
         Cluster cluster = clusters.findForUpdate(clusterId).orElseThrow(() -> FleetException.unknownCluster(clusterId));
         ClusterWorkload.Key key = new ClusterWorkload.Key(clusterId, name);
         ClusterWorkload w = workloads.findById(key);

@@ -3,6 +3,7 @@ package io.flotilla.agent.reconcile;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -229,15 +230,26 @@ public final class WorkloadObjects {
                 .build();
     }
 
+    /**
+     * Plain values and Secret references, sorted by name. A reference becomes
+     * {@code valueFrom.secretKeyRef}: the kubelet reads the Secret, so its value never passes through
+     * the agent or the control plane.
+     */
+    private static List<EnvVar> env(InferenceWorkload w) {
+        Map<String, EnvVar> env = new TreeMap<>();
+        w.getEnvMap().forEach((name, value) -> env.put(name, new EnvVar(name, value, null)));
+        w.getSecretEnvMap().forEach((name, ref) -> env.put(name, new EnvVarBuilder().withName(name)
+                .withNewValueFrom().withNewSecretKeyRef().withName(ref.getName()).withKey(ref.getKey()).endSecretKeyRef().endValueFrom()
+                .build()));
+        return List.copyOf(env.values());
+    }
+
     private static Container container(InferenceWorkload w) {
-        List<EnvVar> env = new TreeMap<>(w.getEnvMap()).entrySet().stream()
-                .map(e -> new EnvVar(e.getKey(), e.getValue(), null))
-                .toList();
         return new ContainerBuilder()
                 .withName(CONTAINER_NAME)
                 .withImage(w.getImage())
                 .withArgs(args(w))
-                .withEnv(env)
+                .withEnv(env(w))
                 .withSecurityContext(containerSecurityContext())
                 .addNewPort().withName(PORT_NAME).withContainerPort(port(w)).withProtocol("TCP").endPort()
                 .withResources(resources(w))

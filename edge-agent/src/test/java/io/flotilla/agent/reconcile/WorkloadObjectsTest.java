@@ -4,12 +4,14 @@ import static io.flotilla.agent.Fixtures.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.flotilla.proto.v1.Resources;
+import io.flotilla.proto.v1.SecretKeyRef;
 import io.flotilla.proto.v1.Toleration;
 import org.junit.jupiter.api.Test;
 
@@ -174,6 +176,22 @@ class WorkloadObjectsTest {
                 .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
                 .containsEntry("pod-security.kubernetes.io/warn", "restricted")
                 .containsEntry("pod-security.kubernetes.io/audit", "restricted");
+    }
+
+    @Test
+    void secretReferencesBecomeValueFromSecretKeyRefSortedWithPlainValues() {
+        Container c = WorkloadObjects.deployment(target, workload("chat")
+                .putEnv("LOG_LEVEL", "debug")
+                .putSecretEnv("HF_TOKEN", SecretKeyRef.newBuilder().setName("hf").setKey("token").build())
+                .build(), 1).getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(c.getEnv()).extracting(EnvVar::getName).containsExactly("HF_TOKEN", "LOG_LEVEL");
+        EnvVar token = c.getEnv().get(0);
+        assertThat(token.getValue()).isNull();
+        assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("hf");
+        assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        assertThat(c.getEnv().get(1).getValue()).isEqualTo("debug");
+        assertThat(c.getEnv().get(1).getValueFrom()).isNull();
     }
 
     @Test
