@@ -197,6 +197,18 @@ class PolicyApiTest {
     }
 
     @Test
+    void imagesFromARegistryTheFleetDoesNotAllowAreRefusedAtTheirLine() {
+        // the test profile allows docker.io and registry.example
+        String refused = policy("chat-r", "r", "EU", 1, 1, "ghcr.io/example/server:1");
+        given().contentType("application/yaml").body(refused.getBytes(StandardCharsets.UTF_8)).post("/api/v1/policies?source=chat.yaml")
+                .then().statusCode(400)
+                .body("details", equalTo(List.of("chat.yaml:8:12: spec.workload.image: image 'ghcr.io/example/server:1' comes from "
+                        + "ghcr.io (ghcr.io/example/server), which the fleet's image policy does not allow; allowed: docker.io, registry.example")));
+        given().get("/api/v1/policies/chat-r").then().statusCode(404);
+        apply(policy("chat-r", "r", "EU", 1, 1, "registry.example/chat:1"), true).statusCode(200);
+    }
+
+    @Test
     void jsonBodyMayHoldAnArrayOfPolicies() {
         String json = """
                 [{"apiVersion": "flotilla.io/v1alpha1", "kind": "FleetPolicy", "metadata": {"name": "json-one"},

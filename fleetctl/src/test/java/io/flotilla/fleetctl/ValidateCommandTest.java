@@ -102,6 +102,37 @@ class ValidateCommandTest {
     }
 
     @Test
+    void imagePolicyOptionsRefuseOtherRegistriesAndTagsAtTheImageLine() {
+        Path file = Policies.write(dir, "alpha.yaml", Policies.yaml("alpha").replace("image: i", "image: vllm/vllm-openai:v0.8.5"));
+
+        var allowed = Cli.run(Cli.env(dir), "validate", "-f", file.toString(), "--allowed-registry", "ghcr.io,docker.io/vllm");
+        var refused = Cli.run(Cli.env(dir), "validate", "-f", file.toString(), "--allowed-registry", "ghcr.io", "--require-digest");
+
+        assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err().lines().toList()).containsExactly(
+                file + ":8:12: spec.workload.image: image 'vllm/vllm-openai:v0.8.5' comes from docker.io (docker.io/vllm/vllm-openai), "
+                        + "which the fleet's image policy does not allow; allowed: ghcr.io",
+                file + ":8:12: spec.workload.image: the fleet's image policy requires images pinned by digest, such as "
+                        + "vllm/vllm-openai@sha256:<64 hex digits> (got 'vllm/vllm-openai:v0.8.5')",
+                "2 errors in 1 file; " + file + " is not valid");
+    }
+
+    @Test
+    void imagePolicyComesFromTheControlPlanesVariablesUnlessAnOptionOverridesIt() {
+        Path file = Policies.write(dir, "alpha.yaml", Policies.yaml("alpha").replace("image: i", "image: vllm/vllm-openai:v0.8.5"));
+        var env = new Environment(java.util.Map.of("FLOTILLA_POLICY_IMAGE_ALLOWED_REGISTRIES", "ghcr.io,registry.example.com",
+                "FLOTILLA_POLICY_IMAGE_REQUIRE_DIGEST", "true"), dir);
+
+        var fromEnv = Cli.run(env, "validate", "-f", file.toString());
+        var overridden = Cli.run(env, "validate", "-f", file.toString(), "--allowed-registry", "docker.io", "--no-require-digest");
+
+        assertThat(fromEnv.exitCode()).isEqualTo(1);
+        assertThat(fromEnv.err()).contains("allowed: ghcr.io, registry.example.com").contains("pinned by digest");
+        assertThat(overridden.exitCode()).as(overridden.toString()).isZero();
+    }
+
+    @Test
     void missingFileIsAnErrorNotACrash() {
         var r = Cli.run(Cli.env(dir), "validate", "-f", dir.resolve("nope.yaml").toString());
 

@@ -56,16 +56,19 @@ final class NodeReader {
     private final String file;
     private final JurisdictionCatalog jurisdictions;
     private final Sites sites;
+    private final ImagePolicy imagePolicy;
     private final List<PolicyError> errors;
     private final List<PolicyError> warnings;
     private final Map<String, Loc> locations = new HashMap<>();
     private final Map<String, Object> values = new HashMap<>();
     private final PolicyChecks checks;
 
-    NodeReader(String file, JurisdictionCatalog jurisdictions, Sites sites, List<PolicyError> errors, List<PolicyError> warnings) {
+    NodeReader(String file, JurisdictionCatalog jurisdictions, Sites sites, ImagePolicy imagePolicy, List<PolicyError> errors,
+            List<PolicyError> warnings) {
         this.file = file;
         this.jurisdictions = jurisdictions;
         this.sites = sites;
+        this.imagePolicy = imagePolicy;
         this.errors = errors;
         this.warnings = warnings;
         this.checks = new PolicyChecks(this);
@@ -85,6 +88,10 @@ final class NodeReader {
     void warning(String path, String message) {
         Loc loc = locationOf(path);
         warnings.add(new PolicyError(file, loc.line(), loc.column(), path, message));
+    }
+
+    ImagePolicy imagePolicy() {
+        return imagePolicy;
     }
 
     /** Where the value at {@code path} was written, or where the nearest enclosing value was. */

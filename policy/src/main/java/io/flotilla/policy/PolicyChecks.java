@@ -3,8 +3,9 @@ package io.flotilla.policy;
 import java.util.regex.Pattern;
 
 /**
- * Rules that involve more than one field, and warnings, run on each record as soon as its fields have been
- * read, so that errors in one section do not hide those in another.
+ * Rules beyond what each field's shape says (several fields together, the fleet's image policy) and warnings,
+ * run on each record as soon as its fields have been read, so that errors in one section do not hide those
+ * in another.
  */
 final class PolicyChecks {
 
@@ -27,6 +28,7 @@ final class PolicyChecks {
             case DemandPoint d -> demand(d, path);
             case Rollout r -> rollout(r, path);
             case EnvVar e -> envVar(e, path);
+            case Workload w -> workload(w, path);
             default -> true;
         };
     }
@@ -57,6 +59,14 @@ final class PolicyChecks {
                     + "and sent to every chosen cluster; create a Secret in the workload's namespace on the edge clusters and "
                     + "reference it instead: {name: " + name + ", secretKeyRef: {name: <secret>, key: <key>}}");
         }
+    }
+
+    private boolean workload(Workload w, String path) {
+        boolean ok = true;
+        for (String problem : reader.imagePolicy().problems(w.image())) {
+            ok = fail(path + ".image", problem);
+        }
+        return ok;
     }
 
     private boolean placement(Placement p, String path) {

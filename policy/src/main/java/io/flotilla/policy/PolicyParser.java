@@ -35,11 +35,25 @@ public final class PolicyParser {
     private final JurisdictionCatalog jurisdictions;
     private final Sites sites;
     private final ParserLimits limits;
+    private final ImagePolicy imagePolicy;
 
     public PolicyParser(JurisdictionCatalog jurisdictions, Sites sites, ParserLimits limits) {
+        this(jurisdictions, sites, limits, ImagePolicy.NONE);
+    }
+
+    private PolicyParser(JurisdictionCatalog jurisdictions, Sites sites, ParserLimits limits, ImagePolicy imagePolicy) {
         this.jurisdictions = jurisdictions;
         this.sites = sites;
         this.limits = limits;
+        this.imagePolicy = imagePolicy;
+    }
+
+    /**
+     * This parser, also refusing images that the fleet's image policy does not allow. For policies entering
+     * the fleet; stored revisions are read without it, so that tightening the policy never makes one unreadable.
+     */
+    public PolicyParser withImagePolicy(ImagePolicy policy) {
+        return new PolicyParser(jurisdictions, sites, limits, policy);
     }
 
     /** With the built-in jurisdiction groups and sites and the default limits. */
@@ -185,7 +199,7 @@ public final class PolicyParser {
                 if (root == null || NodeReader.isNull(root)) {
                     continue; // an empty document, e.g. after a trailing '---'
                 }
-                var reader = new NodeReader(file, jurisdictions, sites, errors, warnings);
+                var reader = new NodeReader(file, jurisdictions, sites, imagePolicy, errors, warnings);
                 Object value = reader.readDocument(root, PolicySchema.FLEET_POLICY);
                 if (value instanceof FleetPolicy policy) {
                     var loc = reader.locationOf("metadata.name");

@@ -3,6 +3,7 @@ package io.flotilla.controlplane.fleet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.controlplane.dispatch.DesiredStateDispatcher;
+import io.flotilla.policy.ImagePolicy;
 import io.flotilla.proto.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -25,9 +26,11 @@ public class FleetService {
     private final ObjectMapper json;
     private final Clock clock;
     private final Event<FleetChanged> changed;
+    private final ImagePolicy imagePolicy;
 
     FleetService(ClusterRepository clusters, ClusterWorkloadRepository workloads, WorkloadStatusRepository statuses,
-            DesiredStateDispatcher dispatcher, ObjectMapper json, Clock clock, Event<FleetChanged> changed) {
+            DesiredStateDispatcher dispatcher, ObjectMapper json, Clock clock, Event<FleetChanged> changed,
+            ImagePolicy imagePolicy) {
         this.clusters = clusters;
         this.workloads = workloads;
         this.statuses = statuses;
@@ -35,6 +38,7 @@ public class FleetService {
         this.json = json;
         this.clock = clock;
         this.changed = changed;
+        this.imagePolicy = imagePolicy;
     }
 
     /** A cluster with its inventory, what it should run and what it last reported. */
@@ -85,6 +89,10 @@ public class FleetService {
     /** Creates or replaces a workload; returns the cluster's new desired generation. */
     @Transactional
     public long putWorkload(String clusterId, String name, WorkloadSpec spec) {
+        List<String> imageProblems = imagePolicy.problems(spec.image());
+        if (!imageProblems.isEmpty()) {
+            throw new FleetException(FleetException.Kind.INVALID, String.join("; ", imageProblems));
+        }
         if (spec.env() != null && spec.secretEnv() != null) {
             var both = new TreeSet<>(spec.env().keySet());
             both.retainAll(spec.secretEnv().keySet());
