@@ -135,7 +135,7 @@ public final class FleetGenerator {
             var tolerations = random.nextInt(10) == 0
                     ? List.of(new Toleration(Optional.of("dedicated"), TolerationOperator.EQUAL, Optional.of("finance"), Optional.empty()))
                     : List.<Toleration>of();
-            var workload = new Workload("org/" + alias, Runtime.VLLM, "vllm/vllm-openai:v0.8.5", 8000, List.of(), Map.of(),
+            var workload = new Workload("org/" + alias, Runtime.VLLM, "vllm/vllm-openai:v0.8.5", 8000, List.of(), List.of(),
                     new Resources(gpus, pool.memoryGiB(), random.nextInt(3) == 0 ? Optional.of(pool.model()) : Optional.empty(),
                             CpuQuantity.cores(4 + random.nextInt(13)), MemoryQuantity.gibibytes(16 + 8L * random.nextInt(7))),
                     "/health", Map.of(), tolerations, Optional.empty());

@@ -73,6 +73,9 @@ class ClusterApiTest {
             "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"replicas\":-1} | 400 | replicas: replicas must be >= 0",
             "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"replica\":1} | 400 | unknown field 'replica'",
             "PUT  | /api/v1/clusters/bad-input/workloads/Chat_1 | {\"model\":\"m\",\"image\":\"i\"}    | 400 | DNS-1123",
+            "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"ghcr.io/o/i:1\"} | 400 | comes from ghcr.io (ghcr.io/o/i), which the fleet's image policy does not allow",
+            "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"env\":{\"T\":\"x\"},\"secretEnv\":{\"T\":{\"name\":\"s\",\"key\":\"k\"}}} | 400 | env and secretEnv both set [T]",
+            "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"secretEnv\":{\"T\":{\"name\":\"Bad_Name\",\"key\":\"k\"}}} | 400 | secretEnv name must be a Secret name",
             "POST | /api/v1/clusters                        | {\"id\":\"x\",\"jurisdiction\":\"Germany\"} | 400 | ISO 3166",
     })
     void badRequestsGetAJsonErrorThatSaysWhatIsWrong(String method, String path, String body, int status,

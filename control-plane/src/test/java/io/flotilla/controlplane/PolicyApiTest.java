@@ -164,6 +164,51 @@ class PolicyApiTest {
     }
 
     @Test
+    void secretReferencesReachTheAgentAsReferencesAndPlainCredentialsDrawAWarning() throws Exception {
+        cluster("s-fra", "DE", 50.11, 8.68, "s");
+        String yaml = policy("chat-s", "s", "DE", 1, 1, "vllm/vllm-openai:v0.8.5").replace("    resources:",
+                "    env:\n"
+                + "      - { name: HF_TOKEN, secretKeyRef: { name: hf, key: token } }\n"
+                + "      - { name: API_KEY, value: not-so-secret }\n"
+                + "    resources:");
+
+        given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8)).post("/api/v1/policies?source=chat.yaml")
+                .then().statusCode(200)
+                .body("results[0].action", equalTo("created"))
+                .body("warnings", hasSize(1))
+                .body("warnings[0]", startsWith("chat.yaml:11:33: warning: spec.workload.env[1].value: 'API_KEY' looks like a credential"))
+                .body("warnings[0]", containsString("secretKeyRef"));
+        given().get("/api/v1/clusters/s-fra").then().statusCode(200)
+                .body("workloads[0].desired.secretEnv.HF_TOKEN.name", equalTo("hf"))
+                .body("workloads[0].desired.secretEnv.HF_TOKEN.key", equalTo("token"))
+                .body("workloads[0].desired.env.HF_TOKEN", equalTo(null));
+
+        EnvelopeCodec agentSide = EnvelopeCodec.builder("test").trust(controlPlaneKey()).build();
+        try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
+            agent.subscribe(Topics.desired("s-fra"));
+            await().atMost(WAIT).until(() -> agent.last(Topics.desired("s-fra")) != null);
+            var chat = agentSide.decode(agent.last(Topics.desired("s-fra")), "s-fra", DesiredState.getDefaultInstance())
+                    .payload().getWorkloads(0);
+            assertThat(chat.getSecretEnvMap()).containsOnlyKeys("HF_TOKEN");
+            assertThat(chat.getSecretEnvMap().get("HF_TOKEN").getName()).isEqualTo("hf");
+            assertThat(chat.getSecretEnvMap().get("HF_TOKEN").getKey()).isEqualTo("token");
+            assertThat(chat.getEnvMap()).containsOnlyKeys("API_KEY");
+        }
+    }
+
+    @Test
+    void imagesFromARegistryTheFleetDoesNotAllowAreRefusedAtTheirLine() {
+        // the test profile allows docker.io and registry.example
+        String refused = policy("chat-r", "r", "EU", 1, 1, "ghcr.io/example/server:1");
+        given().contentType("application/yaml").body(refused.getBytes(StandardCharsets.UTF_8)).post("/api/v1/policies?source=chat.yaml")
+                .then().statusCode(400)
+                .body("details", equalTo(List.of("chat.yaml:8:12: spec.workload.image: image 'ghcr.io/example/server:1' comes from "
+                        + "ghcr.io (ghcr.io/example/server), which the fleet's image policy does not allow; allowed: docker.io, registry.example")));
+        given().get("/api/v1/policies/chat-r").then().statusCode(404);
+        apply(policy("chat-r", "r", "EU", 1, 1, "registry.example/chat:1"), true).statusCode(200);
+    }
+
+    @Test
     void jsonBodyMayHoldAnArrayOfPolicies() {
         String json = """
                 [{"apiVersion": "flotilla.io/v1alpha1", "kind": "FleetPolicy", "metadata": {"name": "json-one"},

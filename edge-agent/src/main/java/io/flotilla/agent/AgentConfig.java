@@ -1,5 +1,6 @@
 package io.flotilla.agent;
 
+import io.flotilla.agent.reconcile.PodSecurityLevel;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -30,6 +31,13 @@ public interface AgentConfig {
     /** The namespace the agent's workloads live in; created when missing. */
     @WithDefault("flotilla-workloads")
     String namespace();
+
+    /**
+     * The Pod Security Standard enforced on that namespace and met by the workloads' pods: baseline, or
+     * restricted for model-server images that run as a non-root user.
+     */
+    @WithDefault("baseline")
+    PodSecurityLevel podSecurityLevel();
 
     /** Full reconcile interval: the backstop behind the informers. */
     @WithDefault("5m")

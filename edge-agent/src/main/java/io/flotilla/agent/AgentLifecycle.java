@@ -79,6 +79,7 @@ public class AgentLifecycle {
                 config.keepAlive(),
                 reconnect));
         EdgeAgent.Settings settings = EdgeAgent.Settings.defaults(clusterId, config.namespace())
+                .withPodSecurityLevel(config.podSecurityLevel())
                 .withAgentVersion(version)
                 .withResyncInterval(config.resyncInterval())
                 .withPauseCheckInterval(config.pauseCheckInterval())

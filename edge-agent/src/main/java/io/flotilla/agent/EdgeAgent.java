@@ -9,6 +9,7 @@ import io.flotilla.agent.link.OutboundQueue;
 import io.flotilla.agent.reconcile.ClusterReconciler;
 import io.flotilla.agent.reconcile.EndpointResolver;
 import io.flotilla.agent.reconcile.ManagedObjectWatch;
+import io.flotilla.agent.reconcile.PodSecurityLevel;
 import io.flotilla.agent.reconcile.ReconcileResult;
 import io.flotilla.agent.reconcile.ReconcileTarget;
 import io.flotilla.agent.state.DesiredStateIntake;
@@ -90,6 +91,11 @@ public final class EdgeAgent implements AutoCloseable {
         public Settings withAgentVersion(String version) {
             return new Settings(target, version, resyncInterval, pauseCheckInterval, telemetryInterval,
                     outboundCapacity, retryBackoff, watchManagedObjects);
+        }
+
+        public Settings withPodSecurityLevel(PodSecurityLevel level) {
+            return new Settings(new ReconcileTarget(target.clusterId(), target.namespace(), level), agentVersion,
+                    resyncInterval, pauseCheckInterval, telemetryInterval, outboundCapacity, retryBackoff, watchManagedObjects);
         }
 
         public Settings withWatchManagedObjects(boolean watch) {

@@ -40,6 +40,10 @@ final class PolicyApply {
         PrintWriter out = command.out();
         PrintWriter err = command.err();
         PolicySet set = PolicyFiles.validate(path);
+        if (!set.warnings().isEmpty()) {
+            err.print(set.formatWarnings());
+            err.flush();
+        }
         if (!set.isValid()) {
             err.print(set.formatErrors());
             long files = set.errors().stream().map(PolicyError::file).distinct().count();

@@ -1,5 +1,6 @@
 package io.flotilla.fleetctl;
 
+import io.flotilla.policy.ImagePolicy;
 import io.flotilla.policy.PolicyParser;
 import io.flotilla.policy.PolicySet;
 import java.io.IOException;
@@ -20,6 +21,11 @@ final class PolicyFiles {
     /** The whole set, validated offline as the server would: names unique across every file. */
     static PolicySet validate(Path fileOrDirectory) {
         return PARSER.parse(fileOrDirectory);
+    }
+
+    /** As {@link #validate(Path)}, also refusing images that {@code images} does not allow. */
+    static PolicySet validate(Path fileOrDirectory, ImagePolicy images) {
+        return PARSER.withImagePolicy(images).parse(fileOrDirectory);
     }
 
     /** How many policies one file holds (for skipping files with none, such as a file of comments). */

@@ -84,6 +84,17 @@ class ApplyCommandTest extends FakeApiTest {
     }
 
     @Test
+    void warningsArePrintedOnStderrAndTheFilesAreStillSent() {
+        Policies.write(policies, "a.yaml", Policies.yaml("alpha").replace("    image: i\n", "    image: i\n    env: { API_KEY: x }\n"));
+
+        var r = Cli.run(env, "apply", "-f", policies.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.err()).startsWith(policies.resolve("a.yaml") + ":9:21: warning: spec.workload.env.API_KEY: 'API_KEY' looks like a credential");
+        assertThat(api.requests()).hasSize(2);
+    }
+
+    @Test
     void invalidFilesAreReportedAndNothingIsSent() {
         Policies.copyResource("/broken/max-below-min.yaml", policies);
 

@@ -73,6 +73,66 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aCredentialInAPlainEnvValueIsAWarningOnStderrAndTheFileStaysValid() {
+        Path file = Policies.write(dir, "alpha.yaml", Policies.yaml("alpha")
+                .replace("    image: i\n", "    image: i\n    env:\n      - { name: HF_TOKEN, value: hf_abc }\n"));
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", file.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("1 policy valid: alpha; 1 warning\n");
+        assertThat(r.err()).startsWith(file + ":10:34: warning: spec.workload.env[0].value: 'HF_TOKEN' looks like a credential")
+                .contains("{name: HF_TOKEN, secretKeyRef: {name: <secret>, key: <key>}}")
+                .doesNotContain("hf_abc");
+    }
+
+    @Test
+    void jsonOutputListsWarnings() throws Exception {
+        Path file = Policies.write(dir, "alpha.yaml", Policies.yaml("alpha")
+                .replace("    image: i\n", "    image: i\n    env: { DB_PASSWORD: x }\n"));
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", file.toString(), "-o", "json");
+
+        assertThat(r.exitCode()).isZero();
+        JsonNode json = Json.MAPPER.readTree(r.out());
+        assertThat(json.path("valid").asBoolean(false)).isTrue();
+        assertThat(json.path("warnings")).hasSize(1);
+        assertThat(json.path("warnings").get(0).path("path").asText()).isEqualTo("spec.workload.env.DB_PASSWORD");
+        assertThat(json.path("warnings").get(0).path("line").asInt()).isEqualTo(9);
+    }
+
+    @Test
+    void imagePolicyOptionsRefuseOtherRegistriesAndTagsAtTheImageLine() {
+        Path file = Policies.write(dir, "alpha.yaml", Policies.yaml("alpha").replace("image: i", "image: vllm/vllm-openai:v0.8.5"));
+
+        var allowed = Cli.run(Cli.env(dir), "validate", "-f", file.toString(), "--allowed-registry", "ghcr.io,docker.io/vllm");
+        var refused = Cli.run(Cli.env(dir), "validate", "-f", file.toString(), "--allowed-registry", "ghcr.io", "--require-digest");
+
+        assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err().lines().toList()).containsExactly(
+                file + ":8:12: spec.workload.image: image 'vllm/vllm-openai:v0.8.5' comes from docker.io (docker.io/vllm/vllm-openai), "
+                        + "which the fleet's image policy does not allow; allowed: ghcr.io",
+                file + ":8:12: spec.workload.image: the fleet's image policy requires images pinned by digest, such as "
+                        + "vllm/vllm-openai@sha256:<64 hex digits> (got 'vllm/vllm-openai:v0.8.5')",
+                "2 errors in 1 file; " + file + " is not valid");
+    }
+
+    @Test
+    void imagePolicyComesFromTheControlPlanesVariablesUnlessAnOptionOverridesIt() {
+        Path file = Policies.write(dir, "alpha.yaml", Policies.yaml("alpha").replace("image: i", "image: vllm/vllm-openai:v0.8.5"));
+        var env = new Environment(java.util.Map.of("FLOTILLA_POLICY_IMAGE_ALLOWED_REGISTRIES", "ghcr.io,registry.example.com",
+                "FLOTILLA_POLICY_IMAGE_REQUIRE_DIGEST", "true"), dir);
+
+        var fromEnv = Cli.run(env, "validate", "-f", file.toString());
+        var overridden = Cli.run(env, "validate", "-f", file.toString(), "--allowed-registry", "docker.io", "--no-require-digest");
+
+        assertThat(fromEnv.exitCode()).isEqualTo(1);
+        assertThat(fromEnv.err()).contains("allowed: ghcr.io, registry.example.com").contains("pinned by digest");
+        assertThat(overridden.exitCode()).as(overridden.toString()).isZero();
+    }
+
+    @Test
     void missingFileIsAnErrorNotACrash() {
         var r = Cli.run(Cli.env(dir), "validate", "-f", dir.resolve("nope.yaml").toString());
 

@@ -238,7 +238,7 @@ final class Fixtures {
         }
 
         FleetPolicy build() {
-            var workload = new Workload("org/model", Runtime.VLLM, "vllm/vllm-openai:v0.8.5", 8000, List.of(), Map.of(),
+            var workload = new Workload("org/model", Runtime.VLLM, "vllm/vllm-openai:v0.8.5", 8000, List.of(), List.of(),
                     new Resources(gpu, gpuMemoryGiB, Optional.ofNullable(gpuModel), new CpuQuantity(cpuMillis),
                             MemoryQuantity.gibibytes(memoryGiB)),
                     "/health", Map.of(), tolerations, Optional.empty());

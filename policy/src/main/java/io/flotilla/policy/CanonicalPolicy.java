@@ -4,6 +4,7 @@ import io.flotilla.policy.schema.Field;
 import io.flotilla.policy.schema.PolicyEnum;
 import io.flotilla.policy.schema.PolicySchema;
 import io.flotilla.policy.schema.Shape;
+import io.flotilla.policy.schema.Shape.EnvShape;
 import io.flotilla.policy.schema.Shape.IntOrPercentShape;
 import io.flotilla.policy.schema.Shape.ListShape;
 import io.flotilla.policy.schema.Shape.MapShape;
@@ -75,10 +76,24 @@ public final class CanonicalPolicy {
                 ((Map<?, ?>) model).forEach((k, v) -> map.put((String) k, value(v, m.value())));
                 yield map;
             }
+            case EnvShape e -> env((List<?>) model, e);
             case QuantityShape q -> model.toString();
             case IntOrPercentShape p -> ((IntOrPercent) model).percent() ? model.toString() : ((IntOrPercent) model).value();
             default -> model instanceof PolicyEnum e ? e.yamlName() : model;
         };
+    }
+
+    /**
+     * Plain values only: the name-to-value mapping, the form every policy had before secret references, so
+     * that their canonical text (and so their revision) stays as it was. With a reference: the list form.
+     */
+    private static Object env(List<?> vars, EnvShape shape) {
+        if (vars.stream().allMatch(v -> ((EnvVar) v).secretKeyRef().isEmpty() && ((EnvVar) v).value().isPresent())) {
+            var map = new TreeMap<String, Object>();
+            vars.forEach(v -> map.put(((EnvVar) v).name(), ((EnvVar) v).value().orElseThrow()));
+            return map;
+        }
+        return vars.stream().map(v -> object((Record) v, shape.entry())).toList();
     }
 
     private static Map<String, Object> object(Record record, ObjectShape shape) {

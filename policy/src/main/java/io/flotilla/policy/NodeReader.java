@@ -6,6 +6,7 @@ import io.flotilla.policy.schema.Shape;
 import io.flotilla.policy.schema.Shape.BooleanShape;
 import io.flotilla.policy.schema.Shape.ConstShape;
 import io.flotilla.policy.schema.Shape.EnumShape;
+import io.flotilla.policy.schema.Shape.EnvShape;
 import io.flotilla.policy.schema.Shape.IntOrPercentShape;
 import io.flotilla.policy.schema.Shape.IntegerShape;
 import io.flotilla.policy.schema.Shape.JurisdictionShape;
@@ -55,16 +56,21 @@ final class NodeReader {
     private final String file;
     private final JurisdictionCatalog jurisdictions;
     private final Sites sites;
+    private final ImagePolicy imagePolicy;
     private final List<PolicyError> errors;
+    private final List<PolicyError> warnings;
     private final Map<String, Loc> locations = new HashMap<>();
     private final Map<String, Object> values = new HashMap<>();
     private final PolicyChecks checks;
 
-    NodeReader(String file, JurisdictionCatalog jurisdictions, Sites sites, List<PolicyError> errors) {
+    NodeReader(String file, JurisdictionCatalog jurisdictions, Sites sites, ImagePolicy imagePolicy, List<PolicyError> errors,
+            List<PolicyError> warnings) {
         this.file = file;
         this.jurisdictions = jurisdictions;
         this.sites = sites;
+        this.imagePolicy = imagePolicy;
         this.errors = errors;
+        this.warnings = warnings;
         this.checks = new PolicyChecks(this);
     }
 
@@ -76,6 +82,16 @@ final class NodeReader {
     void error(String path, String message) {
         Loc loc = locationOf(path);
         errors.add(new PolicyError(file, loc.line(), loc.column(), path, message));
+    }
+
+    /** Something that is allowed but probably a mistake: reported, and the policy stays valid. */
+    void warning(String path, String message) {
+        Loc loc = locationOf(path);
+        warnings.add(new PolicyError(file, loc.line(), loc.column(), path, message));
+    }
+
+    ImagePolicy imagePolicy() {
+        return imagePolicy;
     }
 
     /** Where the value at {@code path} was written, or where the nearest enclosing value was. */
@@ -120,6 +136,7 @@ final class NodeReader {
             case ObjectShape o -> readObject(node, o, path);
             case ListShape l -> readList(node, l, path);
             case MapShape m -> readMap(node, m, path);
+            case EnvShape e -> readEnv(node, e, path);
             case StringShape s -> readString(node, s, path);
             case ConstShape c -> readConst(node, c, path);
             case IntegerShape i -> readInteger(node, i, path);
@@ -212,6 +229,7 @@ final class NodeReader {
                 case ObjectShape o -> readObject(new MappingNode(Tag.MAP, List.of(), org.snakeyaml.engine.v2.common.FlowStyle.FLOW), o, childPath);
                 case ListShape l -> List.of();
                 case MapShape m -> new TreeMap<String, Object>();
+                case EnvShape e -> List.of();
                 default -> throw new IllegalStateException("no empty value for " + field);
             };
         };
@@ -307,6 +325,42 @@ final class NodeReader {
             result.put(name, v);
         }
         return ok ? result : INVALID;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object readEnv(Node node, EnvShape shape, String path) {
+        if (node instanceof MappingNode) {
+            Object read = readMap(node, new MapShape(shape.name(), StringShape.any()), path);
+            if (read == INVALID) {
+                return INVALID;
+            }
+            var vars = new ArrayList<EnvVar>();
+            ((Map<String, Object>) read).forEach((name, value) -> {
+                vars.add(EnvVar.plain(name, (String) value));
+                checks.plainValue(name, child(path, name));
+            });
+            return List.copyOf(vars);
+        }
+        if (node instanceof SequenceNode) {
+            Object read = readList(node, new ListShape(shape.entry(), 0), path);
+            if (read == INVALID) {
+                return INVALID;
+            }
+            List<EnvVar> vars = (List<EnvVar>) read;
+            var first = new HashMap<String, Integer>();
+            boolean ok = true;
+            for (int i = 0; i < vars.size(); i++) {
+                Integer earlier = first.putIfAbsent(vars.get(i).name(), i);
+                if (earlier != null) {
+                    error(path + "[" + i + "].name", "duplicate of item " + earlier + " ('" + vars.get(i).name() + "')");
+                    ok = false;
+                }
+            }
+            return ok ? vars : INVALID;
+        }
+        error(path, "expected a list of {name, value} or {name, secretKeyRef} entries, or a mapping of names to values, got "
+                + describe(node));
+        return INVALID;
     }
 
     private boolean matches(StringShape shape, String value, String path, String what) {
@@ -516,6 +570,7 @@ final class NodeReader {
             case ObjectShape o -> "a mapping";
             case ListShape l -> "a list";
             case MapShape m -> "a mapping";
+            case EnvShape e -> "a list";
             case IntegerShape i -> "an integer";
             case NumberShape n -> "a number";
             case BooleanShape b -> "true or false";

@@ -1,10 +1,16 @@
 package io.flotilla.policy;
 
+import java.util.regex.Pattern;
+
 /**
- * Rules that involve more than one field, run on each record as soon as its fields have been read, so that
- * errors in one section do not hide those in another.
+ * Rules beyond what each field's shape says (several fields together, the fleet's image policy) and warnings,
+ * run on each record as soon as its fields have been read, so that errors in one section do not hide those
+ * in another.
  */
 final class PolicyChecks {
+
+    /** Names that usually hold a credential: *_TOKEN, *_KEY, *PASSWORD*, *SECRET*. */
+    private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i).*(_TOKEN|_KEY)|.*(PASSWORD|SECRET).*");
 
     private final NodeReader reader;
 
@@ -21,6 +27,8 @@ final class PolicyChecks {
             case Toleration t -> toleration(t, path);
             case DemandPoint d -> demand(d, path);
             case Rollout r -> rollout(r, path);
+            case EnvVar e -> envVar(e, path);
+            case Workload w -> workload(w, path);
             default -> true;
         };
     }
@@ -28,6 +36,37 @@ final class PolicyChecks {
     private boolean fail(String path, String message) {
         reader.error(path, message);
         return false;
+    }
+
+    private boolean envVar(EnvVar e, String path) {
+        if (e.value().isPresent() && e.secretKeyRef().isPresent()) {
+            return fail(path + ".secretKeyRef", "give either value or secretKeyRef, not both");
+        }
+        if (e.value().isEmpty() && e.secretKeyRef().isEmpty()) {
+            return fail(path, "needs value or secretKeyRef");
+        }
+        e.value().ifPresent(v -> plainValue(e.name(), path + ".value"));
+        return true;
+    }
+
+    /**
+     * Warns when a plain value ({@code valuePath}) probably is a credential: it would be stored in the control
+     * plane's database, shown by its API and sent to every chosen cluster. The value itself is never repeated.
+     */
+    void plainValue(String name, String valuePath) {
+        if (CREDENTIAL_NAME.matcher(name).matches()) {
+            reader.warning(valuePath, "'" + name + "' looks like a credential, and a plain value is stored by the control plane "
+                    + "and sent to every chosen cluster; create a Secret in the workload's namespace on the edge clusters and "
+                    + "reference it instead: {name: " + name + ", secretKeyRef: {name: <secret>, key: <key>}}");
+        }
+    }
+
+    private boolean workload(Workload w, String path) {
+        boolean ok = true;
+        for (String problem : reader.imagePolicy().problems(w.image())) {
+            ok = fail(path + ".image", problem);
+        }
+        return ok;
     }
 
     private boolean placement(Placement p, String path) {

@@ -27,18 +27,33 @@ import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Parses and validates policy files. Never throws for bad input: every problem, in every file of the set,
- * comes back as a {@link PolicyError} with file, line, column and field path. Thread-safe.
+ * comes back as a {@link PolicyError} with file, line, column and field path, and so does every warning.
+ * Thread-safe.
  */
 public final class PolicyParser {
 
     private final JurisdictionCatalog jurisdictions;
     private final Sites sites;
     private final ParserLimits limits;
+    private final ImagePolicy imagePolicy;
 
     public PolicyParser(JurisdictionCatalog jurisdictions, Sites sites, ParserLimits limits) {
+        this(jurisdictions, sites, limits, ImagePolicy.NONE);
+    }
+
+    private PolicyParser(JurisdictionCatalog jurisdictions, Sites sites, ParserLimits limits, ImagePolicy imagePolicy) {
         this.jurisdictions = jurisdictions;
         this.sites = sites;
         this.limits = limits;
+        this.imagePolicy = imagePolicy;
+    }
+
+    /**
+     * This parser, also refusing images that the fleet's image policy does not allow. For policies entering
+     * the fleet; stored revisions are read without it, so that tightening the policy never makes one unreadable.
+     */
+    public PolicyParser withImagePolicy(ImagePolicy policy) {
+        return new PolicyParser(jurisdictions, sites, limits, policy);
     }
 
     /** With the built-in jurisdiction groups and sites and the default limits. */
@@ -54,10 +69,12 @@ public final class PolicyParser {
     public PolicySet parse(List<PolicySource> sources) {
         var policies = new ArrayList<FleetPolicy>();
         var errors = new ArrayList<PolicyError>();
+        var warnings = new ArrayList<PolicyError>();
         Map<String, PolicyError> firstName = new HashMap<>();
         for (PolicySource source : sources) {
             var fileErrors = new ArrayList<PolicyError>();
-            for (Located located : parseFile(source, fileErrors)) {
+            var fileWarnings = new ArrayList<PolicyError>();
+            for (Located located : parseFile(source, fileErrors, fileWarnings)) {
                 String name = located.policy().name();
                 PolicyError first = firstName.get(name);
                 if (first != null) {
@@ -69,9 +86,11 @@ public final class PolicyParser {
                 }
             }
             fileErrors.sort(Comparator.comparingInt(PolicyError::line).thenComparingInt(PolicyError::column));
+            fileWarnings.sort(Comparator.comparingInt(PolicyError::line).thenComparingInt(PolicyError::column));
             errors.addAll(fileErrors);
+            warnings.addAll(fileWarnings);
         }
-        return new PolicySet(policies, errors);
+        return new PolicySet(policies, errors, warnings);
     }
 
     /**
@@ -104,7 +123,7 @@ public final class PolicyParser {
         }
         var errors = new ArrayList<>(readErrors);
         errors.addAll(parsed.errors());
-        return new PolicySet(parsed.policies(), errors);
+        return new PolicySet(parsed.policies(), errors, parsed.warnings());
     }
 
     private static boolean isPolicyFileName(Path p) {
@@ -156,7 +175,7 @@ public final class PolicyParser {
     private record Located(FleetPolicy policy, int nameLine, int nameColumn) {
     }
 
-    private List<Located> parseFile(PolicySource source, List<PolicyError> errors) {
+    private List<Located> parseFile(PolicySource source, List<PolicyError> errors, List<PolicyError> warnings) {
         String file = source.name();
         long bytes = StandardCharsets.UTF_8.encode(source.text()).remaining();
         if (bytes > limits.maxFileBytes()) {
@@ -180,7 +199,7 @@ public final class PolicyParser {
                 if (root == null || NodeReader.isNull(root)) {
                     continue; // an empty document, e.g. after a trailing '---'
                 }
-                var reader = new NodeReader(file, jurisdictions, sites, errors);
+                var reader = new NodeReader(file, jurisdictions, sites, imagePolicy, errors, warnings);
                 Object value = reader.readDocument(root, PolicySchema.FLEET_POLICY);
                 if (value instanceof FleetPolicy policy) {
                     var loc = reader.locationOf("metadata.name");

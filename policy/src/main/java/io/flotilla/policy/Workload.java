@@ -1,18 +1,19 @@
 package io.flotilla.policy;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The inference server to run on each chosen cluster. */
+/** The inference server to run on each chosen cluster. {@code env} is sorted by name. */
 public record Workload(
         String model,
         Runtime runtime,
         String image,
         int port,
         List<String> args,
-        Map<String, String> env,
+        List<EnvVar> env,
         Resources resources,
         String healthPath,
         Map<String, String> nodeSelector,
@@ -26,7 +27,7 @@ public record Workload(
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(healthPath, "healthPath");
         args = Collections2.listCopy(args);
-        env = Collections2.sortedCopy(env);
+        env = env == null ? List.of() : env.stream().sorted(Comparator.comparing(EnvVar::name)).toList();
         nodeSelector = Collections2.sortedCopy(nodeSelector);
         tolerations = Collections2.listCopy(tolerations);
         Objects.requireNonNull(modelCache, "modelCache");

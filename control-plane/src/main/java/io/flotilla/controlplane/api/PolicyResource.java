@@ -11,6 +11,7 @@ import io.flotilla.controlplane.audit.AuditDetails;
 import io.flotilla.controlplane.auth.Principal;
 import io.flotilla.controlplane.auth.Roles;
 import io.flotilla.controlplane.policy.PolicyService;
+import io.flotilla.policy.PolicyError;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -53,7 +54,8 @@ public class PolicyResource {
     @Operation(summary = "Apply a set of policies (YAML documents, or JSON: one policy or an array)",
             description = "Stores a new revision of each policy whose canonical form changed, re-places all policies "
                     + "and dispatches the clusters whose workloads change. With dryRun=true, answers the same and stores "
-                    + "nothing. An invalid set is rejected as a whole, with every error as source:line:column.")
+                    + "nothing. An invalid set is rejected as a whole, with every error as source:line:column; warnings "
+                    + "(a credential in a plain env value) are listed and reject nothing.")
     public ApplyView apply(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
             @QueryParam("source") @DefaultValue("request") String source,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
@@ -64,7 +66,8 @@ public class PolicyResource {
                 + (dryRun ? " (dry run)" : ""));
         audit.revision(applied.stream().filter(a -> a.action() != PolicyService.Action.UNCHANGED)
                 .map(a -> a.name() + "@" + a.revision()).collect(Collectors.joining(",")));
-        return new ApplyView(dryRun, applied.stream().map(PolicyViews::of).toList());
+        return new ApplyView(dryRun, applied.stream().map(PolicyViews::of).toList(),
+                set.warnings().stream().map(PolicyError::formatWarning).toList());
     }
 
     @GET

@@ -18,7 +18,8 @@ public final class PolicyViews {
     private PolicyViews() {
     }
 
-    public record ApplyView(boolean dryRun, List<AppliedView> results) {
+    /** @param warnings what is valid but probably a mistake, each as {@code file:line:column: warning: path: message} */
+    public record ApplyView(boolean dryRun, List<AppliedView> results, List<String> warnings) {
     }
 
     /** @param action created, updated or unchanged; @param diff unified diff against the current revision, empty when unchanged */

@@ -65,6 +65,6 @@ public class RolloutResource {
     public ApplyView undo(@PathParam("name") String name) {
         PolicyService.Applied applied = policies.undo(name, Principal.nameOf(identity));
         audit.revision(applied.name() + "@" + applied.revision());
-        return new ApplyView(false, List.of(PolicyViews.of(applied)));
+        return new ApplyView(false, List.of(PolicyViews.of(applied)), List.of());
     }
 }

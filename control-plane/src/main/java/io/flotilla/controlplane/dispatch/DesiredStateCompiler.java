@@ -6,6 +6,7 @@ import io.flotilla.proto.v1.DesiredState;
 import io.flotilla.proto.v1.InferenceWorkload;
 import io.flotilla.proto.v1.ModelCache;
 import io.flotilla.proto.v1.Resources;
+import io.flotilla.proto.v1.SecretKeyRef;
 import io.flotilla.proto.v1.Toleration;
 import java.time.Instant;
 import java.util.Map;
@@ -58,6 +59,8 @@ public final class DesiredStateCompiler {
                     .setStorageClass(cache.storageClass() == null ? "" : cache.storageClass())
                     .setMountPath(cache.mountPath() == null ? "" : cache.mountPath()));
         }
+        spec.secretEnv().forEach((variable, ref) -> w.putSecretEnv(variable,
+                SecretKeyRef.newBuilder().setName(ref.name()).setKey(ref.key()).build()));
         for (WorkloadSpec.Toleration t : spec.tolerations()) {
             w.addTolerations(Toleration.newBuilder().setKey(t.key())
                     .setOperator(t.operator() == null ? "" : t.operator())

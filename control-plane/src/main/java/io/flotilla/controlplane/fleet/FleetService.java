@@ -3,6 +3,7 @@ package io.flotilla.controlplane.fleet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.controlplane.dispatch.DesiredStateDispatcher;
+import io.flotilla.policy.ImagePolicy;
 import io.flotilla.proto.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Registers clusters and changes what they should run; every change dispatches a new generation. */
 @ApplicationScoped
@@ -24,9 +26,11 @@ public class FleetService {
     private final ObjectMapper json;
     private final Clock clock;
     private final Event<FleetChanged> changed;
+    private final ImagePolicy imagePolicy;
 
     FleetService(ClusterRepository clusters, ClusterWorkloadRepository workloads, WorkloadStatusRepository statuses,
-            DesiredStateDispatcher dispatcher, ObjectMapper json, Clock clock, Event<FleetChanged> changed) {
+            DesiredStateDispatcher dispatcher, ObjectMapper json, Clock clock, Event<FleetChanged> changed,
+            ImagePolicy imagePolicy) {
         this.clusters = clusters;
         this.workloads = workloads;
         this.statuses = statuses;
@@ -34,6 +38,7 @@ public class FleetService {
         this.json = json;
         this.clock = clock;
         this.changed = changed;
+        this.imagePolicy = imagePolicy;
     }
 
     /** A cluster with its inventory, what it should run and what it last reported. */
@@ -84,6 +89,18 @@ public class FleetService {
     /** Creates or replaces a workload; returns the cluster's new desired generation. */
     @Transactional
     public long putWorkload(String clusterId, String name, WorkloadSpec spec) {
+        List<String> imageProblems = imagePolicy.problems(spec.image());
+        if (!imageProblems.isEmpty()) {
+            throw new FleetException(FleetException.Kind.INVALID, String.join("; ", imageProblems));
+        }
+        if (spec.env() != null && spec.secretEnv() != null) {
+            var both = new TreeSet<>(spec.env().keySet());
+            both.retainAll(spec.secretEnv().keySet());
+            if (!both.isEmpty()) {
+                throw new FleetException(FleetException.Kind.INVALID, "env and secretEnv both set " + both
+                        + ": a variable has a plain value or a Secret reference, not both");
+            }
+        }
         Cluster cluster = clusters.findForUpdate(clusterId).orElseThrow(() -> FleetException.unknownCluster(clusterId));
         ClusterWorkload.Key key = new ClusterWorkload.Key(clusterId, name);
         ClusterWorkload w = workloads.findById(key);

@@ -26,7 +26,8 @@ public record WorkloadSpec(
         List<@Valid Toleration> tolerations,
         @Pattern(regexp = "/.*", message = "healthPath must start with '/'") String healthPath,
         String policy,
-        @Valid ModelCache modelCache) {
+        @Valid ModelCache modelCache,
+        Map<String, @Valid SecretKeyRef> secretEnv) {
 
     public static final String DEFAULT_RUNTIME = "vllm";
     public static final int DEFAULT_PORT = 8000;
@@ -53,6 +54,17 @@ public record WorkloadSpec(
         }
     }
 
+    /**
+     * An environment variable's value as a reference to a Secret in the workload's namespace on the edge
+     * cluster. The value stays there: it is never stored, shown or sent by the control plane.
+     */
+    public record SecretKeyRef(
+            @NotBlank(message = "secretEnv name is required")
+            @Pattern(regexp = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", message = "secretEnv name must be a Secret name") String name,
+            @NotBlank(message = "secretEnv key is required")
+            @Pattern(regexp = "^[-._a-zA-Z0-9]+$", message = "secretEnv key must be a Secret key") String key) {
+    }
+
     public record Toleration(@NotBlank(message = "toleration key is required") String key, String operator, String value, String effect) {
     }
 
@@ -64,6 +76,7 @@ public record WorkloadSpec(
                 nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector),
                 tolerations == null ? List.of() : List.copyOf(tolerations),
                 healthPath == null || healthPath.isBlank() ? DEFAULT_HEALTH_PATH : healthPath, policy,
-                modelCache == null ? null : modelCache.withDefaults());
+                modelCache == null ? null : modelCache.withDefaults(),
+                secretEnv == null ? Map.of() : Map.copyOf(secretEnv));
     }
 }

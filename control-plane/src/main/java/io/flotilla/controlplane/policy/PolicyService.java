@@ -8,6 +8,7 @@ import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.placement.FleetSnapshot;
 import io.flotilla.policy.CanonicalPolicy;
 import io.flotilla.policy.FleetPolicy;
+import io.flotilla.policy.ImagePolicy;
 import io.flotilla.policy.PolicyDiff;
 import io.flotilla.policy.PolicyError;
 import io.flotilla.policy.PolicyParser;
@@ -55,7 +56,10 @@ public class PolicyService {
     private final ClusterWorkloadRepository workloads;
     private final PolicyPlacer placer;
     private final FleetSnapshots snapshots;
+    /** Reads stored revisions: they were valid when applied, and stay readable when the image policy tightens. */
     private final PolicyParser parser;
+    /** Reads what enters the fleet (applied sets, undone revisions), refusing images the fleet does not allow. */
+    private final PolicyParser incoming;
     private final ObjectMapper json;
     private final Clock clock;
     private final Event<PoliciesChanged> changed;
@@ -65,7 +69,7 @@ public class PolicyService {
 
     PolicyService(PolicyRevisionRepository revisions, PolicyPlacementRepository placements,
             ClusterWorkloadRepository workloads, PolicyPlacer placer, FleetSnapshots snapshots, PolicyParser parser,
-            ObjectMapper json, Clock clock, Event<PoliciesChanged> changed, RolloutService rollouts) {
+            ImagePolicy imagePolicy, ObjectMapper json, Clock clock, Event<PoliciesChanged> changed, RolloutService rollouts) {
         this.rollouts = rollouts;
         this.revisions = revisions;
         this.placements = placements;
@@ -73,6 +77,7 @@ public class PolicyService {
         this.placer = placer;
         this.snapshots = snapshots;
         this.parser = parser;
+        this.incoming = parser.withImagePolicy(imagePolicy);
         this.json = json;
         this.clock = clock;
         this.changed = changed;
@@ -97,7 +102,7 @@ public class PolicyService {
                 // malformed: the YAML parser reports it with line and column
             }
         }
-        PolicySet set = parser.parse(sources);
+        PolicySet set = incoming.parse(sources);
         if (set.isValid() && set.policies().isEmpty()) {
             return new PolicySet(List.of(), List.of(new PolicyError(source, 1, 1, "", "no policy documents found")));
         }
@@ -222,7 +227,7 @@ public class PolicyService {
                 .reduce((a, b) -> b).orElseThrow(() -> new FleetException(FleetException.Kind.CONFLICT,
                         "policy '" + name + "' has no revision before " + current.revision() + " to go back to"));
         String source = "undo of revision " + current.revision();
-        PolicySet set = parser.parse(source, previous.yaml);
+        PolicySet set = incoming.parse(source, previous.yaml);
         return apply(set, source, false, appliedBy).get(0);
     }
 

@@ -2,18 +2,22 @@ package io.flotilla.controlplane.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.controlplane.dispatch.DesiredStateCompiler;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
 import io.flotilla.policy.FleetPolicy;
 import io.flotilla.policy.PolicyParser;
 import io.flotilla.proto.v1.InferenceWorkload;
+import io.flotilla.proto.v1.SecretKeyRef;
 import java.time.Instant;
+import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class PolicyWorkloadsTest {
 
-    private static FleetPolicy policy(String modelCache) {
+    private static FleetPolicy policy(String workloadLines) {
         return PolicyParser.standard().parse("p.yaml", """
                 apiVersion: flotilla.io/v1alpha1
                 kind: FleetPolicy
@@ -25,7 +29,7 @@ class PolicyWorkloadsTest {
                     resources: { gpu: 1, cpu: "1", memory: 1Gi }
                 %s
                   placement: { jurisdictions: [EU] }
-                """.formatted(modelCache)).policies().get(0);
+                """.formatted(workloadLines)).policies().get(0);
     }
 
     private static InferenceWorkload compiled(FleetPolicy policy) {
@@ -47,5 +51,28 @@ class PolicyWorkloadsTest {
     @Test
     void noModelCacheMeansNoneOnTheWire() {
         assertThat(compiled(policy("")).hasModelCache()).isFalse();
+    }
+
+    @Test
+    void plainVariablesTravelAsValuesAndSecretReferencesOnlyAsReferences() {
+        InferenceWorkload w = compiled(policy("""
+                    env:
+                      - { name: LOG_LEVEL, value: debug }
+                      - { name: HF_TOKEN, secretKeyRef: { name: hf, key: token } }
+                """));
+
+        assertThat(w.getEnvMap()).containsExactly(Map.entry("LOG_LEVEL", "debug"));
+        assertThat(w.getSecretEnvMap()).containsExactly(
+                Map.entry("HF_TOKEN", SecretKeyRef.newBuilder().setName("hf").setKey("token").build()));
+    }
+
+    @Test
+    void aSpecStoredBeforeSecretReferencesEqualsTheSameSpecNowSoNothingIsRedispatched() throws Exception {
+        var json = new ObjectMapper();
+        WorkloadSpec now = PolicyWorkloads.specOf(policy("    env: { LOG_LEVEL: debug }"), 1);
+        ObjectNode stored = json.valueToTree(now);
+        stored.remove("secretEnv");
+
+        assertThat(json.treeToValue(stored, WorkloadSpec.class).withDefaults()).isEqualTo(now);
     }
 }

@@ -17,6 +17,11 @@ public final class ManagedLabels {
     public static final String GENERATION = "flotilla.io/generation";
     public static final String WORKLOAD = "flotilla.io/workload";
 
+    /** Pod Security Admission's namespace labels: refuse, warn about and audit pods below the level. */
+    public static final String POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
+    public static final String POD_SECURITY_WARN = "pod-security.kubernetes.io/warn";
+    public static final String POD_SECURITY_AUDIT = "pod-security.kubernetes.io/audit";
+
     public static final String MODEL_ANNOTATION = "flotilla.io/model";
     public static final String RUNTIME_ANNOTATION = "flotilla.io/runtime";
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.flotilla.proto.v1.DesiredState;
 import io.flotilla.proto.v1.InferenceWorkload;
 import io.flotilla.proto.v1.ModelCache;
+import io.flotilla.proto.v1.SecretKeyRef;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -87,6 +89,19 @@ public final class ReconcilePlanner {
                         + "', expected a Kubernetes quantity such as 500m, 4 or 16Gi";
             }
         }
+        for (Map.Entry<String, SecretKeyRef> e : new TreeMap<>(w.getSecretEnvMap()).entrySet()) {
+            if (w.getEnvMap().containsKey(e.getKey())) {
+                return "workload '" + w.getName() + "' sets env variable '" + e.getKey() + "' both as a value and from a Secret";
+            }
+            if (!DNS_SUBDOMAIN.matcher(e.getValue().getName()).matches()) {
+                return "workload '" + w.getName() + "' takes env variable '" + e.getKey() + "' from Secret '"
+                        + e.getValue().getName() + "', expected a Secret name";
+            }
+            if (!SECRET_KEY.matcher(e.getValue().getKey()).matches()) {
+                return "workload '" + w.getName() + "' takes env variable '" + e.getKey() + "' from Secret key '"
+                        + e.getValue().getKey() + "', expected a key of letters, digits, '-', '_' and '.'";
+            }
+        }
         if (WorkloadObjects.hasModelCache(w)) {
             ModelCache cache = w.getModelCache();
             if (!QUANTITY.matcher(cache.getSize()).matches()) {
@@ -104,6 +119,8 @@ public final class ReconcilePlanner {
         }
         return null;
     }
+
+    private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
 
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 

@@ -34,13 +34,23 @@ public final class ResourceApplier {
         this.namespace = namespace;
     }
 
-    /** Creates the namespace when it is missing; an existing one is left as it is. */
+    /**
+     * Creates the namespace when it is missing, and applies the agent's labels to an existing one whose labels
+     * differ from them (a namespace created by the install manifest, or a changed Pod Security level). Labels
+     * of other owners are left alone; a namespace already labelled as desired is not written to.
+     */
     public Outcome ensureNamespace(Namespace desired) {
-        if (client.namespaces().withName(desired.getMetadata().getName()).get() != null) {
+        Namespace current = client.namespaces().withName(desired.getMetadata().getName()).get();
+        if (current == null) {
+            serverSideApply(desired, true);
+            return Outcome.CREATED;
+        }
+        Map<String, String> labels = current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels();
+        if (labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())) {
             return Outcome.NOOP;
         }
-        serverSideApply(desired, true);
-        return Outcome.CREATED;
+        serverSideApply(desired, false);
+        return Outcome.PATCHED;
     }
 
     /**
@@ -85,7 +95,9 @@ public final class ResourceApplier {
         current.getMetadata().setResourceVersion(null);
         Map<String, Object> edited = json.convertValue(current, Map.class);
         Map<String, Object> wanted = json.convertValue(desired, Map.class);
-        edited.put("spec", wanted.get("spec"));
+        if (wanted.containsKey("spec")) {
+            edited.put("spec", wanted.get("spec"));
+        }
         Map<String, Object> metadata = (Map<String, Object>) edited.get("metadata");
         Map<String, Object> wantedMetadata = (Map<String, Object>) wanted.get("metadata");
         metadata.put("labels", wantedMetadata.get("labels"));

@@ -3,15 +3,20 @@ package io.flotilla.agent.reconcile;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -48,12 +53,20 @@ public final class WorkloadObjects {
     private WorkloadObjects() {
     }
 
+    /**
+     * The workloads' namespace, labelled for Pod Security Admission at the target's level: enforced, and
+     * warned about and audited at the same level, so that a pod the agent did not build is refused too.
+     */
     public static Namespace namespace(ReconcileTarget target) {
+        String level = target.podSecurity().label();
         return new NamespaceBuilder()
                 .withNewMetadata()
                 .withName(target.namespace())
                 .addToLabels(ManagedLabels.MANAGED_BY, ManagedLabels.MANAGED_BY_VALUE)
                 .addToLabels(ManagedLabels.CLUSTER, target.clusterId())
+                .addToLabels(ManagedLabels.POD_SECURITY_ENFORCE, level)
+                .addToLabels(ManagedLabels.POD_SECURITY_WARN, level)
+                .addToLabels(ManagedLabels.POD_SECURITY_AUDIT, level)
                 .endMetadata()
                 .build();
     }
@@ -124,6 +137,9 @@ public final class WorkloadObjects {
                 .withAnnotations(annotations(w))
                 .endMetadata()
                 .withNewSpec()
+                // a model server has no business with the Kubernetes API
+                .withAutomountServiceAccountToken(false)
+                .withSecurityContext(podSecurityContext(target))
                 .withContainers(container(w))
                 .withVolumes(volumes(w))
                 .withNodeSelector(new TreeMap<>(w.getNodeSelectorMap()))
@@ -195,15 +211,46 @@ public final class WorkloadObjects {
         return "http://" + w.getName() + "." + target.namespace() + ".svc:" + port(w);
     }
 
+    /** RuntimeDefault seccomp at both levels; restricted also refuses to start a container as root. */
+    private static PodSecurityContext podSecurityContext(ReconcileTarget target) {
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(target.podSecurity() == PodSecurityLevel.RESTRICTED ? Boolean.TRUE : null)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .build();
+    }
+
+    /**
+     * No privilege escalation and no Linux capabilities. GPUs still work: the NVIDIA device plugin and
+     * container runtime hand the devices in without a privileged container.
+     */
+    private static SecurityContext containerSecurityContext() {
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .build();
+    }
+
+    /**
+     * Plain values and Secret references, sorted by name. A reference becomes
+     * {@code valueFrom.secretKeyRef}: the kubelet reads the Secret, so its value never passes through
+     * the agent or the control plane.
+     */
+    private static List<EnvVar> env(InferenceWorkload w) {
+        Map<String, EnvVar> env = new TreeMap<>();
+        w.getEnvMap().forEach((name, value) -> env.put(name, new EnvVar(name, value, null)));
+        w.getSecretEnvMap().forEach((name, ref) -> env.put(name, new EnvVarBuilder().withName(name)
+                .withNewValueFrom().withNewSecretKeyRef().withName(ref.getName()).withKey(ref.getKey()).endSecretKeyRef().endValueFrom()
+                .build()));
+        return List.copyOf(env.values());
+    }
+
     private static Container container(InferenceWorkload w) {
-        List<EnvVar> env = new TreeMap<>(w.getEnvMap()).entrySet().stream()
-                .map(e -> new EnvVar(e.getKey(), e.getValue(), null))
-                .toList();
         return new ContainerBuilder()
                 .withName(CONTAINER_NAME)
                 .withImage(w.getImage())
                 .withArgs(args(w))
-                .withEnv(env)
+                .withEnv(env(w))
+                .withSecurityContext(containerSecurityContext())
                 .addNewPort().withName(PORT_NAME).withContainerPort(port(w)).withProtocol("TCP").endPort()
                 .withResources(resources(w))
                 .withVolumeMounts(volumeMounts(w))

@@ -6,6 +6,7 @@ import static io.flotilla.agent.Fixtures.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -46,6 +47,38 @@ class ClusterReconcilerTest {
         assertThat(result.workloads()).extracting(w -> w.getName() + ":" + w.getCondition())
                 .containsExactly("chat:WORKLOAD_CONDITION_PROGRESSING", "embed:WORKLOAD_CONDITION_PROGRESSING");
         assertThat(result.outcomes()).containsEntry(ResourceApplier.Outcome.CREATED, 5);
+    }
+
+    @Test
+    void createdNamespaceEnforcesThePodSecurityLevel() {
+        reconciler.reconcile(desired(1, workload("chat")));
+
+        assertThat(client.namespaces().withName(NAMESPACE).get().getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "baseline")
+                .containsEntry("pod-security.kubernetes.io/warn", "baseline")
+                .containsEntry("pod-security.kubernetes.io/audit", "baseline");
+    }
+
+    @Test
+    void anExistingNamespaceGetsThePodSecurityLabelsOnceAndALevelChangeRelabelsIt() {
+        // as the install manifest creates it, before the agent runs
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+                .addToLabels("app.kubernetes.io/managed-by", "flotilla-agent").endMetadata().build()).create();
+
+        ReconcileResult first = reconciler.reconcile(desired(1, workload("chat")));
+        String labelled = client.namespaces().withName(NAMESPACE).get().getMetadata().getResourceVersion();
+        reconciler.reconcile(desired(1, workload("chat")));
+        String again = client.namespaces().withName(NAMESPACE).get().getMetadata().getResourceVersion();
+        var restricted = new ClusterReconciler(client, new ReconcileTarget("edge-1", NAMESPACE, PodSecurityLevel.RESTRICTED));
+        restricted.reconcile(desired(1, workload("chat")));
+
+        assertThat(first.outcomes()).containsEntry(ResourceApplier.Outcome.PATCHED, 1).containsEntry(ResourceApplier.Outcome.CREATED, 2);
+        assertThat(again).as("nothing written when the labels are right").isEqualTo(labelled);
+        assertThat(client.namespaces().withName(NAMESPACE).get().getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
+                .containsEntry("pod-security.kubernetes.io/warn", "restricted")
+                .containsEntry("pod-security.kubernetes.io/audit", "restricted");
+        assertThat(deployment("chat").getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     }
 
     @Test

@@ -66,6 +66,23 @@ class ReconcilePlannerTest {
     }
 
     @Test
+    void aVariableGivenAsValueAndSecretOrABadSecretReferenceMakesTheWorkloadInvalid() {
+        var hf = io.flotilla.proto.v1.SecretKeyRef.newBuilder().setName("hf").setKey("token").build();
+        ReconcilePlan plan = ReconcilePlanner.plan(target, desired(3,
+                workload("ok").putSecretEnv("HF_TOKEN", hf),
+                workload("both").putEnv("HF_TOKEN", "x").putSecretEnv("HF_TOKEN", hf),
+                workload("name").putSecretEnv("HF_TOKEN", hf.toBuilder().setName("Not_A_Secret").build()),
+                workload("key").putSecretEnv("HF_TOKEN", hf.toBuilder().setKey("a/b").build())), List.of());
+
+        assertThat(plan.invalidWorkloads()).containsOnlyKeys("both", "name", "key");
+        assertThat(plan.invalidWorkloads().get("both")).contains("'HF_TOKEN' both as a value and from a Secret");
+        assertThat(plan.invalidWorkloads().get("name")).contains("Secret 'Not_A_Secret'");
+        assertThat(plan.invalidWorkloads().get("key")).contains("Secret key 'a/b'");
+        assertThat(plan.apply()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactly("Deployment/ok", "Service/ok");
+    }
+
+    @Test
     void duplicateWorkloadNameIsAppliedOnceAndReported() {
         ReconcilePlan plan = ReconcilePlanner.plan(target, desired(3, workload("a"), workload("a").setReplicas(5)),
                 List.of());

@@ -4,10 +4,14 @@ import static io.flotilla.agent.Fixtures.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.flotilla.proto.v1.Resources;
+import io.flotilla.proto.v1.SecretKeyRef;
 import io.flotilla.proto.v1.Toleration;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +126,72 @@ class WorkloadObjectsTest {
         assertThat(s.getMetadata().getLabels()).containsEntry("flotilla.io/generation", "3");
         assertThat(WorkloadObjects.endpoint(target, workload("chat").setPort(8080).build()))
                 .isEqualTo("http://chat.flotilla-workloads.svc:8080");
+    }
+
+    @Test
+    void podsRunWithoutPrivilegeEscalationCapabilitiesOrServiceAccountToken() {
+        var pod = WorkloadObjects.deployment(target, workload("chat").build(), 1).getSpec().getTemplate().getSpec();
+
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).as("baseline runs any image's user").isNull();
+        SecurityContext container = pod.getContainers().get(0).getSecurityContext();
+        assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getCapabilities().getAdd()).isNullOrEmpty();
+        assertThat(container.getPrivileged()).as("GPUs come from the device plugin, not a privileged container").isNull();
+        assertThat(pod.getContainers().get(0).getResources().getLimits()).containsKey("nvidia.com/gpu");
+    }
+
+    @Test
+    void restrictedLevelAlsoRequiresANonRootUser() {
+        var restricted = new ReconcileTarget("edge-1", "flotilla-workloads", PodSecurityLevel.RESTRICTED);
+        var pod = WorkloadObjects.deployment(restricted, workload("chat").build(), 1).getSpec().getTemplate().getSpec();
+
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getContainers().get(0).getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    }
+
+    @Test
+    void namespaceEnforcesWarnsAndAuditsTheBaselineLevelByDefault() {
+        Namespace ns = WorkloadObjects.namespace(target);
+
+        assertThat(ns.getMetadata().getName()).isEqualTo("flotilla-workloads");
+        assertThat(ns.getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "baseline")
+                .containsEntry("pod-security.kubernetes.io/warn", "baseline")
+                .containsEntry("pod-security.kubernetes.io/audit", "baseline")
+                .containsEntry("app.kubernetes.io/managed-by", "flotilla-agent")
+                .containsEntry("flotilla.io/cluster", "edge-1");
+    }
+
+    @Test
+    void namespaceOfTheRestrictedLevelSaysRestrictedEverywhere() {
+        Namespace ns = WorkloadObjects.namespace(new ReconcileTarget("edge-1", "flotilla-workloads", PodSecurityLevel.RESTRICTED));
+
+        assertThat(ns.getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
+                .containsEntry("pod-security.kubernetes.io/warn", "restricted")
+                .containsEntry("pod-security.kubernetes.io/audit", "restricted");
+    }
+
+    @Test
+    void secretReferencesBecomeValueFromSecretKeyRefSortedWithPlainValues() {
+        Container c = WorkloadObjects.deployment(target, workload("chat")
+                .putEnv("LOG_LEVEL", "debug")
+                .putSecretEnv("HF_TOKEN", SecretKeyRef.newBuilder().setName("hf").setKey("token").build())
+                .build(), 1).getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(c.getEnv()).extracting(EnvVar::getName).containsExactly("HF_TOKEN", "LOG_LEVEL");
+        EnvVar token = c.getEnv().get(0);
+        assertThat(token.getValue()).isNull();
+        assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("hf");
+        assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        assertThat(c.getEnv().get(1).getValue()).isEqualTo("debug");
+        assertThat(c.getEnv().get(1).getValueFrom()).isNull();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.flotilla.policy.Sites;
 import io.flotilla.policy.schema.Shape.BooleanShape;
 import io.flotilla.policy.schema.Shape.ConstShape;
 import io.flotilla.policy.schema.Shape.EnumShape;
+import io.flotilla.policy.schema.Shape.EnvShape;
 import io.flotilla.policy.schema.Shape.IntOrPercentShape;
 import io.flotilla.policy.schema.Shape.IntegerShape;
 import io.flotilla.policy.schema.Shape.JurisdictionShape;
@@ -172,6 +173,12 @@ public final class JsonSchemaGenerator {
                 m.put("type", "object");
                 m.put("propertyNames", shape(map.key()));
                 m.put("additionalProperties", shape(map.value()));
+            }
+            case EnvShape env -> {
+                m.put("type", List.of("array", "object"));
+                m.put("items", shape(env.entry()));
+                m.put("propertyNames", shape(env.name()));
+                m.put("additionalProperties", Map.of("type", "string"));
             }
         }
         return m;

@@ -8,6 +8,7 @@ import static io.flotilla.policy.schema.Field.withDefault;
 
 import io.flotilla.policy.ClusterSelector;
 import io.flotilla.policy.DemandPoint;
+import io.flotilla.policy.EnvVar;
 import io.flotilla.policy.FleetPolicy;
 import io.flotilla.policy.IntOrPercent;
 import io.flotilla.policy.LabelRequirement;
@@ -19,6 +20,7 @@ import io.flotilla.policy.Resources;
 import io.flotilla.policy.Rollout;
 import io.flotilla.policy.Routing;
 import io.flotilla.policy.Runtime;
+import io.flotilla.policy.SecretKeyRef;
 import io.flotilla.policy.SelectorOperator;
 import io.flotilla.policy.TaintEffect;
 import io.flotilla.policy.Toleration;
@@ -27,6 +29,7 @@ import io.flotilla.policy.Workload;
 import io.flotilla.policy.schema.Shape.BooleanShape;
 import io.flotilla.policy.schema.Shape.ConstShape;
 import io.flotilla.policy.schema.Shape.EnumShape;
+import io.flotilla.policy.schema.Shape.EnvShape;
 import io.flotilla.policy.schema.Shape.IntOrPercentShape;
 import io.flotilla.policy.schema.Shape.IntegerShape;
 import io.flotilla.policy.schema.Shape.JurisdictionShape;
@@ -77,6 +80,22 @@ public final class PolicySchema {
             withDefault("mountPath", StringShape.matching("/\\S*", "an absolute path", 1024), "/root/.cache/huggingface",
                     "Where the model server sees the volume (vLLM's Hugging Face cache by default).")));
 
+    static final StringShape ENV_NAME = StringShape.matching("[A-Za-z_][A-Za-z0-9_]*", "an environment variable name", 256);
+
+    public static final ObjectShape SECRET_KEY_REF = new ObjectShape("SecretKeyRef", SecretKeyRef.class,
+            "One key of a Secret that the edge cluster's operator created in the workload's namespace.", List.of(
+            required("name", StringShape.matching("[a-z0-9]([-a-z0-9.]*[a-z0-9])?", "a Secret name (DNS-1123 subdomain)", 253),
+                    "Name of the Secret."),
+            required("key", StringShape.matching("[-._a-zA-Z0-9]+", "a Secret key of letters, digits, '-', '_' and '.'", 253),
+                    "Key within the Secret whose value becomes the variable's.")));
+
+    public static final ObjectShape ENV_VAR = new ObjectShape("EnvVar", EnvVar.class,
+            "One environment variable: a plain value, or a reference to a Secret on the edge cluster.", List.of(
+            required("name", ENV_NAME, "Variable name."),
+            optional("value", StringShape.any(), "Plain value, stored and sent as written; not for credentials."),
+            optional("secretKeyRef", SECRET_KEY_REF,
+                    "Take the value from a Secret in the workload's namespace; only this reference leaves the file.")));
+
     public static final ObjectShape WORKLOAD = new ObjectShape("Workload", Workload.class,
             "The inference server to run on each chosen cluster.", List.of(
             required("model", StringShape.matching("\\S+", "a model id without spaces", 256), "Model to serve, e.g. meta-llama/Llama-3.1-8B-Instruct."),
@@ -84,8 +103,8 @@ public final class PolicySchema {
             required("image", StringShape.matching("\\S+", "a container image reference without spaces", 512), "Container image, e.g. vllm/vllm-openai:v0.8.5."),
             withDefault("port", new IntegerShape(1, 65535), 8000, "Port the server listens on."),
             emptyByDefault("args", new ListShape(StringShape.any(), 0), "Extra command-line arguments."),
-            emptyByDefault("env", new MapShape(StringShape.matching("[A-Za-z_][A-Za-z0-9_]*", "an environment variable name", 256), StringShape.any()),
-                    "Environment variables."),
+            emptyByDefault("env", new EnvShape(ENV_VAR, ENV_NAME),
+                    "Environment variables: a list of {name, value} or {name, secretKeyRef}, or a mapping of names to plain values."),
             required("resources", RESOURCES, "What one replica needs."),
             withDefault("healthPath", StringShape.matching("/\\S*", "an HTTP path starting with '/'", 256), "/health", "HTTP path of the readiness probe."),
             emptyByDefault("nodeSelector", LABELS, "Node labels inside the chosen clusters (Kubernetes nodeSelector)."),
@@ -156,7 +175,7 @@ public final class PolicySchema {
 
     /** Every object shape, outermost first. */
     public static List<ObjectShape> objects() {
-        return List.of(FLEET_POLICY, METADATA, SPEC, WORKLOAD, RESOURCES, TOLERATION, MODEL_CACHE, PLACEMENT, CLUSTER_SELECTOR,
+        return List.of(FLEET_POLICY, METADATA, SPEC, WORKLOAD, ENV_VAR, SECRET_KEY_REF, RESOURCES, TOLERATION, MODEL_CACHE, PLACEMENT, CLUSTER_SELECTOR,
                 LABEL_REQUIREMENT, DEMAND_POINT, ROLLOUT, ROUTING);
     }
 }

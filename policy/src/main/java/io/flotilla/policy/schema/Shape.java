@@ -87,4 +87,12 @@ public sealed interface Shape {
     /** A mapping from strings matching {@code key} to values of one shape. */
     record MapShape(StringShape key, Shape value) implements Shape {
     }
+
+    /**
+     * Environment variables: a list of {@code entry} objects ({@code name} with {@code value} or
+     * {@code secretKeyRef}, as in Kubernetes), or the shorthand mapping of {@code name} to plain value that
+     * policies used before secret references existed. Both read into one list sorted by name.
+     */
+    record EnvShape(ObjectShape entry, StringShape name) implements Shape {
+    }
 }

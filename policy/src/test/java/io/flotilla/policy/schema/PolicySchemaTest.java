@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Sites;
+import io.flotilla.policy.schema.Shape.EnvShape;
 import io.flotilla.policy.schema.Shape.ListShape;
 import io.flotilla.policy.schema.Shape.ObjectShape;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class PolicySchemaTest {
             for (int i = 0; i < components.length; i++) {
                 Class<?> type = elementType(components[i]);
                 Shape fieldShape = shape.fields().get(i).shape();
-                Shape inner = fieldShape instanceof ListShape l ? l.item() : fieldShape;
+                Shape inner = fieldShape instanceof ListShape l ? l.item() : fieldShape instanceof EnvShape e ? e.entry() : fieldShape;
                 if (type.isRecord() && type.getPackageName().equals("io.flotilla.policy") && !type.getSimpleName().endsWith("Quantity") && !type.getSimpleName().equals("IntOrPercent")) {
                     assertThat(inner).as(shape.title() + "." + components[i].getName()).isInstanceOf(ObjectShape.class);
                     assertThat(((ObjectShape) inner).type()).isEqualTo(type);
