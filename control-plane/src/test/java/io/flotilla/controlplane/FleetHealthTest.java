@@ -125,8 +125,10 @@ class FleetHealthTest {
         try (MqttTestClient returning = new MqttTestClient(brokerPort)) {
             returning.subscribe(Topics.desired("n-fra"));
             await().atMost(WAIT).untilAsserted(() -> {
-                DesiredState state = agentSide.decode(returning.last(Topics.desired("n-fra")), "n-fra",
-                        DesiredState.getDefaultInstance()).payload();
+                // until the retained message arrives there is nothing to decode
+                byte[] retained = returning.last(Topics.desired("n-fra"));
+                assertThat(retained).as("retained desired state of n-fra").isNotNull();
+                DesiredState state = agentSide.decode(retained, "n-fra", DesiredState.getDefaultInstance()).payload();
                 assertThat(state.getGeneration()).isGreaterThan(generationWithWorkload);
                 assertThat(state.getWorkloadsList()).isEmpty();
             });
