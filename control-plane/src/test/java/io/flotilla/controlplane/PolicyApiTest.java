@@ -260,8 +260,10 @@ class PolicyApiTest {
         try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
             agent.subscribe(Topics.desired("d-fra"));
             await().atMost(WAIT).untilAsserted(() -> {
-                DesiredState state = agentSide.decode(agent.last(Topics.desired("d-fra")), "d-fra",
-                        DesiredState.getDefaultInstance()).payload();
+                // until the retained message arrives there is nothing to decode
+                byte[] retained = agent.last(Topics.desired("d-fra"));
+                assertThat(retained).as("retained desired state of d-fra").isNotNull();
+                DesiredState state = agentSide.decode(retained, "d-fra", DesiredState.getDefaultInstance()).payload();
                 assertThat(state.getGeneration()).isEqualTo(2);
                 assertThat(state.getWorkloadsList()).isEmpty();
             });
