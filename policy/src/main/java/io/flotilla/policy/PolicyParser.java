@@ -175,18 +175,28 @@ public final class PolicyParser {
             return List.of();
         }
         var result = new ArrayList<Located>();
+        int valuesLeft = limits.maxValues();
+        int errorsBefore = errors.size();
         try {
             for (Node root : new Compose(settings).composeAllFromString(source.text())) {
                 if (root == null || NodeReader.isNull(root)) {
                     continue; // an empty document, e.g. after a trailing '---'
                 }
-                var reader = new NodeReader(file, jurisdictions, sites, errors);
+                errorsBefore = errors.size();
+                var reader = new NodeReader(file, jurisdictions, sites, errors, limits, valuesLeft);
                 Object value = reader.readDocument(root, PolicySchema.FLEET_POLICY);
+                valuesLeft = reader.valuesLeft();
                 if (value instanceof FleetPolicy policy) {
                     var loc = reader.locationOf("metadata.name");
                     result.add(new Located(policy, loc.line(), loc.column()));
                 }
             }
+        } catch (NodeReader.LimitReached e) {
+            if (e.replacesDocumentErrors) {
+                errors.subList(errorsBefore, errors.size()).clear();
+            }
+            errors.add(new PolicyError(file, e.where.line(), e.where.column(), "", e.getMessage()));
+            return List.of();
         } catch (MarkedYamlEngineException e) {
             errors.add(syntaxError(file, e));
         } catch (YamlEngineException e) {
