@@ -240,8 +240,20 @@ public final class PolicyParser {
         } catch (YamlEngineException e) {
             errors.add(new PolicyError(source.name(), 1, 1, "", "YAML error: " + e.getMessage()));
             return false;
+        } catch (NumberFormatException e) {
+            // how snakeyaml-engine's scanner fails on a hexadecimal escape (x, u or U after a backslash) cut off by the end
+            // of the text
+            errors.add(atEnd(source, "YAML syntax error: the file ends inside an escape sequence"));
+            return false;
         }
         return true;
+    }
+
+    private static PolicyError atEnd(PolicySource source, String message) {
+        String text = source.text();
+        int lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+        int line = 1 + (int) text.chars().filter(c -> c == '\n').count();
+        return new PolicyError(source.name(), line, text.length() - lastBreak, "", message);
     }
 
     private static PolicyError at(String file, Optional<Mark> mark, String message) {

@@ -50,7 +50,7 @@ class PolicyParserFuzzTest {
             "env", "args", "nodeSelector", "modelCache", "size", "0", "-1", "1e999", "-0.0", ".nan", ".inf", "-.inf",
             "0x7fffffff", "0o777", "99999999999999999999999999999", "2147483648", "1Gi", "500m", "25%", "101%", "true",
             "false", "null", "~", "yes", "NO", "\"\\u0000\"", "'it''s'", "\u00e9", "\u4e2d", "\ud83d\ude00", "\u202e",
-            "\u200b", "\ufeff", "\u0085", "\u2028", "\u0000", "\ud800", "\udfff", "\r\n", "\r"};
+            "\u200b", "\ufeff", "\u0085", "\u2028", "\u0000", "\ud800", "\udfff", "\r\n", "\r", "\"\\u", "\"\\x4", "\\U", "\\"};
 
     // ---- arbitrary text ----
 

@@ -181,6 +181,15 @@ class PolicyParserTest {
                 .endsWith(": more than 100 errors; the rest of the file is not checked");
     }
 
+    /** Found by ApiFuzzTest: a text ending in {@code "\\u} made the YAML scanner throw NumberFormatException (a 500). */
+    @Test
+    void reportsAnEscapeCutOffByTheEndOfTheFile() {
+        for (String escape : new String[] {"\\u", "\\x", "\\U"}) {
+            PolicySet set = parser.parse("cut.yaml", "metadata:\n  name: \"abc" + escape);
+            assertThat(set.formatErrors()).isEqualTo("cut.yaml:2:15: YAML syntax error: the file ends inside an escape sequence\n");
+        }
+    }
+
     @Test
     void readsOnlyPolicyFilesFromADirectoryAndNamesEachFile(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("b.yml"), policy("b", "{ jurisdictions: [US] }"));
