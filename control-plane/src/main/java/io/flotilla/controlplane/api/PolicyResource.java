@@ -10,6 +10,7 @@ import io.flotilla.controlplane.api.PolicyViews.PolicyView;
 import io.flotilla.controlplane.api.PolicyViews.RevisionSummaryView;
 import io.flotilla.controlplane.api.PolicyViews.RevisionView;
 import io.flotilla.controlplane.policy.PolicyService;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -47,7 +48,8 @@ public class PolicyResource {
                     + "and dispatches the clusters whose workloads change. With dryRun=true, answers the same and stores "
                     + "nothing. An invalid set is rejected as a whole, with every error as source:line:column.")
     public ApplyView apply(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-            @QueryParam("source") @DefaultValue("request") String source,
+            @QueryParam("source") @DefaultValue("request")
+            @Size(max = 255, message = "source is at most 255 characters") String source,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_JSON);
         var set = policies.parse(source, body == null ? "" : body, json);
