@@ -69,6 +69,13 @@ class ClusterApiTest {
             "PUT  | /api/v1/clusters/nowhere/workloads/chat | {\"model\":\"m\",\"image\":\"i\"}      | 404 | cluster 'nowhere' is not registered",
             "GET  | /api/v1/clusters/nowhere                |                                        | 404 | cluster 'nowhere' is not registered",
             "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":                          | 400 | body is not valid JSON",
+            // found by ApiFuzzTest: a repeated key of a record body failed in Jackson with a 500
+            "POST | /api/v1/clusters                        | {\"id\":\"dup-1\",\"jurisdiction\":\"DE\",\"id\":\"dup-2\"} | 400 | body repeats field",
+            "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"image\":\"j\"} | 400 | body repeats field",
+            // found by ApiFuzzTest: a null in a list of the body failed in List.copyOf with a 500
+            "POST | /api/v1/clusters                        | {\"id\":\"null-taint\",\"jurisdiction\":\"DE\",\"taints\":[null]} | 400 | taints must not hold null",
+            "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"args\":[\"a\",null]} | 400 | args must not hold null",
+            "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"env\":{\"A\":null}} | 400 | env values must not be null",
             "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\"}                    | 400 | image: image is required",
             "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"replicas\":-1} | 400 | replicas: replicas must be >= 0",
             "PUT  | /api/v1/clusters/bad-input/workloads/chat | {\"model\":\"m\",\"image\":\"i\",\"replica\":1} | 400 | unknown field 'replica'",
@@ -90,6 +97,24 @@ class ClusterApiTest {
         request.request(method, path).then().statusCode(status).contentType(ContentType.JSON)
                 .body("status", equalTo(status))
                 .body(containsString(message));
+    }
+
+    /** Found by ApiFuzzTest: values longer than their database columns failed the insert with a 500. */
+    @Test
+    void valuesLongerThanTheirColumnsAreRefused() {
+        given().contentType(ContentType.JSON).body("{\"id\":\"long-label\",\"jurisdiction\":\"DE\",\"labels\":{\""
+                        + "k".repeat(318) + "\":\"v\",\"tier\":\"" + "v".repeat(64) + "\"}}")
+                .post("/api/v1/clusters").then().statusCode(400)
+                .body("details", hasItem(containsString("label keys are at most 317 characters")))
+                .body("details", hasItem(containsString("label values are at most 63 characters")));
+        given().get("/api/v1/clusters/long-label").then().statusCode(404);
+
+        register("long-spec", "DE");
+        given().contentType(ContentType.JSON).body("{\"model\":\"m\",\"image\":\"i\",\"args\":[\"" + "a".repeat(70_000) + "\"]}")
+                .put("/api/v1/clusters/long-spec/workloads/chat").then().statusCode(400)
+                .body("error", containsString("workload 'chat' is 70"))
+                .body("error", containsString("characters long as JSON; the limit is 65535"));
+        given().get("/api/v1/clusters/long-spec").then().body("desiredGeneration", equalTo(0));
     }
 
     @Test

@@ -270,6 +270,15 @@ class PolicyApiTest {
         }
     }
 
+    /** Found by ApiFuzzTest: a source longer than its column failed the revision's insert with a 500. */
+    @Test
+    void aSourceLongerThanItsColumnIsRefused() {
+        given().contentType("application/yaml").body(policy("chat-src", "src", "EU", 1, 1, "vllm/vllm-openai:v0.8.5")
+                        .getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/policies?source=" + "s".repeat(256)).then().statusCode(400)
+                .body("details", hasItem("source is at most 255 characters"));
+    }
+
     @Test
     void newlyRegisteredClusterIsPlacedOnWithoutAnotherApply() {
         cluster("f-fra", "DE", 50.11, 8.68, "f");

@@ -45,6 +45,22 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class NodeReader {
 
     static final Object INVALID = new Object();
+
+    /**
+     * Thrown when a file reaches one of its limits: reading stops, and the parser reports the limit as the file's
+     * last error, after those found so far or, for a limit that only more of the same errors would precede, instead.
+     */
+    static final class LimitReached extends RuntimeException {
+        final Loc where;
+        final boolean replacesDocumentErrors;
+
+        LimitReached(Loc where, String message, boolean replacesDocumentErrors) {
+            super(message, null, false, false);
+            this.where = where;
+            this.replacesDocumentErrors = replacesDocumentErrors;
+        }
+    }
+
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     record Loc(int line, int column) {
@@ -62,16 +78,30 @@ final class NodeReader {
     private final Map<String, Loc> locations = new HashMap<>();
     private final Map<String, Object> values = new HashMap<>();
     private final PolicyChecks checks;
+    private final ParserLimits limits;
+    private int valuesLeft;
 
+    /**
+     * @param errors the file's errors so far, which this reader adds to
+     * @param warnings the file's warnings so far, which this reader adds to
+     * @param valuesLeft how many values this document may read, each alias counted as often as it is used
+     */
     NodeReader(String file, JurisdictionCatalog jurisdictions, Sites sites, ImagePolicy imagePolicy, List<PolicyError> errors,
-            List<PolicyError> warnings) {
+            List<PolicyError> warnings, ParserLimits limits, int valuesLeft) {
         this.file = file;
+        this.limits = limits;
+        this.valuesLeft = valuesLeft;
         this.jurisdictions = jurisdictions;
         this.sites = sites;
         this.imagePolicy = imagePolicy;
         this.errors = errors;
         this.warnings = warnings;
         this.checks = new PolicyChecks(this);
+    }
+
+    /** How many more values the budget given at construction allows. */
+    int valuesLeft() {
+        return Math.max(0, valuesLeft);
     }
 
     Object readDocument(Node root, ObjectShape shape) {
@@ -81,6 +111,9 @@ final class NodeReader {
 
     void error(String path, String message) {
         Loc loc = locationOf(path);
+        if (errors.size() >= limits.maxErrors()) {
+            throw new LimitReached(loc, "more than " + limits.maxErrors() + " errors; the rest of the file is not checked", false);
+        }
         errors.add(new PolicyError(file, loc.line(), loc.column(), path, message));
     }
 
@@ -127,6 +160,10 @@ final class NodeReader {
     }
 
     private Object read(Node node, Shape shape, String path) {
+        if (--valuesLeft < 0) {
+            throw new LimitReached(Loc.of(node), "more than " + limits.maxValues() + " values in one file, aliases counted "
+                    + "each time they are used; a policy needs a few hundred", true);
+        }
         locations.putIfAbsent(path, Loc.of(node));
         if (node instanceof ScalarNode s && !s.getTag().equals(Tag.NULL) && isCustomTag(s.getTag())) {
             error(path, "custom YAML tags such as " + s.getTag().getValue() + " are not supported");

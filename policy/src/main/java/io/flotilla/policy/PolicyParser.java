@@ -194,18 +194,28 @@ public final class PolicyParser {
             return List.of();
         }
         var result = new ArrayList<Located>();
+        int valuesLeft = limits.maxValues();
+        int errorsBefore = errors.size();
         try {
             for (Node root : new Compose(settings).composeAllFromString(source.text())) {
                 if (root == null || NodeReader.isNull(root)) {
                     continue; // an empty document, e.g. after a trailing '---'
                 }
-                var reader = new NodeReader(file, jurisdictions, sites, imagePolicy, errors, warnings);
+                errorsBefore = errors.size();
+                var reader = new NodeReader(file, jurisdictions, sites, imagePolicy, errors, warnings, limits, valuesLeft);
                 Object value = reader.readDocument(root, PolicySchema.FLEET_POLICY);
+                valuesLeft = reader.valuesLeft();
                 if (value instanceof FleetPolicy policy) {
                     var loc = reader.locationOf("metadata.name");
                     result.add(new Located(policy, loc.line(), loc.column()));
                 }
             }
+        } catch (NodeReader.LimitReached e) {
+            if (e.replacesDocumentErrors) {
+                errors.subList(errorsBefore, errors.size()).clear();
+            }
+            errors.add(new PolicyError(file, e.where.line(), e.where.column(), "", e.getMessage()));
+            return List.of();
         } catch (MarkedYamlEngineException e) {
             errors.add(syntaxError(file, e));
         } catch (YamlEngineException e) {
@@ -249,8 +259,20 @@ public final class PolicyParser {
         } catch (YamlEngineException e) {
             errors.add(new PolicyError(source.name(), 1, 1, "", "YAML error: " + e.getMessage()));
             return false;
+        } catch (NumberFormatException e) {
+            // how snakeyaml-engine's scanner fails on a hexadecimal escape (x, u or U after a backslash) cut off by the end
+            // of the text
+            errors.add(atEnd(source, "YAML syntax error: the file ends inside an escape sequence"));
+            return false;
         }
         return true;
+    }
+
+    private static PolicyError atEnd(PolicySource source, String message) {
+        String text = source.text();
+        int lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+        int line = 1 + (int) text.chars().filter(c -> c == '\n').count();
+        return new PolicyError(source.name(), line, text.length() - lastBreak, "", message);
     }
 
     private static PolicyError at(String file, Optional<Mark> mark, String message) {

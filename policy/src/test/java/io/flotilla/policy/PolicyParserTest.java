@@ -131,9 +131,63 @@ class PolicyParserTest {
 
     @Test
     void rejectsFilesOverTheSizeLimitWithoutParsingThem() {
-        var small = new PolicyParser(JurisdictionCatalog.builtIn(), Sites.builtIn(), new ParserLimits(100, 20, 32));
+        var small = new PolicyParser(JurisdictionCatalog.builtIn(), Sites.builtIn(), new ParserLimits(100, 20, 32, 100_000, 100));
         PolicySet set = small.parse("big.yaml", policy("big", "{ jurisdictions: [EU] }"));
         assertThat(set.formatErrors()).startsWith("big.yaml:1:1: file is larger than the limit of 100 bytes (got ");
+    }
+
+    /**
+     * Found by PolicyParserFuzzTest: twenty aliases of one list, each used as the values of a selector term, made the
+     * parser read twenty times the list. With a list as long as the 1 MiB limit allows, that was 5 million values: 20
+     * seconds and most of a 1 GiB heap, for a policy 20 times the size limit. This list is shorter, the mechanism the same.
+     */
+    @Test
+    void refusesAFileWhoseAliasesExpandIntoMoreValuesThanTheLimit() {
+        String list = "x-list: &big [" + String.join(", ", java.util.Collections.nCopies(10_000, "ok")) + "]";
+        var terms = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            terms.append(i == 0 ? "" : ", ").append("{ key: k").append(i).append(", operator: In, values: *big }");
+        }
+        String text = """
+                apiVersion: flotilla.io/v1alpha1
+                kind: FleetPolicy
+                metadata: { name: bomb }
+                LIST
+                spec:
+                  workload: { model: m, image: i, resources: { gpu: 1, cpu: "1", memory: 1Gi } }
+                  placement: { jurisdictions: [EU], clusterSelector: { matchExpressions: [TERMS] } }
+                """.replace("LIST", list).replace("TERMS", terms);
+        PolicySet set = parser.parse("bomb.yaml", text);
+
+        assertThat(set.policies()).isEmpty();
+        assertThat(set.errors()).singleElement().extracting(PolicyError::format).asString()
+                .startsWith("bomb.yaml:4:").endsWith(": more than 100000 values in one file, aliases counted each time they "
+                        + "are used; a policy needs a few hundred");
+    }
+
+    /**
+     * Found by PolicyParserFuzzTest: a jurisdiction list of 100,000 unknown codes took seconds and gigabytes of short-lived
+     * allocations, a "did you mean" search among 250 codes for each, and answered 100,000 errors. Now it stops early.
+     */
+    @Test
+    void stopsCheckingAFileAfterItsHundredthError() {
+        String codes = String.join(", ", java.util.stream.IntStream.range(0, 100_000).mapToObj(i -> "x" + i).toList());
+        PolicySet set = parser.parse("many.yaml", policy("many", "{ jurisdictions: [" + codes + "] }"));
+
+        assertThat(set.errors()).hasSize(101);
+        assertThat(set.errors().get(99).format()).startsWith("many.yaml:6:").contains(": spec.placement.jurisdictions[99]: "
+                + "unknown jurisdiction 'x99'");
+        assertThat(set.errors().get(100).format()).startsWith("many.yaml:6:")
+                .endsWith(": more than 100 errors; the rest of the file is not checked");
+    }
+
+    /** Found by ApiFuzzTest: a text ending in {@code "\\u} made the YAML scanner throw NumberFormatException (a 500). */
+    @Test
+    void reportsAnEscapeCutOffByTheEndOfTheFile() {
+        for (String escape : new String[] {"\\u", "\\x", "\\U"}) {
+            PolicySet set = parser.parse("cut.yaml", "metadata:\n  name: \"abc" + escape);
+            assertThat(set.formatErrors()).isEqualTo("cut.yaml:2:15: YAML syntax error: the file ends inside an escape sequence\n");
+        }
     }
 
     @Test

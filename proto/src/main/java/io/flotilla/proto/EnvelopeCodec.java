@@ -41,6 +41,9 @@ public final class EnvelopeCodec {
     public static final int COMPRESS_ABOVE_BYTES = 4 * 1024;
 
     private static final String TYPE_PREFIX = "io.";
+    /** The range google.protobuf.Timestamp defines: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z. */
+    private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
+    private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
 
     private final String source;
     private final SigningKey signingKey;
@@ -159,8 +162,31 @@ public final class EnvelopeCodec {
                         "payload is about cluster '" + payloadCluster + "', expected '" + expectedClusterId + "'");
             }
         }
-        Instant time = Instant.ofEpochSecond(envelope.getTime().getSeconds(), envelope.getTime().getNanos());
+        requireValidTimestamps(payload, expectedType);
+        Instant time = toInstant(envelope.getTime(), "envelope time");
         return new Decoded<>(envelope.getId(), envelope.getSource(), time, keyId, payload);
+    }
+
+    /**
+     * Refuses a payload whose timestamps lie outside the range of google.protobuf.Timestamp, so that receivers can turn
+     * every timestamp into an {@link Instant} (which would throw for seconds beyond its range).
+     */
+    private static void requireValidTimestamps(Message payload, String what) throws ProtocolException {
+        for (FieldDescriptor field : payload.getDescriptorForType().getFields()) {
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isRepeated()
+                    && field.getMessageType().equals(Timestamp.getDescriptor()) && payload.hasField(field)) {
+                toInstant((Timestamp) payload.getField(field), what + "." + field.getName());
+            }
+        }
+    }
+
+    private static Instant toInstant(Timestamp t, String what) throws ProtocolException {
+        if (t.getSeconds() < MIN_TIMESTAMP_SECONDS || t.getSeconds() > MAX_TIMESTAMP_SECONDS
+                || t.getNanos() < 0 || t.getNanos() > 999_999_999) {
+            throw new ProtocolException(Reason.MALFORMED, what + " is not a valid timestamp (seconds " + t.getSeconds()
+                    + ", nanos " + t.getNanos() + ")");
+        }
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
     private String verifySignature(SignedEnvelope signed, byte[] envelopeBytes) throws ProtocolException {

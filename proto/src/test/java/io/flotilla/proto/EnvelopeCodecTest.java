@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import io.flotilla.proto.ProtocolException.Reason;
 import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.DesiredState;
@@ -140,6 +141,25 @@ class EnvelopeCodecTest {
         byte[] v2 = SignedEnvelope.parseFrom(sender.encode("edge-1", desired("edge-1", 1, 1)))
                 .toBuilder().setWireVersion(2).build().toByteArray();
         assertReason(v2, Reason.UNSUPPORTED_VERSION);
+    }
+
+    /** Found by EnvelopeCodecFuzzTest: Instant.ofEpochSecond threw DateTimeException for a signed, well-formed envelope. */
+    @Test
+    void rejectsTimestampsOutsideTheProtobufRange() {
+        DesiredState state = desired("edge-1", 1, 1);
+        byte[] envelopeTime = EnvelopeCodecFuzzTest.signedEnvelope(EnvelopeCodecFuzzTest.envelope(state, "edge-1")
+                .setTime(Timestamp.newBuilder().setSeconds(Long.MAX_VALUE)).setData(state.toByteString()).build(), CONTROL_PLANE);
+        assertReason(envelopeTime, Reason.MALFORMED);
+
+        DesiredState issuedAt = state.toBuilder().setIssuedAt(Timestamp.newBuilder().setSeconds(Long.MIN_VALUE)).build();
+        assertReason(sender.encode("edge-1", issuedAt), Reason.MALFORMED);
+        DesiredState negativeNanos = state.toBuilder().setIssuedAt(Timestamp.newBuilder().setSeconds(1).setNanos(-1)).build();
+        assertReason(sender.encode("edge-1", negativeNanos), Reason.MALFORMED);
+
+        DesiredState lastValidInstant = state.toBuilder()
+                .setIssuedAt(Timestamp.newBuilder().setSeconds(253_402_300_799L).setNanos(999_999_999)).build();
+        assertThat(catchThrowableOfType(ProtocolException.class,
+                () -> agent.decode(sender.encode("edge-1", lastValidInstant), "edge-1", DesiredState.getDefaultInstance()))).isNull();
     }
 
     @Property(tries = 200)

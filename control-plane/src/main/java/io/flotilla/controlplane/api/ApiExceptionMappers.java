@@ -22,10 +22,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Maps failures to JSON bodies that say what is wrong. */
 public class ApiExceptionMappers {
+
+    /** How Jackson reports a repeated key (refused by {@link StrictJson}). */
+    private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
 
     @Inject
     SecurityIdentity identity;
@@ -84,7 +89,9 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response malformed(JsonProcessingException e) {
-        return json(400, ApiError.of(400, "body is not valid JSON" + location(e)));
+        Matcher duplicate = DUPLICATE_FIELD.matcher(String.valueOf(e.getOriginalMessage()));
+        String what = duplicate.matches() ? "body repeats field '" + duplicate.group(1) + "'" : "body is not valid JSON";
+        return json(400, ApiError.of(400, what + location(e)));
     }
 
     /** Declared for the subtype too, or Quarkus REST's own mapper answers with an empty body. */

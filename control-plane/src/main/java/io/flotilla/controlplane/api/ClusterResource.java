@@ -11,12 +11,14 @@ import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.fleet.FleetService;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
 import io.flotilla.controlplane.telemetry.LatestTelemetry;
+import io.flotilla.policy.schema.PolicySchema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -42,6 +44,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ClusterResource {
 
     private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+    static final String NOT_A_LABEL_KEY = "label keys must be Kubernetes label keys, such as tier or topology.kubernetes.io/zone";
+    static final String LABEL_KEY_TOO_LONG = "label keys are at most " + PolicySchema.LABEL_KEY_MAX + " characters";
+    static final String NOT_A_LABEL_VALUE = "label values must be Kubernetes label values";
+    static final String LABEL_VALUE_TOO_LONG = "label values are at most " + PolicySchema.LABEL_VALUE_MAX + " characters";
 
     private final FleetService fleet;
     private final LatestTelemetry telemetry;
@@ -64,9 +70,13 @@ public class ClusterResource {
             @Pattern(regexp = "[A-Z]{2}(-[A-Z0-9]{1,3})?", message = "jurisdiction must be an ISO 3166 code such as DE or IN-MH") String jurisdiction,
             @DecimalMin(value = "-90", message = "latitude must be within -90..90") @DecimalMax(value = "90", message = "latitude must be within -90..90") Double latitude,
             @DecimalMin(value = "-180", message = "longitude must be within -180..180") @DecimalMax(value = "180", message = "longitude must be within -180..180") Double longitude,
-            Map<String, String> labels,
+            Map<@Size(max = PolicySchema.LABEL_KEY_MAX, message = LABEL_KEY_TOO_LONG) @Pattern(regexp = PolicySchema.LABEL_KEY_REGEX,
+                    message = NOT_A_LABEL_KEY) String,
+                    @NotNull(message = "label values must not be null") @Size(max = PolicySchema.LABEL_VALUE_MAX,
+                            message = LABEL_VALUE_TOO_LONG) @Pattern(regexp = PolicySchema.LABEL_VALUE_REGEX,
+                            message = NOT_A_LABEL_VALUE) String> labels,
             @Valid ClusterCapacity capacity,
-            List<@Valid ClusterTaint> taints) {
+            List<@NotNull(message = "taints must not hold null") @Valid ClusterTaint> taints) {
     }
 
     @GET

@@ -7,6 +7,7 @@ import io.flotilla.controlplane.fleet.Cluster;
 import io.flotilla.controlplane.fleet.ClusterCapacity;
 import io.flotilla.controlplane.fleet.ClusterEnrollment;
 import io.flotilla.controlplane.fleet.EnrollmentService;
+import io.flotilla.policy.schema.PolicySchema;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -14,6 +15,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -55,7 +57,10 @@ public class EnrollmentResource {
             String site,
             @DecimalMin(value = "-90", message = "latitude must be within -90..90") @DecimalMax(value = "90", message = "latitude must be within -90..90") Double latitude,
             @DecimalMin(value = "-180", message = "longitude must be within -180..180") @DecimalMax(value = "180", message = "longitude must be within -180..180") Double longitude,
-            Map<String, @Pattern(regexp = "([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?", message = "label values must be Kubernetes label values") String> labels,
+            Map<@Size(max = PolicySchema.LABEL_KEY_MAX, message = ClusterResource.LABEL_KEY_TOO_LONG)
+                    @Pattern(regexp = PolicySchema.LABEL_KEY_REGEX, message = ClusterResource.NOT_A_LABEL_KEY) String,
+                    @NotNull(message = "label values must not be null")
+                    @Pattern(regexp = "([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?", message = "label values must be Kubernetes label values") String> labels,
             @Valid ClusterCapacity capacity) {
     }
 

@@ -14,6 +14,7 @@ import io.flotilla.controlplane.policy.PolicyService;
 import io.flotilla.policy.PolicyError;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -57,7 +58,8 @@ public class PolicyResource {
                     + "nothing. An invalid set is rejected as a whole, with every error as source:line:column; warnings "
                     + "(a credential in a plain env value) are listed and reject nothing.")
     public ApplyView apply(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-            @QueryParam("source") @DefaultValue("request") String source,
+            @QueryParam("source") @DefaultValue("request")
+            @Size(max = 255, message = "source is at most 255 characters") String source,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_JSON);
         var set = policies.parse(source, body == null ? "" : body, json);

@@ -19,6 +19,9 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class FleetService {
 
+    /** The length of the JSON columns (VARCHAR(65535)). */
+    static final int MAX_STORED_JSON_CHARS = 65_535;
+
     private final ClusterRepository clusters;
     private final ClusterWorkloadRepository workloads;
     private final WorkloadStatusRepository statuses;
@@ -69,8 +72,8 @@ public class FleetService {
             c.labels.putAll(r.labels());
         }
         c.createdAt = clock.instant();
-        c.capacityJson = r.capacity() == null ? null : write(r.capacity().withDefaults());
-        c.taintsJson = r.taints() == null || r.taints().isEmpty() ? null : write(List.copyOf(r.taints()));
+        c.capacityJson = r.capacity() == null ? null : writeStored(r.capacity().withDefaults(), "capacity");
+        c.taintsJson = r.taints() == null || r.taints().isEmpty() ? null : writeStored(List.copyOf(r.taints()), "taints");
         clusters.persist(c);
         changed.fire(new FleetChanged(c.id, FleetChanged.Kind.REGISTERED));
         return c;
@@ -110,7 +113,7 @@ public class FleetService {
             w = new ClusterWorkload();
             w.key = key;
         }
-        w.specJson = write(spec.withDefaults());
+        w.specJson = writeStored(spec.withDefaults(), "workload '" + name + "'");
         w.updatedAt = clock.instant();
         if (created) {
             workloads.persist(w);
@@ -170,6 +173,16 @@ public class FleetService {
         }
         return new ClusterState(c, c.capacityJson == null ? null : capacityOf(c), taintsOf(c), desired,
                 statuses.forCluster(c.id));
+    }
+
+    /** A document for a JSON column (spec_json, capacity_json, taints_json): refused when longer than the column. */
+    private String writeStored(Object value, String what) {
+        String json = write(value);
+        if (json.length() > MAX_STORED_JSON_CHARS) {
+            throw new FleetException(FleetException.Kind.INVALID, what + " is " + json.length()
+                    + " characters long as JSON; the limit is " + MAX_STORED_JSON_CHARS);
+        }
+        return json;
     }
 
     private String write(Object value) {

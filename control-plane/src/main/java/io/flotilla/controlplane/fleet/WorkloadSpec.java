@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.util.List;
@@ -18,12 +19,12 @@ public record WorkloadSpec(
         String runtime,
         @NotBlank(message = "image is required") String image,
         @Min(value = 1, message = "port must be between 1 and 65535") @Max(value = 65535, message = "port must be between 1 and 65535") Integer port,
-        List<String> args,
-        Map<String, String> env,
+        List<@NotNull(message = "args must not hold null") String> args,
+        Map<String, @NotNull(message = "env values must not be null") String> env,
         @PositiveOrZero(message = "replicas must be >= 0") Integer replicas,
         @Valid Resources resources,
-        Map<String, String> nodeSelector,
-        List<@Valid Toleration> tolerations,
+        Map<String, @NotNull(message = "nodeSelector values must not be null") String> nodeSelector,
+        List<@NotNull(message = "tolerations must not hold null") @Valid Toleration> tolerations,
         @Pattern(regexp = "/.*", message = "healthPath must start with '/'") String healthPath,
         String policy,
         @Valid ModelCache modelCache,

@@ -8,8 +8,8 @@ import java.io.IOException;
 
 /**
  * What the router needs from an OpenAI-shaped request body: the top-level {@code model} and {@code stream}. Read with
- * a streaming parser that checks the whole body is one valid JSON object but builds no tree; the body itself is
- * forwarded byte for byte.
+ * a streaming parser that checks the whole body is one valid JSON object (valid UTF-8 included) but builds no tree;
+ * the body itself is forwarded byte for byte.
  */
 record InferenceRequestBody(String model, boolean stream) {
 
@@ -43,9 +43,14 @@ record InferenceRequestBody(String model, boolean stream) {
                     }
                     model = p.getText();
                 } else if ("stream".equals(name)) {
+                    // anything but a boolean (or null) is refused: a nested value would otherwise be read as if it
+                    // were the top level, and a "true" in quotes would stream upstream while the router expects not
+                    if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
+                        throw new Invalid("'stream' must be true or false", "stream", "invalid_type");
+                    }
                     stream = value == JsonToken.VALUE_TRUE;
                 } else {
-                    p.skipChildren();
+                    skipDecodingStrings(p, value);
                 }
             }
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
@@ -60,5 +65,25 @@ record InferenceRequestBody(String model, boolean stream) {
             throw new Invalid("'model' is required: the routing alias of a Flotilla policy", "model", "missing_model");
         }
         return new InferenceRequestBody(model, stream);
+    }
+
+    /**
+     * Skips the value that starts with {@code first}, decoding each string in it: a skipped string is only scanned
+     * for its closing quote, so invalid UTF-8 inside it would pass for JSON.
+     */
+    private static void skipDecodingStrings(JsonParser p, JsonToken first) throws IOException {
+        int depth = 0;
+        for (JsonToken t = first; t != null; t = p.nextToken()) {
+            switch (t) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                case VALUE_STRING -> p.finishToken();
+                default -> {
+                }
+            }
+            if (depth == 0) {
+                return;
+            }
+        }
     }
 }

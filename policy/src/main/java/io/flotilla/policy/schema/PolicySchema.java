@@ -48,12 +48,17 @@ public final class PolicySchema {
     private PolicySchema() {
     }
 
-    static final String LABEL_KEY_REGEX =
+    /** A Kubernetes label key: an optional DNS-subdomain prefix and '/', then a name; at most {@link #LABEL_KEY_MAX} long. */
+    public static final String LABEL_KEY_REGEX =
             "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?";
+    public static final int LABEL_KEY_MAX = 317;
+    /** A Kubernetes label value, at most {@link #LABEL_VALUE_MAX} long. */
+    public static final String LABEL_VALUE_REGEX = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
+    public static final int LABEL_VALUE_MAX = 63;
     static final StringShape LABEL_KEY = StringShape.matching(LABEL_KEY_REGEX,
-            "a label key such as 'region' or 'topology.kubernetes.io/zone'", 317);
-    static final StringShape LABEL_VALUE = StringShape.matching("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?",
-            "a label value (letters, digits, '-', '_', '.', at most 63)", 63);
+            "a label key such as 'region' or 'topology.kubernetes.io/zone'", LABEL_KEY_MAX);
+    static final StringShape LABEL_VALUE = StringShape.matching(LABEL_VALUE_REGEX,
+            "a label value (letters, digits, '-', '_', '.', at most 63)", LABEL_VALUE_MAX);
     static final MapShape LABELS = new MapShape(LABEL_KEY, LABEL_VALUE);
 
     public static final ObjectShape TOLERATION = new ObjectShape("Toleration", Toleration.class,
