@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -48,6 +49,12 @@ public class AgentMessageIngestor {
     private final Map<String, Instant> lastLogged = new ConcurrentHashMap<>();
     /** The newest presence per cluster not yet applied. */
     private final Map<String, AgentReportService.ReceivedPresence> pendingPresence = new ConcurrentHashMap<>();
+    /**
+     * One flush at a time: the scheduled one and the presence monitor's, which applies what has arrived before it
+     * judges silence and so must also wait for a flush that has taken messages out of the map but not yet applied
+     * them. Two at once could also apply a cluster's older message after its newer one.
+     */
+    private final ReentrantLock flushing = new ReentrantLock();
 
     AgentMessageIngestor(AgentReportService reports, ProtocolKeys keys, MeterRegistry metrics, Clock clock) {
         this.reports = reports;
@@ -84,9 +91,21 @@ public class AgentMessageIngestor {
         }
     }
 
-    /** Applies the presence received since the last flush; on failure, what was not superseded meanwhile is retried. */
+    /**
+     * Applies the presence received since the last flush; on failure, what was not superseded meanwhile is retried.
+     * Returns once what was received before the call is applied (or has failed), also when another flush was running.
+     */
     @Scheduled(every = "${flotilla.fleet.presence-flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void flushPresence() {
+        flushing.lock();
+        try {
+            flushPending();
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    private void flushPending() {
         while (!pendingPresence.isEmpty()) {
             var batch = new ArrayList<AgentReportService.ReceivedPresence>(Math.min(PRESENCE_BATCH, pendingPresence.size()));
             for (String clusterId : pendingPresence.keySet()) {

@@ -101,7 +101,9 @@ public class AgentReportService {
 
     /**
      * Applies presence of many clusters in one transaction (at most one message per cluster: the newest).
-     * Rows are locked in id order, so two replicas applying overlapping batches cannot deadlock.
+     * Rows are locked in id order, so two replicas applying overlapping batches cannot deadlock. A message received
+     * before the one last applied to its cluster is skipped: every replica applies every presence message, and a
+     * replica that falls behind would otherwise undo a will with the message before it.
      *
      * @return the ids of clusters that are not registered
      */
@@ -116,6 +118,9 @@ public class AgentReportService {
             Cluster c = found.get(presence.getClusterId());
             if (c == null) {
                 unknown.add(presence.getClusterId());
+                continue;
+            }
+            if (c.lastPresenceAt != null && r.receivedAt().isBefore(c.lastPresenceAt)) {
                 continue;
             }
             boolean wasEligible = c.eligibleForPlacement();
@@ -134,20 +139,40 @@ public class AgentReportService {
         return unknown;
     }
 
-    /** A cluster that did not report within the heartbeat timeout counts as offline, as if its will had arrived. */
+    /**
+     * A cluster that reported nothing since {@code silentSince} counts as offline, as if its will had arrived. The
+     * presence monitor lists silent clusters before it locks each one, and a report may be applied in between:
+     * the row is judged again here, under its lock, against the cut-off the list was made with.
+     *
+     * @return whether the cluster went offline
+     */
     @Transactional
-    public void expireHeartbeat(String clusterId) {
-        clusters.findForUpdate(clusterId).filter(c -> c.online).ifPresent(this::markOffline);
+    public boolean expireHeartbeat(String clusterId, Instant silentSince) {
+        Cluster c = clusters.findForUpdate(clusterId).orElse(null);
+        if (c == null || !c.online || (c.lastReportAt() != null && !c.lastReportAt().isBefore(silentSince))) {
+            return false;
+        }
+        markOffline(c);
+        return true;
     }
 
-    /** Placement gives up on a cluster that stayed offline beyond the grace period. */
+    /**
+     * Placement gives up on a cluster offline since before {@code offlineBefore}. Judged again under the row lock,
+     * as {@link #expireHeartbeat}: a cluster that came back after it was listed, even one gone again since, has
+     * been offline only since then.
+     *
+     * @return whether placement gave the cluster up
+     */
     @Transactional
-    public void expireGrace(String clusterId) {
-        clusters.findForUpdate(clusterId).filter(c -> !c.online && !c.placementOffline).ifPresent(c -> {
-            boolean wasEligible = c.eligibleForPlacement();
-            c.placementOffline = true;
-            fireIfEligibilityChanged(c, wasEligible);
-        });
+    public boolean expireGrace(String clusterId, Instant offlineBefore) {
+        Cluster c = clusters.findForUpdate(clusterId).orElse(null);
+        if (c == null || c.online || c.placementOffline || c.offlineSince == null || !c.offlineSince.isBefore(offlineBefore)) {
+            return false;
+        }
+        boolean wasEligible = c.eligibleForPlacement();
+        c.placementOffline = true;
+        fireIfEligibilityChanged(c, wasEligible);
+        return true;
     }
 
     private void markOnline(Cluster c) {

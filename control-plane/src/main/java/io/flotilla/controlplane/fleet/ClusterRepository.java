@@ -3,8 +3,11 @@ package io.flotilla.controlplane.fleet;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.hibernate.Session;
 
 @ApplicationScoped
 public class ClusterRepository implements PanacheRepositoryBase<Cluster, String> {
@@ -13,16 +16,41 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, String>
         return list("order by id");
     }
 
-    /** Loads a cluster and locks its row, so concurrent generation bumps serialise. */
+    /** Loads a cluster and locks its row, so concurrent generation bumps serialise; the row as it is once locked (see {@link #findAllForUpdate}). */
     public Optional<Cluster> findForUpdate(String id) {
+        forgetHeld(List.of(id));
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** The registered clusters among {@code sortedIds}, locked for update in id order. */
+    /**
+     * The registered clusters among {@code sortedIds}, locked for update in id order, with their rows as they are
+     * once locked.
+     *
+     * <p>A locking load hands back an instance that the transaction already holds as it was first read: placement
+     * reads the whole fleet, then locks the clusters whose workloads change. A presence, status or expiry committed
+     * in between would not be in that instance, and the first change to it (a generation bump) writes every column
+     * back, undoing it: a cluster that came back stays offline. So held instances are detached first (after a flush,
+     * which a query would do anyway, so that nothing the transaction changed is lost) and the rows are read anew.
+     */
     public List<Cluster> findAllForUpdate(List<String> sortedIds) {
         if (sortedIds.isEmpty()) {
             return List.of();
         }
+        forgetHeld(sortedIds);
         return find("id in ?1 order by id", sortedIds).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
+
+    private void forgetHeld(List<String> ids) {
+        Session session = getEntityManager().unwrap(Session.class);
+        if (session.getStatistics().getEntityCount() == 0) {
+            return; // nothing held, and Hibernate 7.2's getManagedEntities throws on a session that has held nothing yet
+        }
+        Set<String> wanted = new HashSet<>(ids);
+        List<Cluster> stale = session.getManagedEntities(Cluster.class).stream()
+                .filter(c -> c != null && wanted.contains(c.id)).toList();
+        if (!stale.isEmpty()) {
+            session.flush();
+            stale.forEach(session::detach);
+        }
     }
 }

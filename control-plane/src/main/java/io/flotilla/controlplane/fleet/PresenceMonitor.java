@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
 /**
  * Turns silence into presence: an online cluster that has not reported within the heartbeat timeout goes
  * offline, and one offline for longer than the placement grace period is given up by placement. Runs on the
- * leader only; each cluster is changed in its own transaction through {@link AgentReportService}.
+ * leader only; each cluster is changed in its own transaction through {@link AgentReportService}, which judges it
+ * again under its row lock against the same cut-off, since reports keep being applied while the monitor works.
  */
 @ApplicationScoped
 class PresenceMonitor {
@@ -22,15 +23,17 @@ class PresenceMonitor {
 
     private final ClusterRepository clusters;
     private final AgentReportService reports;
+    private final AgentMessageIngestor ingestor;
     private final FleetConfig fleet;
     private final PlacementConfig placement;
     private final Leadership leadership;
     private final Clock clock;
 
-    PresenceMonitor(ClusterRepository clusters, AgentReportService reports, FleetConfig fleet, PlacementConfig placement,
-            Leadership leadership, Clock clock) {
+    PresenceMonitor(ClusterRepository clusters, AgentReportService reports, AgentMessageIngestor ingestor, FleetConfig fleet,
+            PlacementConfig placement, Leadership leadership, Clock clock) {
         this.clusters = clusters;
         this.reports = reports;
+        this.ingestor = ingestor;
         this.fleet = fleet;
         this.placement = placement;
         this.leadership = leadership;
@@ -44,6 +47,9 @@ class PresenceMonitor {
             return;
         }
         Instant now = clock.instant();
+        // presence waits in the ingestor until its next flush: what arrived by now is applied before silence is
+        // judged, or a cluster that reported in time would count as silent (and, offline, as gone for good)
+        ingestor.flushPresence();
         Instant silentSince = now.minus(fleet.heartbeatTimeout());
         List<String> silent = QuarkusTransaction.requiringNew().call(() -> ids(
                 "select c.id from Cluster c where c.online = true"
@@ -51,17 +57,19 @@ class PresenceMonitor {
                         + " and (c.lastPresenceAt is null or c.lastPresenceAt < ?1)"
                         + " and (c.lastTelemetryAt is null or c.lastTelemetryAt < ?1)", silentSince));
         for (String id : silent) {
-            LOG.infof("Cluster '%s' sent nothing for %s: counting it offline", id, fleet.heartbeatTimeout());
-            reports.expireHeartbeat(id);
+            if (reports.expireHeartbeat(id, silentSince)) {
+                LOG.infof("Cluster '%s' sent nothing for %s: counting it offline", id, fleet.heartbeatTimeout());
+            }
         }
         Instant offlineBefore = now.minus(placement.offlineGrace());
         List<String> gone = QuarkusTransaction.requiringNew().call(() -> ids(
                 "select c.id from Cluster c where c.online = false and c.placementOffline = false and c.offlineSince < ?1",
                 offlineBefore));
         for (String id : gone) {
-            LOG.infof("Cluster '%s' is offline for more than %s: placement moves its workloads elsewhere", id,
-                    placement.offlineGrace());
-            reports.expireGrace(id);
+            if (reports.expireGrace(id, offlineBefore)) {
+                LOG.infof("Cluster '%s' is offline for more than %s: placement moves its workloads elsewhere", id,
+                        placement.offlineGrace());
+            }
         }
     }
 
