@@ -46,10 +46,12 @@ class FleetHealthTest {
             presence(agent, "k-fra", Presence.State.STATE_ONLINE);
             await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/k-fra").then()
                     .body("health", equalTo("READY")).body("lastReportAt", notNullValue()));
+            // subscribed before the first publication: subscribing while it is in flight can deliver it twice, live
+            // and as the retained message, and the counts below must see each publication once
+            agent.subscribe(Topics.desired("k-fra"));
             given().contentType(ContentType.JSON).body("""
                     {"model": "m", "image": "i", "resources": {"gpu": 0, "cpu": "1", "memory": "1Gi"}}""")
                     .put("/api/v1/clusters/k-fra/workloads/chat").then().statusCode(200);
-            agent.subscribe(Topics.desired("k-fra"));
             await().atMost(WAIT).until(() -> agent.count(Topics.desired("k-fra")) == 1);
 
             clock.advance(Duration.ofSeconds(31));
