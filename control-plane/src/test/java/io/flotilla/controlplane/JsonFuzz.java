@@ -80,9 +80,9 @@ public final class JsonFuzz {
      */
     public static String string(Random r) {
         var sb = new StringBuilder("\"");
-        int length = switch (r.nextInt(10)) {
-            case 0 -> LENGTHS[r.nextInt(LENGTHS.length)] + r.nextInt(3) - 1;
-            case 1 -> r.nextInt(100_000);
+        int length = switch (r.nextInt(40)) {
+            case 0, 1, 2, 3 -> LENGTHS[r.nextInt(LENGTHS.length)] + r.nextInt(3) - 1;
+            case 4 -> r.nextInt(100_000);
             default -> r.nextInt(30);
         };
         for (int i = 0; i < length; i++) {

@@ -55,7 +55,7 @@ class RouterInputFuzzTest {
         checkBody(body);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1500)
     void jsonBodiesAreReadOrRefusedWithADocumentedCode(@ForAll("bodies") byte[] body) {
         checkBody(body);
     }
