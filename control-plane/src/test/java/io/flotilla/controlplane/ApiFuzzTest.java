@@ -12,6 +12,7 @@ import io.restassured.response.Response;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * UTF-8, truncation). Every answer must be 2xx, or 4xx with the API's JSON error body: never 5xx. Authentication is
  * off in tests; the endpoints' roles are covered by AccessMatrixTest.
  *
- * <p>{@code -Dflotilla.fuzz.requests=N} sets the number of requests (default 300), {@code -Dflotilla.fuzz.seed=S}
- * repeats a run (docs/security.md, "Fuzzing").
+ * <p>{@code -Dflotilla.fuzz.requests=N} sets the number of requests (default 300), {@code -Dflotilla.fuzz.seconds=T}
+ * stops a long run after T seconds whatever the count, {@code -Dflotilla.fuzz.seed=S} repeats a run (docs/security.md,
+ * "Fuzzing").
  */
 @QuarkusTest
 @TestProfile(ApiFuzzTest.OwnDatabase.class)
@@ -50,7 +52,10 @@ class ApiFuzzTest {
     private static final String CAPACITY = """
             {"gpus":[{"model":"L4","count":2,"memoryGiB":24}],"cpu":"32","memory":"128Gi"}""";
 
-    /** An endpoint that takes a JSON body, and valid bodies for it ({@code ID} becomes a fresh id each time). */
+    /**
+     * An endpoint that takes a JSON body, and valid bodies for it: {@code ID} becomes a fresh id each time,
+     * {@code NAME} one of a hundred policy names (so that applied policies are revised rather than piled up).
+     */
     private record Endpoint(String method, Function<Random, String> path, List<String> valid) {
     }
 
@@ -69,11 +74,11 @@ class ApiFuzzTest {
                      "modelCache":{"size":"100Gi","storageClass":"local-path","mountPath":"/models"}}""")),
             new Endpoint("POST", r -> "/api/v1/policies?dryRun=" + (r.nextInt(5) != 0) + (r.nextInt(10) == 0 ? "&source="
                     + URLEncoder.encode(sourceName(r), StandardCharsets.UTF_8) : ""), List.of("""
-                    {"apiVersion":"flotilla.io/v1alpha1","kind":"FleetPolicy","metadata":{"name":"ID"},
+                    {"apiVersion":"flotilla.io/v1alpha1","kind":"FleetPolicy","metadata":{"name":"NAME"},
                      "spec":{"workload":{"model":"m","image":"i","resources":{"gpu":1,"gpuMemoryGiB":8,"cpu":2,"memory":"6Gi"}},
                       "placement":{"jurisdictions":["EU"],"minClusters":1,"maxClusters":2,"demand":[{"site":"frankfurt","weight":3},{"lat":48.8,"lon":2.3}]},
-                      "routing":{"alias":"ID","maxLatencyMs":120},"rollout":{"waveSize":"25%","maxUnavailable":1}}}""", """
-                    [{"apiVersion":"flotilla.io/v1alpha1","kind":"FleetPolicy","metadata":{"name":"ID"},
+                      "routing":{"alias":"NAME","maxLatencyMs":120},"rollout":{"waveSize":"25%","maxUnavailable":1}}}""", """
+                    [{"apiVersion":"flotilla.io/v1alpha1","kind":"FleetPolicy","metadata":{"name":"NAME"},
                       "spec":{"workload":{"model":"m","image":"i","resources":{"gpu":0,"cpu":"1","memory":"1Gi"}},
                        "placement":{"jurisdictions":["DE","IN-MH"],"clusterSelector":{"matchLabels":{"tier":"edge"},
                         "matchExpressions":[{"key":"zone","operator":"In","values":["a","b"]}]}}}}]""")),
@@ -87,6 +92,7 @@ class ApiFuzzTest {
     @Test
     void everyAnswerIsSuccessOrAClientErrorWithAJsonBody() {
         int requests = Integer.getInteger("flotilla.fuzz.requests", 300);
+        long deadline = System.nanoTime() + Duration.ofSeconds(Long.getLong("flotilla.fuzz.seconds", 24 * 3600)).toNanos();
         long seed = Long.getLong("flotilla.fuzz.seed", System.nanoTime());
         Random r = new Random(seed);
         given().contentType("application/json").body("{\"id\":\"" + CLUSTER + "\",\"jurisdiction\":\"DE\"}")
@@ -94,21 +100,23 @@ class ApiFuzzTest {
 
         Map<String, String> failures = new LinkedHashMap<>();
         Map<Integer, Integer> statuses = new LinkedHashMap<>();
-        for (int i = 0; i < requests; i++) {
+        int sent = 0;
+        for (; sent < requests && System.nanoTime() < deadline; sent++) {
             Endpoint endpoint = ENDPOINTS.get(r.nextInt(ENDPOINTS.size()));
             String path = endpoint.path().apply(r);
             List<String> valid = endpoint.valid().stream()
-                    .map(b -> b.replace("CAPACITY", CAPACITY).replace("ID", "fz-" + IDS.incrementAndGet())).toList();
+                    .map(b -> b.replace("CAPACITY", CAPACITY).replace("ID", "fz-" + IDS.incrementAndGet())
+                            .replace("NAME", "fz-policy-" + r.nextInt(100))).toList();
             byte[] body = JsonFuzz.body(valid, r);
             Response answer = given().contentType("application/json").body(body).request(endpoint.method(), path);
             statuses.merge(answer.statusCode(), 1, Integer::sum);
             Optional<String> problem = problem(answer);
             if (problem.isPresent()) {
                 failures.putIfAbsent(endpoint.method() + " " + path.replaceAll("\\?.*", "") + ": " + problem.get(), "seed " + seed
-                        + ", request " + (i + 1) + ": " + shorten(new String(body, StandardCharsets.UTF_8)));
+                        + ", request " + (sent + 1) + ": " + shorten(new String(body, StandardCharsets.UTF_8)));
             }
         }
-        System.out.printf("API fuzz: %d requests, seed %d, statuses %s%n", requests, seed, statuses);
+        System.out.printf("API fuzz: %d requests, seed %d, statuses %s%n", sent, seed, statuses);
         assertThat(failures).as("answers that are neither 2xx nor 4xx with a JSON error body").isEmpty();
     }
 
