@@ -76,14 +76,24 @@ public final class EnvelopeCodec {
 
     /** Wraps {@code payload} about {@code clusterId} into an envelope, signed when this codec has a key. */
     public byte[] encode(String clusterId, Message payload) {
+        return encode(clusterId, payload, clock.instant());
+    }
+
+    /**
+     * As {@link #encode(String, Message)} with the envelope time given: an agent encodes its will (OFFLINE presence)
+     * and the ONLINE presence of one connection at the same instant, so that a receiver ordering a cluster's
+     * messages by envelope time accepts the will that the broker sends after the ONLINE one.
+     */
+    public byte[] encode(String clusterId, Message payload, Instant time) {
         Topics.requireValidClusterId(clusterId);
+        Objects.requireNonNull(time, "time");
         byte[] data = payload.toByteArray();
         DataEncoding encoding = DataEncoding.DATA_ENCODING_IDENTITY;
         if (data.length > COMPRESS_ABOVE_BYTES) {
             data = gzip(data);
             encoding = DataEncoding.DATA_ENCODING_GZIP;
         }
-        Instant now = clock.instant();
+        Instant now = time;
         byte[] envelope = Envelope.newBuilder()
                 .setSpecversion(SPEC_VERSION)
                 .setId(ids.get())
@@ -117,6 +127,26 @@ public final class EnvelopeCodec {
      */
     public <T extends Message> Decoded<T> decode(byte[] wire, String expectedClusterId, T prototype)
             throws ProtocolException {
+        return decode(wire, expectedClusterId, prototype, trustedKeys);
+    }
+
+    /**
+     * Decodes a payload that must be signed by {@code senderKey} and no other key (a cluster's own key, registered at
+     * its enrollment), whatever this codec trusts otherwise; unsigned payloads are refused as {@link Reason#UNSIGNED}.
+     */
+    public <T extends Message> Decoded<T> decodeFrom(byte[] wire, String expectedClusterId, T prototype,
+            VerificationKey senderKey) throws ProtocolException {
+        Objects.requireNonNull(senderKey, "senderKey");
+        return decode(wire, expectedClusterId, prototype, Map.of(senderKey.keyId(), senderKey), true);
+    }
+
+    private <T extends Message> Decoded<T> decode(byte[] wire, String expectedClusterId, T prototype,
+            Map<String, VerificationKey> trusted) throws ProtocolException {
+        return decode(wire, expectedClusterId, prototype, trusted, requireSignature);
+    }
+
+    private <T extends Message> Decoded<T> decode(byte[] wire, String expectedClusterId, T prototype,
+            Map<String, VerificationKey> trusted, boolean signatureRequired) throws ProtocolException {
         if (wire == null || wire.length == 0) {
             throw new ProtocolException(Reason.MALFORMED, "empty payload");
         }
@@ -130,7 +160,7 @@ public final class EnvelopeCodec {
                     "wire version " + signed.getWireVersion() + ", this side speaks " + WIRE_VERSION);
         }
         byte[] envelopeBytes = signed.getEnvelope().toByteArray();
-        String keyId = verifySignature(signed, envelopeBytes);
+        String keyId = verifySignature(signed, envelopeBytes, trusted, signatureRequired);
 
         Envelope envelope = parse(() -> Envelope.parseFrom(envelopeBytes), "envelope");
         if (!SPEC_VERSION.equals(envelope.getSpecversion())) {
@@ -189,7 +219,8 @@ public final class EnvelopeCodec {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
-    private String verifySignature(SignedEnvelope signed, byte[] envelopeBytes) throws ProtocolException {
+    private static String verifySignature(SignedEnvelope signed, byte[] envelopeBytes,
+            Map<String, VerificationKey> trustedKeys, boolean requireSignature) throws ProtocolException {
         boolean unsigned = signed.getSignature().isEmpty() && signed.getKeyId().isEmpty();
         if (unsigned) {
             if (requireSignature) {
