@@ -37,21 +37,22 @@ async function loadList() {
         el('td', {}, Object.entries(e.labels || {}).map(([k, v]) => el('span', { class: 'label' }, k + '=' + v))),
         el('td', {}, e.agentConnected ? el('span', { class: 'badge ok' }, 'connected') : el('span', { class: 'badge unknown' }, 'waiting')),
         el('td', {}, ago(e.createdAt), el('span', { class: 'muted' }, ' by ' + e.createdBy)),
-        el('td', {}, e.revokedAt ? el('span', { class: 'badge bad' }, 'revoked') : el('span', { class: 'badge ok' }, 'active')),
-        el('td', {}, e.revokedAt ? '' : revokeButton(e.clusterId,
-          `Revoke the enrollment of ${e.clusterId}? Its agent's credential stops being valid.`, '/api/v1/enrollments/' + encodeURIComponent(e.id), loadList)))))));
+        el('td', {}, el('span', { class: 'badge ' + ({ enrolled: 'ok', pending: 'unknown', expired: 'unknown', revoked: 'bad' }[e.state] || 'unknown'),
+          title: e.state === 'pending' ? 'token valid until ' + e.tokenExpiresAt : e.agentKeyId ? 'agent key ' + e.agentKeyId : '' }, e.state)),
+        el('td', {}, e.state === 'revoked' || e.state === 'expired' ? '' : revokeButton(e.clusterId,
+          `Revoke the enrollment of ${e.clusterId}? Its agent is disconnected at once and refused from then on.`, '/api/v1/enrollments/' + encodeURIComponent(e.id), loadList)))))));
 }
 
 function showEnrolled(r) {
   clear(result, el('section', { class: 'panel', id: 'snippet-panel', 'aria-labelledby': 'snippet-h' },
     el('h2', { id: 'snippet-h' }, `Cluster ${r.enrollment.clusterId} enrolled`),
     el('p', { class: 'ok-msg', id: 'enroll-ok' }, 'The cluster is registered and shows as unknown until its agent connects. ',
-      el('strong', {}, 'The credential below is shown only now'), ': copy the snippet and keep it safe.'),
+      el('strong', {}, 'The bootstrap token below is shown only now and works once'),
+      ': on its first start the agent exchanges it, with a key it makes for itself, for its own credentials.'),
     el('dl', { class: 'kv' },
-      el('dt', {}, 'Broker user'), el('dd', {}, el('code', {}, r.enrollment.clusterId)),
-      el('dt', {}, 'Broker password'), el('dd', {}, el('code', { id: 'credential' }, r.credential)),
-      el('dt', {}, 'Broker URL'), el('dd', {}, el('code', {}, r.brokerUrl)),
-      el('dt', {}, 'Control-plane key'), el('dd', {}, el('code', {}, r.controlPlaneKey))),
+      el('dt', {}, 'Bootstrap token'), el('dd', {}, el('code', { id: 'bootstrap-token' }, r.bootstrapToken)),
+      el('dt', {}, 'Valid until'), el('dd', {}, r.enrollment.tokenExpiresAt),
+      el('dt', {}, 'Control plane URL'), el('dd', {}, el('code', {}, r.controlPlaneUrl))),
     el('div', { class: 'actions' }, el('h3', {}, 'Install snippet'), copyButton(r.snippet, { id: 'copy-snippet', label: 'Copy snippet' })),
     el('pre', { id: 'snippet', tabindex: '0', 'aria-label': 'Agent install snippet' }, r.snippet),
     el('div', { class: 'actions' }, el('h3', {}, 'Device start command'), copyButton(r.startCommand, { id: 'copy-command', label: 'Copy command' })),

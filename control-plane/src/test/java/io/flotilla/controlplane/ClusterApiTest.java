@@ -157,7 +157,7 @@ class ClusterApiTest {
         register("madrid-1", "ES");
         given().contentType(ContentType.JSON).body(WORKLOAD).put("/api/v1/clusters/madrid-1/workloads/chat")
                 .then().statusCode(200);
-        EnvelopeCodec agentCodec = EnvelopeCodec.builder("flotilla/clusters/madrid-1").build();
+        EnvelopeCodec agentCodec = TestAgents.of("madrid-1").codec();
         try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
             agent.publish(Topics.status("madrid-1"), agentCodec.encode("madrid-1", status("madrid-1", 1)), false);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -184,7 +184,7 @@ class ClusterApiTest {
             status.addWorkloads(io.flotilla.proto.v1.WorkloadStatus.newBuilder().setName("w-" + i)
                     .setMessage(java.util.Base64.getEncoder().encodeToString(noise)));
         }
-        byte[] payload = EnvelopeCodec.builder("flotilla/clusters/porto-1").build().encode("porto-1", status.build());
+        byte[] payload = TestAgents.of("porto-1").codec().encode("porto-1", status.build());
         // the protocol allows 256 KiB; an MQTT client left at its 8,092-byte default drops the whole connection
         assertThat(payload.length).isGreaterThan(8_092);
         try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
@@ -199,7 +199,7 @@ class ClusterApiTest {
         register("lisbon-1", "PT");
         double malformedBefore = metric("flotilla_mqtt_rejected_total{kind=\"status\",reason=\"MALFORMED\"}");
         double wrongBefore = metric("flotilla_mqtt_rejected_total{kind=\"status\",reason=\"WRONG_CLUSTER\"}");
-        EnvelopeCodec impostor = EnvelopeCodec.builder("flotilla/clusters/other").build();
+        EnvelopeCodec impostor = TestAgents.of("lisbon-1").codec(); // its own key, about another cluster
         try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
             agent.publish(Topics.status("lisbon-1"), "not protobuf".getBytes(), false);
             agent.publish(Topics.status("lisbon-1"), impostor.encode("other-cluster", status("other-cluster", 9)), false);

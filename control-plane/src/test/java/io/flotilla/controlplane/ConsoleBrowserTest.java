@@ -209,7 +209,7 @@ class ConsoleBrowserTest {
                             .setCondition(WorkloadCondition.WORKLOAD_CONDITION_AVAILABLE).setReadyReplicas(1)
                             .setDesiredReplicas(1).setEndpoint("http://chat-demo." + id + ":8000"))
                     .build();
-            agents.publish(Topics.status(id), EnvelopeCodec.builder("flotilla/clusters/" + id).build().encode(id, status), false);
+            agents.publish(Topics.status(id), TestAgents.of(id).codec().encode(id, status), false);
         }
     }
 
@@ -381,10 +381,10 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("enroll-button")).click();
 
         String snippet = visible(By.id("snippet")).getText();
-        String credential = driver.findElement(By.id("credential")).getText();
-        assertThat(credential).startsWith("flc_");
+        String credential = driver.findElement(By.id("bootstrap-token")).getText();
+        assertThat(credential).startsWith("flb_");
         assertThat(snippet).contains("FLOTILLA_AGENT_CLUSTER_ID: \"dm-ams\"")
-                .contains("FLOTILLA_AGENT_BROKER_PASSWORD: \"" + credential + "\"").doesNotContain("CHANGE-ME");
+                .contains("FLOTILLA_AGENT_BOOTSTRAP_TOKEN: \"" + credential + "\"").doesNotContain("CHANGE-ME");
         driver.findElement(By.id("copy-snippet")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#copy-snippet + .copied"), "Copied"));
         visible(By.cssSelector("#enrollments tr[data-cluster='dm-ams']"));

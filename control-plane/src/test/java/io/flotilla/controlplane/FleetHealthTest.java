@@ -64,7 +64,7 @@ class FleetHealthTest {
             await().atMost(WAIT).until(() -> ClusterApiTest.metric("flotilla_dispatch_unacknowledged_clusters") >= 1);
             assertThat(agent.count(Topics.desired("k-fra"))).as("re-published once, then only flagged").isEqualTo(2);
 
-            EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/k-fra").build();
+            EnvelopeCodec codec = TestAgents.of("k-fra").codec();
             agent.publish(Topics.status("k-fra"), codec.encode("k-fra",
                     ClusterStatus.newBuilder().setClusterId("k-fra").setAppliedGeneration(1).build()), false);
             await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/k-fra").then()
@@ -165,7 +165,7 @@ class FleetHealthTest {
     }
 
     private static void presence(MqttTestClient agent, String cluster, Presence.State state) throws Exception {
-        EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + cluster).build();
+        EnvelopeCodec codec = TestAgents.of(cluster).codec();
         agent.publish(Topics.presence(cluster), codec.encode(cluster,
                 Presence.newBuilder().setClusterId(cluster).setState(state).build()), true);
     }

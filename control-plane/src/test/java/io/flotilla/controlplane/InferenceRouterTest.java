@@ -501,7 +501,7 @@ class InferenceRouterTest {
                                 .setCondition(WorkloadCondition.WORKLOAD_CONDITION_AVAILABLE).setReadyReplicas(1)
                                 .setDesiredReplicas(1).setEndpoint(c.getValue().endpoint()))
                         .build();
-                agents.publish(Topics.status(c.getKey()), EnvelopeCodec.builder("flotilla/clusters/" + c.getKey()).build()
+                agents.publish(Topics.status(c.getKey()), TestAgents.of(c.getKey()).codec()
                         .encode(c.getKey(), status), false);
             }
             await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/route?model=" + alias + "&site=paris").then()

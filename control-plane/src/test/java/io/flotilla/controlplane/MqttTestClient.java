@@ -1,8 +1,10 @@
 package io.flotilla.controlplane;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -11,21 +13,54 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 
-/** A plain MQTT 5 client that plays an agent's side of the wire in tests. */
-final class MqttTestClient implements AutoCloseable {
+/**
+ * A plain MQTT 5 client for tests. By default it connects with the control plane's own broker credentials, so one
+ * client can play the agents of many clusters (their messages must still be signed with each cluster's key: see
+ * {@link TestAgents}); {@link #as} connects with a cluster's credentials, as its agent would.
+ */
+public final class MqttTestClient implements AutoCloseable {
 
     private final MqttClient client;
     private final Map<String, byte[]> lastByTopic = new ConcurrentHashMap<>();
     private final Map<String, Integer> countByTopic = new ConcurrentHashMap<>();
 
-    MqttTestClient(int port) throws MqttException {
-        client = new MqttClient("tcp://127.0.0.1:" + port, "test-" + UUID.randomUUID(), new MemoryPersistence());
+    public MqttTestClient(int port) throws MqttException {
+        this(port, ConfigProvider.getConfig().getValue("flotilla.broker.username", String.class),
+                ConfigProvider.getConfig().getValue("flotilla.broker.password", String.class), "test-" + UUID.randomUUID());
+    }
+
+    private MqttTestClient(int port, String username, String password, String clientId) throws MqttException {
+        client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
+        if (username != null) {
+            options.setUserName(username);
+            options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        }
         client.connect(options);
     }
 
-    void subscribe(String topic) throws MqttException {
+    /** Connected with these credentials and client id (null user name: anonymous); throws when the broker refuses. */
+    public static MqttTestClient as(int port, String username, String password, String clientId) throws MqttException {
+        return new MqttTestClient(port, username, password, clientId);
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    /** Subscribes and answers the reason code the broker gave (0-2 granted QoS, 0x80 and above refused). */
+    public int subscribeAnswering(String topic) throws MqttException {
+        IMqttMessageListener listener = (t, m) -> {
+            lastByTopic.put(t, m.getPayload());
+            countByTopic.merge(t, 1, Integer::sum);
+        };
+        var token = client.subscribe(new MqttSubscription[] {new MqttSubscription(topic, 1)},
+                new IMqttMessageListener[] {listener});
+        return token.getReasonCodes()[0];
+    }
+
+    public void subscribe(String topic) throws MqttException {
         IMqttMessageListener listener = (t, m) -> {
             lastByTopic.put(t, m.getPayload());
             countByTopic.merge(t, 1, Integer::sum);
@@ -34,16 +69,16 @@ final class MqttTestClient implements AutoCloseable {
         client.subscribe(new MqttSubscription[] {new MqttSubscription(topic, 1)}, new IMqttMessageListener[] {listener});
     }
 
-    byte[] last(String topic) {
+    public byte[] last(String topic) {
         return lastByTopic.get(topic);
     }
 
     /** How many messages arrived on {@code topic}, the retained one at subscription included. */
-    int count(String topic) {
+    public int count(String topic) {
         return countByTopic.getOrDefault(topic, 0);
     }
 
-    void publish(String topic, byte[] payload, boolean retained) throws MqttException {
+    public void publish(String topic, byte[] payload, boolean retained) throws MqttException {
         publish(topic, payload, retained, 1);
     }
 
@@ -51,7 +86,7 @@ final class MqttTestClient implements AutoCloseable {
      * QoS 0, as agents may send telemetry: for bursts, which at QoS 1 sometimes fail with "too many publishes in
      * progress" in Paho 1.2.5 even though each publish waits for its acknowledgement.
      */
-    void publishAtMostOnce(String topic, byte[] payload) throws MqttException {
+    public void publishAtMostOnce(String topic, byte[] payload) throws MqttException {
         publish(topic, payload, false, 0);
     }
 
@@ -64,7 +99,9 @@ final class MqttTestClient implements AutoCloseable {
 
     @Override
     public void close() throws MqttException {
-        client.disconnect();
+        if (client.isConnected()) {
+            client.disconnect();
+        }
         client.close();
     }
 }

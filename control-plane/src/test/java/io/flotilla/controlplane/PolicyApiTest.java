@@ -304,7 +304,7 @@ class PolicyApiTest {
                 .body("results[0].placement.chosen", hasSize(3));
         try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
             for (String id : List.of("e-fra", "e-par", "e-nyc")) {
-                agents.publish(Topics.status(id), EnvelopeCodec.builder("flotilla/clusters/" + id).build()
+                agents.publish(Topics.status(id), TestAgents.of(id).codec()
                         .encode(id, available(id, "chat-e")), false);
             }
             await().atMost(WAIT).untilAsserted(() -> route("model=chat-e&lat=40.7&lon=-74.0").statusCode(200)

@@ -73,7 +73,7 @@ class PostgresStoreTest {
             }
         });
 
-        EnvelopeCodec agentCodec = EnvelopeCodec.builder("flotilla/clusters/mumbai-1").build();
+        EnvelopeCodec agentCodec = TestAgents.of("mumbai-1").codec();
         try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
             agent.publish(Topics.status("mumbai-1"), agentCodec.encode("mumbai-1", ClusterApiTest.status("mumbai-1", 1)), false);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -91,7 +91,7 @@ class PostgresStoreTest {
         TelemetryReport report = TelemetryIngestionTest.report("tokyo-1", now, 64).toBuilder()
                 .setTime(Timestamp.newBuilder().setSeconds(now).setNanos(123_456_000))
                 .addGpus(GpuSample.newBuilder().setIndex(1).setModel("NVIDIA L4").setUtilizationPercent(32)).build();
-        EnvelopeCodec agentCodec = EnvelopeCodec.builder("flotilla/clusters/tokyo-1").build();
+        EnvelopeCodec agentCodec = TestAgents.of("tokyo-1").codec();
         try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
             agent.publish(Topics.telemetry("tokyo-1"), agentCodec.encode("tokyo-1", report), false);
         }

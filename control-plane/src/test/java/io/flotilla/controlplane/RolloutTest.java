@@ -88,7 +88,7 @@ class RolloutTest {
 
     private static void report(MqttTestClient agents, String cluster, long generation, WorkloadCondition condition)
             throws Exception {
-        EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + cluster).build();
+        EnvelopeCodec codec = TestAgents.of(cluster).codec();
         agents.publish(Topics.status(cluster), codec.encode(cluster, ClusterStatus.newBuilder().setClusterId(cluster)
                 .setAppliedGeneration(generation)
                 .addWorkloads(WorkloadStatus.newBuilder().setName("chat-w").setCondition(condition)

@@ -51,7 +51,7 @@ class TelemetryHistoryTest {
     /** Publishes reports at the given times and rolls up the minutes they fall in, as the leader's maintenance does. */
     static void publishAndRollUp(int brokerPort, AgroalDataSource dataSource, TelemetryMaintenance maintenance,
             String cluster, List<Instant> times, List<Double> gpuUtil) throws Exception {
-        EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + cluster).build();
+        EnvelopeCodec codec = TestAgents.of(cluster).codec();
         try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
             for (int i = 0; i < times.size(); i++) {
                 agent.publishAtMostOnce(Topics.telemetry(cluster), codec.encode(cluster, report(cluster, times.get(i), gpuUtil.get(i))));

@@ -34,7 +34,7 @@ class TelemetryIngestionTest {
 
     @Test
     void newestTelemetryReportIsServedAndAnOlderOneDoesNotReplaceIt() throws Exception {
-        EnvelopeCodec agent = EnvelopeCodec.builder("flotilla/clusters/berlin-1").build();
+        EnvelopeCodec agent = TestAgents.of("berlin-1").codec();
         try (MqttTestClient client = new MqttTestClient(brokerPort)) {
             client.publish(Topics.telemetry("berlin-1"), agent.encode("berlin-1", report("berlin-1", 2_000, 87.5)), false);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->

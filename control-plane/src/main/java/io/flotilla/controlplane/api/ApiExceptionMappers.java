@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.flotilla.controlplane.auth.Principal;
 import io.flotilla.controlplane.fleet.FleetException;
+import io.flotilla.controlplane.identity.EnrollmentRefusedException;
 import io.flotilla.controlplane.policy.InvalidPolicySetException;
 import io.flotilla.policy.PolicyError;
 import io.quarkus.security.AuthenticationFailedException;
@@ -70,6 +71,12 @@ public class ApiExceptionMappers {
             case INVALID -> 400;
         };
         return json(status, ApiError.of(status, e.getMessage()));
+    }
+
+    /** A bootstrap token that cannot be exchanged: the agent is not (or no longer) entitled to enroll. */
+    @ServerExceptionMapper
+    public Response enrollmentRefused(EnrollmentRefusedException e) {
+        return json(401, ApiError.of(401, e.getMessage()));
     }
 
     /** Every error of the set, each as {@code file:line:column: path: message}. */

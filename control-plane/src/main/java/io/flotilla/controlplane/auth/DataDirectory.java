@@ -42,7 +42,7 @@ class DataDirectory {
     }
 
     /** Creates {@code dir} (and missing parents) with mode 0700; an existing one is left as it is. */
-    static void create(Path dir) throws IOException {
+    public static void create(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }

@@ -1,18 +1,14 @@
 package io.flotilla.controlplane.auth;
 
-import io.quarkus.runtime.ExecutionMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.jboss.logging.Logger;
+
 
 /**
  * The embedded H2 database's password: generated at random on the first start and kept in
@@ -40,70 +36,25 @@ public class EmbeddedDatabasePassword implements ConfigSourceFactory {
         return List.of(new Source(Path.of(dataDir.getValue())));
     }
 
-    /** Reads (or on first use writes) the password file only when the password is asked for. */
-    static final class Source implements ConfigSource {
+    /** The password file; a database created before it existed keeps the former fixed password. */
+    static final class Source extends GeneratedSecretSource {
 
         private final Path dataDir;
-        private volatile String password;
 
         Source(Path dataDir) {
+            super(PROPERTY, dataDir.resolve(FILE));
             this.dataDir = dataDir;
         }
 
         @Override
-        public Set<String> getPropertyNames() {
-            return Set.of(PROPERTY);
-        }
-
-        @Override
-        public Map<String, String> getProperties() {
-            String value = getValue(PROPERTY);
-            return value == null ? Map.of() : Map.of(PROPERTY, value);
-        }
-
-        @Override
-        public String getValue(String name) {
-            // the build reads configuration too, and records what it finds as defaults in the package: a password
-            // must come only from the running application's data dir, never from the build machine's
-            if (!PROPERTY.equals(name) || ExecutionMode.current() == ExecutionMode.UNSET) {
-                return null;
+        protected String firstValue() {
+            if (!Files.exists(dataDir.resolve("db").resolve("flotilla.mv.db"))) {
+                return super.firstValue();
             }
-            if (password == null) {
-                password = readOrCreate();
-            }
-            return password;
-        }
-
-        private synchronized String readOrCreate() {
-            Path file = dataDir.resolve(FILE);
-            try {
-                if (Files.isRegularFile(file)) {
-                    return Files.readString(file, StandardCharsets.UTF_8).strip();
-                }
-                DataDirectory.create(dataDir);
-                boolean existingDatabase = Files.exists(dataDir.resolve("db").resolve("flotilla.mv.db"));
-                String value = existingDatabase ? LEGACY_PASSWORD : TokenService.randomSecret("");
-                SecretFiles.write(file, value);
-                if (existingDatabase) {
-                    org.jboss.logging.Logger.getLogger(EmbeddedDatabasePassword.class).warnf("The embedded database in %s was "
-                            + "created with the former built-in password, now kept in %s; to change it, run "
-                            + "ALTER USER flotilla SET PASSWORD '...' in H2 and write the new one to that file",
-                            dataDir.toAbsolutePath(), file.toAbsolutePath());
-                }
-                return value;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read or create the embedded database's password file " + file, e);
-            }
-        }
-
-        @Override
-        public int getOrdinal() {
-            return 260;
-        }
-
-        @Override
-        public String getName() {
-            return "flotilla embedded database password (" + dataDir.resolve(FILE) + ")";
+            Logger.getLogger(EmbeddedDatabasePassword.class).warnf("The embedded database in %s was created with the "
+                    + "former built-in password, now kept in %s; to change it, run ALTER USER flotilla SET PASSWORD "
+                    + "'...' in H2 and write the new one to that file", dataDir.toAbsolutePath(), file().toAbsolutePath());
+            return LEGACY_PASSWORD;
         }
     }
 }

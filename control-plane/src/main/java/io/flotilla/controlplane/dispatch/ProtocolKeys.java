@@ -32,8 +32,8 @@ public class ProtocolKeys {
         LOG.infof("Signing desired state with key %s (public key %s)", signingKey.keyId(),
                 signingKey.verificationKey().toBase64());
         this.desiredStateCodec = EnvelopeCodec.builder(SOURCE).signWith(signingKey).build();
-        // Agents do not sign yet: their identity comes from the broker's per-cluster credentials.
-        this.agentMessageCodec = EnvelopeCodec.builder(SOURCE).requireSignature(false).build();
+        // Agents sign with their own keys, registered at enrollment: see AgentReportVerifier.
+        this.agentMessageCodec = EnvelopeCodec.builder(SOURCE).requireSignature(true).build();
     }
 
     public VerificationKey verificationKey() {

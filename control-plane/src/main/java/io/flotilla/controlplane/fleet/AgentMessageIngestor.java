@@ -1,9 +1,8 @@
 package io.flotilla.controlplane.fleet;
 
 import com.google.protobuf.Message;
-import io.flotilla.controlplane.dispatch.ProtocolKeys;
+import io.flotilla.controlplane.identity.AgentReportVerifier;
 import io.flotilla.policy.TerminalText;
-import io.flotilla.proto.ProtocolException;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.Presence;
@@ -41,7 +40,7 @@ public class AgentMessageIngestor {
     private static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final AgentReportService reports;
-    private final ProtocolKeys keys;
+    private final AgentReportVerifier verifier;
     private final MeterRegistry metrics;
     private final Clock clock;
     private static final int PRESENCE_BATCH = 1000;
@@ -56,9 +55,9 @@ public class AgentMessageIngestor {
      */
     private final ReentrantLock flushing = new ReentrantLock();
 
-    AgentMessageIngestor(AgentReportService reports, ProtocolKeys keys, MeterRegistry metrics, Clock clock) {
+    AgentMessageIngestor(AgentReportService reports, AgentReportVerifier verifier, MeterRegistry metrics, Clock clock) {
         this.reports = reports;
-        this.keys = keys;
+        this.verifier = verifier;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -135,9 +134,9 @@ public class AgentMessageIngestor {
             return null;
         }
         try {
-            return keys.agentMessageCodec().decode(payload, parsed.clusterId(), prototype).payload();
-        } catch (ProtocolException e) {
-            reject(kind, parsed.clusterId(), e.reason().name(), e.getMessage());
+            return verifier.verify(parsed.kind(), parsed.clusterId(), payload, prototype);
+        } catch (AgentReportVerifier.Refused e) {
+            reject(kind, parsed.clusterId(), e.reason(), e.getMessage());
             return null;
         }
     }

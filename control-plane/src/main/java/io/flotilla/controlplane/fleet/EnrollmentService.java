@@ -1,8 +1,9 @@
 package io.flotilla.controlplane.fleet;
 
-import io.flotilla.controlplane.auth.TokenService;
 import io.flotilla.controlplane.broker.BrokerConfig;
-import io.flotilla.controlplane.dispatch.ProtocolKeys;
+import io.flotilla.controlplane.identity.ClusterEnrollment;
+import io.flotilla.controlplane.identity.ClusterEnrollmentRepository;
+import io.flotilla.controlplane.identity.IdentityService;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Site;
 import io.flotilla.policy.Sites;
@@ -12,65 +13,93 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Enrolling a cluster registers it at once, so it appears in the fleet (health "unknown") before its agent
- * first connects, and creates the agent's broker credential: random, shown once in the answer, stored as its
- * SHA-256 only. Revoking keeps the record (for the audit trail) and the cluster; see docs/console.md.
+ * Enrolling a cluster registers it (unless it is registered already: then it is enrolled again, e.g. for a rebuilt
+ * agent) and issues a one-time bootstrap token bound to it, which its agent exchanges for its own identity on its
+ * first start ({@link IdentityService#exchange}). The token is shown once, in the answer and its install snippet.
+ * Revoking keeps the record (for the audit trail) and the cluster; see docs/security.md.
  */
 @ApplicationScoped
 public class EnrollmentService {
 
     static final String TEMPLATE = "/io/flotilla/controlplane/fleet/flotilla-agent.yaml";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final FleetService fleet;
     private final ClusterRepository clusters;
     private final ClusterEnrollmentRepository enrollments;
+    private final IdentityService identities;
     private final JurisdictionCatalog jurisdictions;
     private final Sites sites;
-    private final ProtocolKeys keys;
-    private final String brokerUrl;
-    private final Clock clock;
+    private final EnrollmentConfig config;
+    private final String controlPlaneUser;
     private final String template;
 
     EnrollmentService(FleetService fleet, ClusterRepository clusters, ClusterEnrollmentRepository enrollments,
-            JurisdictionCatalog jurisdictions, Sites sites, ProtocolKeys keys, EnrollmentConfig config, BrokerConfig broker,
-            Clock clock) {
+            IdentityService identities, JurisdictionCatalog jurisdictions, Sites sites, EnrollmentConfig config,
+            BrokerConfig broker) {
         this.fleet = fleet;
         this.clusters = clusters;
         this.enrollments = enrollments;
+        this.identities = identities;
         this.jurisdictions = jurisdictions;
         this.sites = sites;
-        this.keys = keys;
-        this.brokerUrl = config.agentBrokerUrl().orElse("tcp://" + broker.host() + ":" + broker.port());
-        this.clock = clock;
+        this.config = config;
+        this.controlPlaneUser = broker.username();
         this.template = readTemplate();
     }
 
-    /** @param site a known site name, instead of latitude and longitude */
+    /**
+     * @param site a known site name, instead of latitude and longitude
+     * @param jurisdiction required for a new cluster; absent (with the location, labels and capacity) to enroll a
+     *     registered one again
+     */
     public record Request(String clusterId, String jurisdiction, String site, Double latitude, Double longitude,
             Map<String, String> labels, ClusterCapacity capacity) {
+
+        boolean describesCluster() {
+            return jurisdiction != null || site != null || latitude != null || longitude != null
+                    || labels != null && !labels.isEmpty() || capacity != null;
+        }
     }
 
     /** An enrollment with its cluster as it is now. */
     public record Listed(ClusterEnrollment enrollment, Cluster cluster) {
     }
 
-    /** Just created: {@code credential} and the snippet that carries it are shown this once. */
-    public record Enrolled(Listed listed, String credential, AgentInstallSnippet.Snippet snippet) {
+    /** Just created: {@code bootstrapToken} and the snippet that carries it are shown this once. */
+    public record Enrolled(Listed listed, String bootstrapToken, AgentInstallSnippet.Snippet snippet) {
     }
 
     @Transactional
     public Enrolled enroll(Request r, String createdBy) {
+        if (r.clusterId().equals(controlPlaneUser)) {
+            throw new FleetException(FleetException.Kind.INVALID, "'" + r.clusterId()
+                    + "' is the control plane's own broker user name; choose another cluster id");
+        }
+        Cluster cluster = clusters.findByIdOptional(r.clusterId()).orElse(null);
+        if (cluster == null) {
+            cluster = register(r);
+        } else if (r.describesCluster()) {
+            throw new FleetException(FleetException.Kind.CONFLICT, "cluster '" + r.clusterId() + "' is already "
+                    + "registered; to enroll it again (e.g. for a rebuilt agent) send its clusterId only");
+        }
+        IdentityService.Issued issued = identities.issue(cluster.id, createdBy, config.tokenValidity());
+        var snippet = AgentInstallSnippet.render(template, new AgentInstallSnippet.Settings(cluster.id,
+                config.controlPlaneUrl(), issued.bootstrapToken()));
+        return new Enrolled(new Listed(issued.enrollment(), cluster), issued.bootstrapToken(), snippet);
+    }
+
+    private Cluster register(Request r) {
+        if (r.jurisdiction() == null || r.jurisdiction().isBlank()) {
+            throw new FleetException(FleetException.Kind.INVALID,
+                    "jurisdiction is required to enroll a new cluster (an ISO 3166 code such as DE or IN-MH)");
+        }
         String jurisdiction = r.jurisdiction().trim();
         if (jurisdictions.group(jurisdiction).isPresent()) {
             throw new FleetException(FleetException.Kind.INVALID, "jurisdiction '" + jurisdiction
@@ -80,19 +109,8 @@ public class EnrollmentService {
             throw new FleetException(FleetException.Kind.INVALID, p);
         });
         double[] location = location(r);
-        Cluster cluster = fleet.register(new FleetService.Registration(r.clusterId(), jurisdiction, location[0],
-                location[1], r.labels(), r.capacity(), null));
-        String credential = TokenService.randomSecret("flc_");
-        ClusterEnrollment e = new ClusterEnrollment();
-        e.id = UUID.randomUUID().toString();
-        e.clusterId = cluster.id;
-        e.credentialHash = TokenService.hash(credential);
-        e.createdBy = createdBy;
-        e.createdAt = clock.instant();
-        enrollments.persist(e);
-        var snippet = AgentInstallSnippet.render(template, new AgentInstallSnippet.Settings(cluster.id, brokerUrl,
-                credential, keys.verificationKey().toBase64()), RANDOM);
-        return new Enrolled(new Listed(e, cluster), credential, snippet);
+        return fleet.register(new FleetService.Registration(r.clusterId(), jurisdiction, location[0], location[1],
+                r.labels(), r.capacity(), null));
     }
 
     @Transactional
@@ -101,14 +119,11 @@ public class EnrollmentService {
         return enrollments.ordered().stream().map(e -> new Listed(e, byId.get(e.clusterId))).toList();
     }
 
-    /** Marks the enrollment revoked (again is a no-op); 404 when unknown. */
+    /** Revokes the enrollment (again is a no-op): its agent is disconnected and refused; 404 when unknown. */
     @Transactional
     public Listed revoke(String id) {
-        ClusterEnrollment e = enrollments.findByIdOptional(id)
+        ClusterEnrollment e = identities.revoke(id)
                 .orElseThrow(() -> new FleetException(FleetException.Kind.NOT_FOUND, "no enrollment with id '" + id + "'"));
-        if (e.revokedAt == null) {
-            e.revokedAt = clock.instant();
-        }
         return new Listed(e, clusters.findById(e.clusterId));
     }
 

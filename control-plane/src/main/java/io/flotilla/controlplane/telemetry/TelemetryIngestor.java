@@ -1,8 +1,7 @@
 package io.flotilla.controlplane.telemetry;
 
 import io.flotilla.policy.TerminalText;
-import io.flotilla.controlplane.dispatch.ProtocolKeys;
-import io.flotilla.proto.ProtocolException;
+import io.flotilla.controlplane.identity.AgentReportVerifier;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.TelemetryReport;
 import io.micrometer.core.instrument.Counter;
@@ -40,7 +39,7 @@ public class TelemetryIngestor {
     private record Received(String topic, byte[] payload, Instant at) {
     }
 
-    private final ProtocolKeys keys;
+    private final AgentReportVerifier verifier;
     private final LatestTelemetry latest;
     private final TelemetryWriter writer;
     private final Clock clock;
@@ -52,10 +51,10 @@ public class TelemetryIngestor {
     private volatile boolean running;
     private Thread decoder;
 
-    TelemetryIngestor(ProtocolKeys keys, LatestTelemetry latest, TelemetryWriter writer, Clock clock, MeterRegistry metrics,
+    TelemetryIngestor(AgentReportVerifier verifier, LatestTelemetry latest, TelemetryWriter writer, Clock clock, MeterRegistry metrics,
             TelemetryConfig config) {
         this.writer = writer;
-        this.keys = keys;
+        this.verifier = verifier;
         this.latest = latest;
         this.clock = clock;
         this.metrics = metrics;
@@ -115,14 +114,14 @@ public class TelemetryIngestor {
             return;
         }
         try {
-            TelemetryReport report = keys.agentMessageCodec()
-                    .decode(received.payload(), topic.clusterId(), TelemetryReport.getDefaultInstance()).payload();
+            TelemetryReport report = verifier.verify(Topics.Kind.TELEMETRY, topic.clusterId(), received.payload(),
+                    TelemetryReport.getDefaultInstance());
             latest.offer(report, received.at());
             writer.offer(TelemetrySample.of(report, received.at()), topic.clusterId(), received.at());
             reports.increment();
             samples.increment(report.getGpusCount());
-        } catch (ProtocolException e) {
-            metrics.counter("flotilla.mqtt.rejected", "kind", "telemetry", "reason", e.reason().name()).increment();
+        } catch (AgentReportVerifier.Refused e) {
+            metrics.counter("flotilla.mqtt.rejected", "kind", "telemetry", "reason", e.reason()).increment();
         }
     }
 }

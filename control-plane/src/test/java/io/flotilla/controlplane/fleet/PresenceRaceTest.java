@@ -1,5 +1,6 @@
 package io.flotilla.controlplane.fleet;
 
+import io.flotilla.controlplane.TestAgents;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -226,7 +227,7 @@ class PresenceRaceTest {
 
     /** A presence message as the MQTT connector hands it over: decoded and kept until the next flush. */
     private void receive(String cluster, Presence.State state) {
-        byte[] payload = EnvelopeCodec.builder("flotilla/clusters/" + cluster).build().encode(cluster,
+        byte[] payload = TestAgents.of(cluster).codec().encode(cluster,
                 Presence.newBuilder().setClusterId(cluster).setState(state).build());
         var message = io.vertx.mqtt.messages.MqttPublishMessage.create(1, MqttQoS.AT_LEAST_ONCE, false, true,
                 Topics.presence(cluster), Unpooled.wrappedBuffer(payload));
