@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 @QuarkusTest
-class ClusterApiTest {
+public class ClusterApiTest {
 
     private static final String WORKLOAD = """
             {"model": "meta-llama/Llama-3.1-8B-Instruct", "image": "vllm/vllm-openai:v0.8.5",
@@ -38,7 +38,7 @@ class ClusterApiTest {
     @Inject
     ClusterMetrics clusterMetrics;
 
-    static void register(String id, String jurisdiction) {
+    public static void register(String id, String jurisdiction) {
         given().contentType(ContentType.JSON)
                 .body("{\"id\":\"" + id + "\",\"jurisdiction\":\"" + jurisdiction
                         + "\",\"latitude\":50.11,\"longitude\":8.68,\"labels\":{\"tier\":\"edge\"}}")
@@ -239,7 +239,7 @@ class ClusterApiTest {
                 .build();
     }
 
-    static double metric(String series) {
+    public static double metric(String series) {
         String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
         return body.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
                 .findFirst().orElse(0);

@@ -89,6 +89,7 @@ public class InferenceGateway {
     private final RouterMetrics metrics;
     private final OutlierEjector ejector;
     private final ClientNetworks networks;
+    private final EndpointAllowList allowedEndpoints;
     private final Optional<ClientLocation> defaultLocation;
     private final Map<String, Key> keys = new HashMap<>();
     private final KeyLimits keylessLimits;
@@ -106,8 +107,17 @@ public class InferenceGateway {
     private volatile String ownServerDeployment;
 
     InferenceGateway(RouterConfig config, RouteService routes, JurisdictionCatalog jurisdictions, Sites sites, Vertx vertx,
-            MeterRegistry registry, @ConfigProperty(name = "quarkus.http.host") String httpHost) {
+            MeterRegistry registry, @ConfigProperty(name = "quarkus.http.host") String httpHost,
+            @ConfigProperty(name = "quarkus.http.port") int httpPort,
+            @ConfigProperty(name = "quarkus.http.ssl-port", defaultValue = "8443") int httpsPort) {
         this.config = config;
+        var ownPorts = new HashSet<>(Set.of(httpPort, httpsPort));
+        config.port().ifPresent(ownPorts::add);
+        this.allowedEndpoints = new EndpointAllowList(config.allowedEndpoints().orElse(List.of()), ownPorts);
+        if (allowedEndpoints.isEmpty()) {
+            LOG.infof("The inference router contacts no cluster: flotilla.router.allowed-endpoints is empty (set the "
+                    + "networks of the clusters' model-server endpoints, e.g. 10.0.0.0/8)");
+        }
         this.routes = routes;
         this.jurisdictions = jurisdictions;
         this.sites = sites;
@@ -461,6 +471,11 @@ public class InferenceGateway {
             t = targets.computeIfAbsent(c.endpoint(), InferenceGateway::target);
         } catch (IllegalArgumentException e) {
             failed(x, c, "bad_endpoint", "endpoint '" + c.endpoint() + "' is not an http(s) URL");
+            return;
+        }
+        String refusal = allowedEndpoints.refusal(t.host(), t.port());
+        if (refusal != null) {
+            failed(x, c, "endpoint_not_allowed", "endpoint not allowed: " + refusal);
             return;
         }
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(t.host()).setPort(t.port())

@@ -14,6 +14,13 @@ import java.util.OptionalInt;
 @ConfigMapping(prefix = "flotilla.router")
 public interface RouterConfig {
 
+    /**
+     * The networks (CIDRs) whose addresses the router may send requests to: a cluster's reported endpoint outside
+     * them is never contacted. Empty allows nothing; the demo fleet configures 127.0.0.0/8.
+     */
+    Optional<List<String>> allowedEndpoints();
+
+
     /** Request bodies above this are refused with 413 before they reach any cluster. */
     @WithDefault("1M")
     MemorySize maxBodySize();
