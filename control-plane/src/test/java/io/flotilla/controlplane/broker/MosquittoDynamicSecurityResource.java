@@ -200,6 +200,9 @@ public class MosquittoDynamicSecurityResource implements QuarkusTestResourceLife
                 acls.add(new JsonObject().put("acltype", type).put("topic", topic).put("allow", true));
             }
         }
+        // Mosquitto 2.0.11 checks a shared subscription's whole filter, $share/<group>/ included
+        acls.add(new JsonObject().put("acltype", "subscribePattern").put("topic", "$share/flotilla/flotilla/v1/#")
+                .put("allow", true));
         return new JsonObject()
                 .put("clients", new JsonArray().add(new JsonObject().put("username", ADMIN_USER)
                         .put("password", Base64.getEncoder().encodeToString(pbkdf2(password, salt)))

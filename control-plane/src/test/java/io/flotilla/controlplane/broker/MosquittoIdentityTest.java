@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flotilla.controlplane.identity.ClusterCredentialsIssued;
 import io.flotilla.controlplane.identity.ClusterCredentialsRevoked;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -47,8 +49,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>What Mosquitto 2.0.11 answers an MQTT 5 client: a refused CONNECT gets CONNACK 0x87 (not authorized) whether the
  * user is unknown, the password wrong or the client id not the user's; a SUBSCRIBE outside the role gets SUBACK
- * 0x87; a QoS 1 PUBLISH outside the role gets PUBACK 0x87 and reaches no subscriber; disabling a connected client
- * sends it DISCONNECT 0x98 (administrative action).
+ * 0x87 (the connection stays up); a QoS 1 PUBLISH outside the role gets PUBACK 0x87 and reaches no subscriber;
+ * disabling a connected client sends it DISCONNECT 0x98 (administrative action) at once.
  */
 @QuarkusTest
 @TestProfile(MosquittoIdentityTest.ExternalMosquitto.class)
@@ -57,6 +59,8 @@ class MosquittoIdentityTest {
 
     private static final int NOT_AUTHORIZED = 0x87;
     private static final int ADMINISTRATIVE_ACTION = 0x98;
+    /** PUBACK codes below 0x80 mean accepted (0x10: accepted, but no subscriber matched). */
+    private static final int SUCCESS_LIMIT = 0x80;
     private static final String A = "rogue-a";
     private static final String B = "rogue-b";
     private static final String PASSWORD_A = UUID.randomUUID().toString();
@@ -75,6 +79,9 @@ class MosquittoIdentityTest {
 
     @Inject
     Event<ClusterCredentialsRevoked> revoke;
+
+    @Inject
+    MeterRegistry metrics;
 
     @ConfigProperty(name = "flotilla.broker.port")
     int port;
@@ -97,12 +104,12 @@ class MosquittoIdentityTest {
             issue.fire(new ClusterCredentialsIssued(A, A, PASSWORD_A, "flotilla-agent-" + A));
             issue.fire(new ClusterCredentialsIssued(B, B, PASSWORD_B, "flotilla-agent-" + B));
             issued = true;
+            // applied asynchronously: both clusters can connect once the control plane has told the broker
+            await("credentials applied").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                connect("flotilla-agent-" + A, A, PASSWORD_A).disconnect();
+                connect("flotilla-agent-" + B, B, PASSWORD_B).disconnect();
+            });
         }
-        // applied asynchronously: both clusters can connect once the control plane has told the broker
-        await("credentials applied").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            connect("flotilla-agent-" + A, A, PASSWORD_A).disconnect();
-            connect("flotilla-agent-" + B, B, PASSWORD_B).disconnect();
-        });
     }
 
     @AfterEach
@@ -144,6 +151,7 @@ class MosquittoIdentityTest {
     @Test
     @Order(3)
     void clusterPublishesOnlyOnItsOwnTopicsAndReceivesItsOwnDesiredState() throws Exception {
+        double rejectedStatusBefore = rejected("status");
         List<String> seenByControlPlane = new CopyOnWriteArrayList<>();
         MqttClient admin = connect("flotilla-cp-test-" + UUID.randomUUID(), MosquittoDynamicSecurityResource.ADMIN_USER,
                 adminPassword);
@@ -159,15 +167,19 @@ class MosquittoIdentityTest {
         }
         assertThat(publish(a, "flotilla/v1/clusters/" + A + "/desired", "self-made desired state"))
                 .as("an agent cannot write its own desired state").isEqualTo(NOT_AUTHORIZED);
-        assertThat(publish(a, "flotilla/v1/clusters/" + A + "/status", "own status")).isZero();
+        assertThat(publish(a, "flotilla/v1/clusters/" + A + "/status", "own status")).isLessThan(SUCCESS_LIMIT);
 
         // the subscriber sees A's own status, which A sent last; the forged messages before it never arrive
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(seenByControlPlane).contains("flotilla/v1/clusters/" + A + "/status|own status"));
+        // and so does the control plane's status channel ($share subscription, allowed by the README's role): the
+        // unsigned text is rejected and counted there
+        await("status rejected by the control plane").atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(rejected("status")).isGreaterThan(rejectedStatusBefore));
         assertThat(seenByControlPlane).noneMatch(m -> m.startsWith("flotilla/v1/clusters/" + B + "/"))
                 .noneMatch(m -> m.contains("self-made"));
 
-        assertThat(publish(admin, "flotilla/v1/clusters/" + A + "/desired", "desired for A")).isZero();
+        assertThat(publish(admin, "flotilla/v1/clusters/" + A + "/desired", "desired for A")).isLessThan(SUCCESS_LIMIT);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(receivedByA).containsExactly("flotilla/v1/clusters/" + A + "/desired|desired for A"));
     }
@@ -186,7 +198,26 @@ class MosquittoIdentityTest {
         });
         assertRefused(() -> connect("flotilla-agent-" + A, A, PASSWORD_A));
         connect("flotilla-agent-" + B, B, PASSWORD_B).disconnect();
-        issued = false;
+    }
+
+    @Test
+    @Order(5)
+    void credentialsIssuedAgainEnableTheClusterWithTheNewPasswordOnly() throws Exception {
+        String newPassword = UUID.randomUUID().toString();
+        issue.fire(new ClusterCredentialsIssued(A, A, newPassword, "flotilla-agent-" + A));
+
+        await("re-issued credentials applied").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                connect("flotilla-agent-" + A, A, newPassword).disconnect());
+        assertRefused(() -> connect("flotilla-agent-" + A, A, PASSWORD_A));
+        MqttClient a = connect("flotilla-agent-" + A, A, newPassword);
+        assertThat(subscribe(a, "flotilla/v1/clusters/" + B + "/desired", new CopyOnWriteArrayList<>()))
+                .as("the role is still confined after the update").isEqualTo(NOT_AUTHORIZED);
+        assertThat(publish(a, "flotilla/v1/clusters/" + A + "/status", "own status again")).isLessThan(SUCCESS_LIMIT);
+    }
+
+    private double rejected(String kind) {
+        return metrics.find("flotilla.mqtt.rejected").tag("kind", kind).counters().stream()
+                .mapToDouble(Counter::count).sum();
     }
 
     private interface Connect {
