@@ -62,7 +62,7 @@ public class MosquittoDynamicSecurity {
     }
 
     private final DynamicSecurityConfig config;
-    private final BrokerTlsConfig tls;
+    private final ExternalBrokerTlsConfig tls;
     private final Vertx vertx;
     private final Config mpConfig;
     private final BlockingDeque<Change> pending = new LinkedBlockingDeque<>();
@@ -72,7 +72,7 @@ public class MosquittoDynamicSecurity {
     private volatile boolean waitingToRetry;
 
     @Inject
-    MosquittoDynamicSecurity(DynamicSecurityConfig config, BrokerTlsConfig tls, Vertx vertx, Config mpConfig) {
+    MosquittoDynamicSecurity(DynamicSecurityConfig config, ExternalBrokerTlsConfig tls, Vertx vertx, Config mpConfig) {
         this.config = config;
         this.tls = tls;
         this.vertx = vertx;
@@ -93,7 +93,7 @@ public class MosquittoDynamicSecurity {
         LOG.infof("Cluster identities are kept in the dynamic security plugin of the broker at %s", settings.address());
         if (!tls.enabled() && !settings.ssl()) {
             LOG.warnf("The broker at %s is reached without TLS: the clusters' new passwords cross the network in clear"
-                    + " text. Set flotilla.broker.tls.enabled=true (deploy/broker/README.md)", settings.address());
+                    + " text. Set flotilla.broker.external-tls.enabled=true (deploy/broker/README.md)", settings.address());
         }
         enqueue(new CheckDefaults());
     }

@@ -92,8 +92,8 @@ public class MosquittoDynamicSecurityResource implements QuarkusTestResourceLife
             config.put("mp.messaging.connector.smallrye-mqtt.password", adminPassword);
             // the appended application.properties block maps these onto the connector's ssl.* attributes,
             // with hostname verification (HTTPS) on
-            config.put("flotilla.broker.tls.enabled", "true");
-            config.put("flotilla.broker.tls.trust-store", ca.caCertificate().toString());
+            config.put("flotilla.broker.external-tls.enabled", "true");
+            config.put("flotilla.broker.external-tls.trust-store", ca.caCertificate().toString());
             config.put("flotilla.broker.dynamic-security.enabled", "true");
             config.put("flotilla.broker.dynamic-security.response-timeout", "5s");
             return config;

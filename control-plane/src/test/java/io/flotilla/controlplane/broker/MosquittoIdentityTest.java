@@ -86,7 +86,7 @@ class MosquittoIdentityTest {
     @ConfigProperty(name = "flotilla.broker.port")
     int port;
 
-    @ConfigProperty(name = "flotilla.broker.tls.trust-store", defaultValue = "")
+    @ConfigProperty(name = "flotilla.broker.external-tls.trust-store", defaultValue = "")
     String caCertificate;
 
     @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.password", defaultValue = "")
