@@ -14,17 +14,36 @@ public interface AgentConfig {
     /** The cluster this agent speaks for (a DNS-1123 label). */
     String clusterId();
 
-    @WithDefault("tcp://127.0.0.1:1883")
-    String brokerUrl();
+    /**
+     * The control plane's base URL, e.g. https://cp.example.com: where an agent that is not yet enrolled
+     * exchanges its bootstrap token. Not needed once the state directory holds an identity.
+     */
+    Optional<String> controlPlaneUrl();
 
-    Optional<String> brokerUsername();
+    /** The single-use token the control plane issued for this cluster; ignored once the agent is enrolled. */
+    Optional<String> bootstrapToken();
 
-    Optional<String> brokerPassword();
+    /** A PEM file with the CA(s) trusted for an https control-plane URL; unset for the JDK's trust store. */
+    Optional<String> controlPlaneCa();
 
-    /** The control plane's Ed25519 public key, raw 32 bytes in base64: desired state signed by anything else is dropped. */
-    String controlPlaneKey();
+    /**
+     * Overrides the broker URL that enrollment answered, for a broker this cluster reaches at another address
+     * (e.g. through a tunnel); its certificate must still match the pinned CA and the host name.
+     */
+    Optional<String> brokerUrl();
 
-    /** Where the last verified desired state, the applied generation and the PAUSE switch live. */
+    /**
+     * The largest MQTT packet, in bytes, the agent accepts; the broker drops larger messages for it instead
+     * of sending them. At least the protocol's largest envelope (256 KiB) plus room for the topic.
+     */
+    @WithDefault("1048576")
+    long maxPacketSize();
+
+    /**
+     * Where the agent's identity (its private key and broker password: identity.json, 0600), the last
+     * verified desired state, the applied generation and the PAUSE switch live. Must persist: an agent that
+     * loses it has to be enrolled again.
+     */
     @WithDefault("./agent-state")
     String stateDir();
 

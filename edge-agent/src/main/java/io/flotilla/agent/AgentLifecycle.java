@@ -1,6 +1,10 @@
 package io.flotilla.agent;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.flotilla.agent.identity.AgentIdentity;
+import io.flotilla.agent.identity.EnrollmentClient;
+import io.flotilla.agent.identity.IdentityBootstrap;
+import io.flotilla.agent.identity.PinnedTrust;
 import io.flotilla.agent.link.Backoff;
 import io.flotilla.agent.link.MqttControlPlaneLink;
 import io.flotilla.agent.probe.LatencyProber;
@@ -12,8 +16,6 @@ import io.flotilla.agent.telemetry.NodeSampler;
 import io.flotilla.agent.telemetry.TelemetryCollector;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
-import io.flotilla.proto.VerificationKey;
-import io.flotilla.proto.v1.Presence;
 import io.flotilla.proto.v1.TelemetryReport;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -32,11 +34,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Builds the agent from configuration when Quarkus starts, and closes it cleanly when Quarkus stops. */
 @ApplicationScoped
 public class AgentLifecycle {
+
+    /** The protocol's largest envelope and 1 KiB for the PUBLISH packet's header, topic and properties. */
+    static final long MIN_PACKET_SIZE = EnvelopeCodec.DEFAULT_MAX_WIRE_BYTES + 1024L;
 
     private final AgentConfig config;
     private final KubernetesClient kubernetes;
@@ -53,32 +59,40 @@ public class AgentLifecycle {
 
     void onStart(@Observes StartupEvent event) {
         String clusterId = Topics.requireValidClusterId(config.clusterId());
+        if (config.maxPacketSize() < MIN_PACKET_SIZE) {
+            throw new IllegalArgumentException("flotilla.agent.max-packet-size is " + config.maxPacketSize()
+                    + " bytes; desired state can be " + EnvelopeCodec.DEFAULT_MAX_WIRE_BYTES
+                    + " bytes, so it must be at least " + MIN_PACKET_SIZE);
+        }
         Clock clock = Clock.systemUTC();
-        EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + clusterId)
-                .trust(VerificationKey.fromBase64(config.controlPlaneKey()))
-                .requireSignature(true)
-                .clock(clock)
-                .build();
+        Path stateDir = Path.of(config.stateDir());
+        Backoff reconnect = new Backoff(config.reconnectInitialDelay(), config.reconnectMaxDelay(), Math::random);
+        AgentIdentity identity;
         DesiredStateStore store;
         try {
-            store = DesiredStateStore.open(Path.of(config.stateDir()));
+            identity = IdentityBootstrap.loadOrEnroll(stateDir, clusterId, config.controlPlaneUrl(),
+                    config.bootstrapToken(), this::enrollmentClient, reconnect);
+            store = DesiredStateStore.open(stateDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the agent state directory " + config.stateDir(), e);
+            throw new UncheckedIOException("cannot use the agent state directory " + config.stateDir(), e);
         }
-        Backoff reconnect = new Backoff(config.reconnectInitialDelay(), config.reconnectMaxDelay(), Math::random);
+        identity = config.brokerUrl().map(identity::withBrokerUrl).orElse(identity);
+        EnvelopeCodec codec = identity.envelopeCodec(clock);
         MqttControlPlaneLink link = new MqttControlPlaneLink(new MqttControlPlaneLink.Settings(
-                config.brokerUrl(),
-                "flotilla-agent-" + clusterId,
-                config.brokerUsername(),
-                config.brokerPassword(),
+                identity.brokerUrl(),
+                identity.clientId(),
+                identity.username(),
+                identity.password(),
                 Topics.desired(clusterId),
                 Topics.presence(clusterId),
-                () -> EdgeAgent.presence(codec, clusterId, Presence.State.STATE_ONLINE, version, clock.instant()),
-                () -> EdgeAgent.presence(codec, clusterId, Presence.State.STATE_OFFLINE, version, clock.instant()),
+                () -> EdgeAgent.presencePair(codec, clusterId, version, clock.instant()),
                 config.sessionExpiry(),
                 config.keepAlive(),
-                reconnect));
+                reconnect,
+                identity.brokerCaPem(),
+                config.maxPacketSize()));
         EdgeAgent.Settings settings = EdgeAgent.Settings.defaults(clusterId, config.namespace())
+                .withDesiredStateFloor(identity.desiredStateFloor())
                 .withPodSecurityLevel(config.podSecurityLevel())
                 .withAgentVersion(version)
                 .withResyncInterval(config.resyncInterval())
@@ -88,11 +102,23 @@ public class AgentLifecycle {
         Supplier<TelemetryReport> telemetry = null;
         if (!telemetryInterval.isZero()) {
             settings = settings.withTelemetryInterval(telemetryInterval);
-            telemetry = telemetry(clusterId, store, settings, clock);
+            telemetry = telemetry(clusterId, store, settings, clock, identity.brokerUrl());
         }
         probeEndpoint = config.telemetry().probeListen().map(ProbeEndpoint::listen).orElse(null);
         agent = new EdgeAgent(settings, link, codec, store, kubernetes, telemetry, clock);
         agent.start();
+    }
+
+    private EnrollmentClient enrollmentClient(URI controlPlaneUrl) {
+        Optional<SSLContext> trust;
+        try {
+            trust = config.controlPlaneCa().isPresent()
+                    ? Optional.of(PinnedTrust.sslContext(Path.of(config.controlPlaneCa().get())))
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the control-plane CA " + config.controlPlaneCa().get(), e);
+        }
+        return new EnrollmentClient(controlPlaneUrl, trust);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -105,7 +131,7 @@ public class AgentLifecycle {
     }
 
     private TelemetryCollector telemetry(String clusterId, DesiredStateStore store, EdgeAgent.Settings settings,
-            Clock clock) {
+            Clock clock, String brokerUrl) {
         AgentConfig.Telemetry t = config.telemetry();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         GpuSampler gpus = switch (t.gpuSource()) {
@@ -116,7 +142,7 @@ public class AgentLifecycle {
         };
         Map<String, InetSocketAddress> targets = new TreeMap<>(LatencyProber.peers(t.peers().orElse(List.of())));
         if (t.probeControlPlane()) {
-            targets.putAll(LatencyProber.controlPlane(config.brokerUrl()));
+            targets.putAll(LatencyProber.controlPlane(brokerUrl));
         }
         LatencyProber prober = new LatencyProber(targets, 2000);
         return new TelemetryCollector(clusterId,

@@ -6,6 +6,7 @@ import io.flotilla.agent.link.Backoff;
 import io.flotilla.agent.link.ControlPlaneLink;
 import io.flotilla.agent.link.OutboundMessage;
 import io.flotilla.agent.link.OutboundQueue;
+import io.flotilla.agent.link.PresencePair;
 import io.flotilla.agent.reconcile.ClusterReconciler;
 import io.flotilla.agent.reconcile.EndpointResolver;
 import io.flotilla.agent.reconcile.ManagedObjectWatch;
@@ -60,47 +61,54 @@ public final class EdgeAgent implements AutoCloseable {
             Duration telemetryInterval,
             int outboundCapacity,
             Backoff retryBackoff,
-            boolean watchManagedObjects) {
+            boolean watchManagedObjects,
+            Instant desiredStateFloor) {
 
         public static Settings defaults(String clusterId, String namespace) {
             return new Settings(new ReconcileTarget(clusterId, namespace), "dev", Duration.ofMinutes(5),
                     Duration.ofSeconds(2), Duration.ofSeconds(30), 1000,
-                    new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), Math::random), true);
+                    new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), Math::random), true, Instant.EPOCH);
+        }
+
+        /** While the store is empty, desired state issued before {@code floor} is refused (the identity's floor). */
+        public Settings withDesiredStateFloor(Instant floor) {
+            return new Settings(target, agentVersion, resyncInterval, pauseCheckInterval, telemetryInterval,
+                    outboundCapacity, retryBackoff, watchManagedObjects, floor);
         }
 
         public Settings withResyncInterval(Duration d) {
             return new Settings(target, agentVersion, d, pauseCheckInterval, telemetryInterval, outboundCapacity,
-                    retryBackoff, watchManagedObjects);
+                    retryBackoff, watchManagedObjects, desiredStateFloor);
         }
 
         public Settings withPauseCheckInterval(Duration d) {
             return new Settings(target, agentVersion, resyncInterval, d, telemetryInterval, outboundCapacity,
-                    retryBackoff, watchManagedObjects);
+                    retryBackoff, watchManagedObjects, desiredStateFloor);
         }
 
         public Settings withTelemetryInterval(Duration d) {
             return new Settings(target, agentVersion, resyncInterval, pauseCheckInterval, d, outboundCapacity,
-                    retryBackoff, watchManagedObjects);
+                    retryBackoff, watchManagedObjects, desiredStateFloor);
         }
 
         public Settings withOutboundCapacity(int capacity) {
             return new Settings(target, agentVersion, resyncInterval, pauseCheckInterval, telemetryInterval, capacity,
-                    retryBackoff, watchManagedObjects);
+                    retryBackoff, watchManagedObjects, desiredStateFloor);
         }
 
         public Settings withAgentVersion(String version) {
             return new Settings(target, version, resyncInterval, pauseCheckInterval, telemetryInterval,
-                    outboundCapacity, retryBackoff, watchManagedObjects);
+                    outboundCapacity, retryBackoff, watchManagedObjects, desiredStateFloor);
         }
 
         public Settings withPodSecurityLevel(PodSecurityLevel level) {
             return new Settings(new ReconcileTarget(target.clusterId(), target.namespace(), level), agentVersion,
-                    resyncInterval, pauseCheckInterval, telemetryInterval, outboundCapacity, retryBackoff, watchManagedObjects);
+                    resyncInterval, pauseCheckInterval, telemetryInterval, outboundCapacity, retryBackoff, watchManagedObjects, desiredStateFloor);
         }
 
         public Settings withWatchManagedObjects(boolean watch) {
             return new Settings(target, agentVersion, resyncInterval, pauseCheckInterval, telemetryInterval,
-                    outboundCapacity, retryBackoff, watch);
+                    outboundCapacity, retryBackoff, watch, desiredStateFloor);
         }
     }
 
@@ -131,7 +139,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     /**
      * @param codec     decodes desired state (requiring the control plane's signature) and encodes
-     *                  what the agent sends (unsigned)
+     *                  what the agent sends (signed with the agent's key: {@code AgentIdentity.envelopeCodec})
      * @param telemetry builds one telemetry report, or null for none
      */
     public EdgeAgent(Settings settings, ControlPlaneLink link, EnvelopeCodec codec, DesiredStateStore store,
@@ -157,7 +165,7 @@ public final class EdgeAgent implements AutoCloseable {
         this.link = link;
         this.codec = codec;
         this.store = store;
-        this.intake = new DesiredStateIntake(clusterId, codec, store, clock);
+        this.intake = new DesiredStateIntake(clusterId, codec, store, clock, settings.desiredStateFloor());
         this.reconciler = new ClusterReconciler(kubernetes, settings.target(), endpoints);
         this.watch = settings.watchManagedObjects()
                 ? new ManagedObjectWatch(kubernetes, settings.target().namespace(), this::requestReconcile,
@@ -239,15 +247,23 @@ public final class EdgeAgent implements AutoCloseable {
         link.close();
     }
 
-    /** The presence payloads the link announces; encoded here because the link knows no protobuf. */
-    public static byte[] presence(EnvelopeCodec codec, String clusterId, Presence.State state, String version,
-            Instant since) {
+    /**
+     * The presence pair of one connect, both stamped {@code now} (envelope time and {@code since}); encoded here
+     * because the link knows no protobuf.
+     */
+    public static PresencePair presencePair(EnvelopeCodec codec, String clusterId, String version, Instant now) {
+        return new PresencePair(presence(codec, clusterId, Presence.State.STATE_ONLINE, version, now),
+                presence(codec, clusterId, Presence.State.STATE_OFFLINE, version, now));
+    }
+
+    private static byte[] presence(EnvelopeCodec codec, String clusterId, Presence.State state, String version,
+            Instant time) {
         return codec.encode(clusterId, Presence.newBuilder()
                 .setClusterId(clusterId)
                 .setState(state)
                 .setAgentVersion(version)
-                .setSince(timestamp(since))
-                .build());
+                .setSince(timestamp(time))
+                .build(), time);
     }
 
     private void startOnWorker() {

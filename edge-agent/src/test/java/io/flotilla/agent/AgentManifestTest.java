@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -91,6 +92,38 @@ class AgentManifestTest {
             }
         }
         return grants;
+    }
+
+    @Test
+    void theSecretHoldsOnlyWhatEnrollmentNeedsInLinesTheControlPlaneCanFillIn() throws IOException {
+        Secret secret = all(Secret.class).getFirst();
+        List<String> keys = List.of("FLOTILLA_AGENT_CLUSTER_ID", "FLOTILLA_AGENT_CONTROL_PLANE_URL",
+                "FLOTILLA_AGENT_BOOTSTRAP_TOKEN");
+        String text = Files.readString(Path.of(System.getProperty("flotilla.repo.root", ".."), "deploy", "agent",
+                "flotilla-agent.yaml"));
+
+        assertThat(all(Secret.class)).hasSize(1);
+        assertThat(secret.getStringData()).containsOnlyKeys(keys.toArray(String[]::new));
+        // the control plane fills each value in with this pattern, one line per key
+        assertThat(keys).allSatisfy(key -> assertThat(java.util.regex.Pattern
+                .compile("^(\\s+" + key + ":\\s*)\".*\"\\s*$", java.util.regex.Pattern.MULTILINE)
+                .matcher(text).results().count()).isEqualTo(1));
+    }
+
+    @Test
+    void theAgentsStateDirectoryIsAVolumeThatOutlivesThePod() throws IOException {
+        Deployment deployment = all(Deployment.class).getFirst();
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        String stateDir = container.getEnv().stream().filter(e -> e.getName().equals("FLOTILLA_AGENT_STATE_DIR"))
+                .findFirst().orElseThrow().getValue();
+
+        assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo(stateDir);
+            assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+                    .filteredOn(v -> v.getName().equals(m.getName()))
+                    .singleElement()
+                    .satisfies(v -> assertThat(v.getHostPath()).isNotNull());
+        });
     }
 
     @Test

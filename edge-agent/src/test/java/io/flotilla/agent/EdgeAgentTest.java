@@ -73,7 +73,7 @@ class EdgeAgentTest {
     private static EdgeAgent.Settings settings() {
         return new EdgeAgent.Settings(new io.flotilla.agent.reconcile.ReconcileTarget(CLUSTER, NAMESPACE), "test",
                 Duration.ofHours(1), Duration.ofMillis(50), Duration.ofHours(1), 100,
-                new Backoff(Duration.ofMillis(50), Duration.ofMillis(500), () -> 0.5), true);
+                new Backoff(Duration.ofMillis(50), Duration.ofMillis(500), () -> 0.5), true, java.time.Instant.EPOCH);
     }
 
     private void send(DesiredState state) {

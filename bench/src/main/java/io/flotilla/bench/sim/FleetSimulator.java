@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.flotilla.agent.identity.AgentIdentity;
 import io.flotilla.policy.Sites;
 import io.flotilla.proto.VerificationKey;
 import java.io.IOException;
@@ -160,7 +161,9 @@ public final class FleetSimulator implements AutoCloseable {
                 modelServer = new SimulatedModelServer(cluster.id(), 0, modelServerThreads, Duration.ofMillis(20));
                 modelServers.add(modelServer);
             }
-            SimulatedAgent agent = new SimulatedAgent(cluster, options, verificationKey, kubernetes, pahoExecutor,
+            // the broker the simulator runs against takes any client; enrolling each simulated agent comes later
+            AgentIdentity identity = AgentIdentity.unenrolled(cluster.id(), options.broker(), verificationKey);
+            SimulatedAgent agent = new SimulatedAgent(cluster, options, identity, kubernetes, pahoExecutor,
                     stateDir, clock, modelServer);
             agents.add(agent);
             byNamespace.put(cluster.namespace(), agent);

@@ -2,20 +2,18 @@ package io.flotilla.bench.sim;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flotilla.agent.EdgeAgent;
+import io.flotilla.agent.identity.AgentIdentity;
 import io.flotilla.agent.link.Backoff;
 import io.flotilla.agent.reconcile.EndpointResolver;
 import io.flotilla.agent.link.MqttControlPlaneLink;
 import io.flotilla.agent.state.DesiredStateStore;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
-import io.flotilla.proto.VerificationKey;
-import io.flotilla.proto.v1.Presence;
 import io.flotilla.proto.v1.TelemetryReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
@@ -27,38 +25,46 @@ import java.util.function.Supplier;
 final class SimulatedAgent implements AutoCloseable {
 
     static final String VERSION = "sim";
+    /** As a real agent's default: the largest MQTT packet accepted from the broker. */
+    static final long MAX_PACKET_SIZE = 1024 * 1024;
 
     private final SimCluster cluster;
     private final DesiredStateStore store;
     private final MqttControlPlaneLink link;
     private final EdgeAgent agent;
 
-    /** @param modelServer the cluster's stand-in model server, whose address it reports as every workload's endpoint; or null */
-    SimulatedAgent(SimCluster cluster, SimOptions options, VerificationKey controlPlaneKey, KubernetesClient kubernetes,
+    /**
+     * @param identity    the agent's identity: its broker URL, credentials and client id, its signing key, the
+     *                    control-plane keys it trusts and its desired-state floor
+     * @param modelServer the cluster's stand-in model server, whose address it reports as every workload's
+     *                    endpoint; or null
+     */
+    SimulatedAgent(SimCluster cluster, SimOptions options, AgentIdentity identity, KubernetesClient kubernetes,
             ScheduledExecutorService pahoExecutor, Path stateDir, Clock clock, SimulatedModelServer modelServer)
             throws IOException {
         this.cluster = cluster;
         String id = Topics.requireValidClusterId(cluster.id());
-        EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + id)
-                .trust(controlPlaneKey)
-                .requireSignature(true)
-                .clock(clock)
-                .build();
+        if (!id.equals(identity.clusterId())) {
+            throw new IllegalArgumentException("identity of " + identity.clusterId() + " given to the agent of " + id);
+        }
+        EnvelopeCodec codec = identity.envelopeCodec(clock);
         this.store = DesiredStateStore.open(stateDir.resolve(id));
         this.link = new MqttControlPlaneLink(new MqttControlPlaneLink.Settings(
-                options.broker(),
-                "flotilla-agent-" + id,
-                Optional.empty(),
-                Optional.empty(),
+                identity.brokerUrl(),
+                identity.clientId(),
+                identity.username(),
+                identity.password(),
                 Topics.desired(id),
                 Topics.presence(id),
-                () -> EdgeAgent.presence(codec, id, Presence.State.STATE_ONLINE, VERSION, clock.instant()),
-                () -> EdgeAgent.presence(codec, id, Presence.State.STATE_OFFLINE, VERSION, clock.instant()),
+                () -> EdgeAgent.presencePair(codec, id, VERSION, clock.instant()),
                 Duration.ofHours(1),
                 Duration.ofSeconds(30),
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), Math::random)),
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), Math::random),
+                identity.brokerCaPem(),
+                MAX_PACKET_SIZE),
                 pahoExecutor);
         EdgeAgent.Settings settings = EdgeAgent.Settings.defaults(id, cluster.namespace())
+                .withDesiredStateFloor(identity.desiredStateFloor())
                 .withAgentVersion(VERSION)
                 .withWatchManagedObjects(options.informers());
         Supplier<TelemetryReport> telemetry = null;

@@ -1,6 +1,8 @@
 package io.flotilla.agent.link;
 
+import io.flotilla.agent.identity.PinnedTrust;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -28,7 +31,12 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  *   <li>Persistent session (clean start off, session expiry), so QoS 1 desired state published
  *       while the agent was away is still delivered.</li>
  *   <li>Presence: the will message is the retained OFFLINE presence, so the broker announces an
- *       unclean departure; ONLINE is published retained on every connect and OFFLINE on close.</li>
+ *       unclean departure; ONLINE is published retained on every connect and OFFLINE on close. The
+ *       will and the ONLINE of one connect are one {@link PresencePair}, with one envelope time.</li>
+ *   <li>TLS ({@code ssl://}) trusts only the broker CA given in the settings, host name checked; without
+ *       one, the JDK's trust store.</li>
+ *   <li>Announces an MQTT 5 Maximum Packet Size: the broker drops a larger message for this client
+ *       instead of sending it, so a huge retained message cannot exhaust a small agent's heap.</li>
  *   <li>Reconnects itself with exponential backoff and jitter (Paho's automatic reconnect has no
  *       jitter and does not retry a failed first connect, which an agent started before its
  *       broker needs).</li>
@@ -38,7 +46,15 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
 
     private static final System.Logger LOG = System.getLogger(MqttControlPlaneLink.class.getName());
 
-    /** How the link connects; presence payloads are already encoded by the caller. */
+    /**
+     * How the link connects; presence payloads are already encoded by the caller.
+     *
+     * @param presence          builds the presence pair of one connect (called once per connect, and once more
+     *                          on close for a fresh OFFLINE)
+     * @param brokerCaPem       the only CA(s) trusted for an {@code ssl://} broker, in PEM; empty for the JDK's
+     *                          trust store
+     * @param maximumPacketSize the largest MQTT packet, in bytes, this client accepts from the broker
+     */
     public record Settings(
             String brokerUrl,
             String clientId,
@@ -46,17 +62,27 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
             Optional<String> password,
             String desiredTopic,
             String presenceTopic,
-            Supplier<byte[]> onlinePresence,
-            Supplier<byte[]> offlinePresence,
+            Supplier<PresencePair> presence,
             Duration sessionExpiry,
             Duration keepAlive,
-            Backoff reconnectBackoff) {
+            Backoff reconnectBackoff,
+            Optional<String> brokerCaPem,
+            long maximumPacketSize) {
+
+        /** The largest packet MQTT allows: 268,435,455 bytes of remaining length plus a 5-byte fixed header. */
+        public static final long MQTT_MAX_PACKET_SIZE = 268_435_460L;
 
         public Settings {
             Objects.requireNonNull(brokerUrl, "brokerUrl");
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(desiredTopic, "desiredTopic");
             Objects.requireNonNull(presenceTopic, "presenceTopic");
+            Objects.requireNonNull(presence, "presence");
+            Objects.requireNonNull(brokerCaPem, "brokerCaPem");
+            if (maximumPacketSize <= 0 || maximumPacketSize > MQTT_MAX_PACKET_SIZE) {
+                throw new IllegalArgumentException("maximum packet size must be 1.." + MQTT_MAX_PACKET_SIZE
+                        + " bytes, got " + maximumPacketSize);
+            }
         }
     }
 
@@ -67,7 +93,11 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
     private final ScheduledExecutorService pahoExecutor;
     private final ScheduledExecutorService reconnector;
     private final ReconnectSupervisor supervisor;
+    /** The pinned broker CA's socket factory; null for plain TCP or the JDK's trust store. */
+    private final SSLSocketFactory socketFactory;
     private volatile MqttAsyncClient client;
+    /** The presence pair of the connect in flight or completed last: its OFFLINE is that connection's will. */
+    private volatile PresencePair connectPresence;
     private volatile Listener listener;
     private volatile boolean closed;
 
@@ -83,6 +113,7 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
     public MqttControlPlaneLink(Settings settings, ScheduledExecutorService pahoExecutor) {
         this.settings = settings;
         this.pahoExecutor = pahoExecutor;
+        this.socketFactory = socketFactory(settings);
         this.client = newClient();
         this.reconnector = Executors.newSingleThreadScheduledExecutor(pahoExecutor == null
                 ? Thread.ofPlatform().name("flotilla-mqtt-reconnect").daemon().factory()
@@ -100,6 +131,23 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
             }
         }, () -> client.isConnected(), settings.reconnectBackoff(), check,
                 Duration.ofSeconds(3L * CONNECT_TIMEOUT_SECONDS), System::nanoTime);
+    }
+
+    private static SSLSocketFactory socketFactory(Settings settings) {
+        boolean tls = settings.brokerUrl().startsWith("ssl://");
+        if (!tls) {
+            if (settings.brokerCaPem().isPresent()) {
+                LOG.log(Level.WARNING, "a broker CA is configured but {0} is not ssl://: the connection is not "
+                        + "encrypted and the CA is not used", settings.brokerUrl());
+            }
+            return null;
+        }
+        if (settings.brokerCaPem().isEmpty()) {
+            LOG.log(Level.INFO, "no broker CA pinned for {0}: trusting the JDK trust store", settings.brokerUrl());
+            return null;
+        }
+        return PinnedTrust.sslContext(settings.brokerCaPem().get(), "the broker CA for " + settings.brokerUrl())
+                .getSocketFactory();
     }
 
     private MqttAsyncClient newClient() {
@@ -166,7 +214,7 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
         try {
             if (client.isConnected()) {
                 // a clean disconnect suppresses the will, so announce the departure ourselves
-                client.publish(settings.presenceTopic(), settings.offlinePresence().get(), 1, true)
+                client.publish(settings.presenceTopic(), settings.presence().get().offline(), 1, true)
                         .waitForCompletion(TimeUnit.SECONDS.toMillis(5));
                 client.disconnect(TimeUnit.SECONDS.toMillis(5)).waitForCompletion(TimeUnit.SECONDS.toMillis(6));
             }
@@ -181,7 +229,7 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
         }
     }
 
-    private MqttConnectionOptions options() {
+    private MqttConnectionOptions options(PresencePair presence) {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(false);
         options.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
@@ -189,8 +237,13 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
         options.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS);
         options.setAutomaticReconnect(false);
         settings.username().ifPresent(options::setUserName);
-        settings.password().ifPresent(p -> options.setPassword(p.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        MqttMessage will = new MqttMessage(settings.offlinePresence().get(), 1, true, new MqttProperties());
+        settings.password().ifPresent(p -> options.setPassword(p.getBytes(StandardCharsets.UTF_8)));
+        options.setMaximumPacketSize(settings.maximumPacketSize());
+        if (socketFactory != null) {
+            options.setSocketFactory(socketFactory);
+        }
+        options.setHttpsHostnameVerificationEnabled(true);
+        MqttMessage will = new MqttMessage(presence.offline(), 1, true, new MqttProperties());
         options.setWill(settings.presenceTopic(), will);
         return options;
     }
@@ -203,7 +256,9 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
         }
         supervisor.connecting();
         try {
-            c.connect(options(), null, new MqttActionListener() {
+            PresencePair presence = settings.presence().get();
+            connectPresence = presence;
+            c.connect(options(presence), null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     supervisor.connectEnded(true);
@@ -238,7 +293,7 @@ public final class MqttControlPlaneLink implements ControlPlaneLink {
         public void connectComplete(boolean reconnect, String serverURI) {
             LOG.log(Level.INFO, "connected to {0} as {1}", serverURI, settings.clientId());
             try {
-                client.publish(settings.presenceTopic(), settings.onlinePresence().get(), 1, true);
+                client.publish(settings.presenceTopic(), connectPresence.online(), 1, true);
                 // the multi-topic overload: the single-topic one overflows the stack in Paho 1.2.5
                 client.subscribe(new MqttSubscription[] {new MqttSubscription(settings.desiredTopic(), 1)},
                         null, null, new IMqttMessageListener[] {MqttControlPlaneLink.this::onDesired},

@@ -12,9 +12,14 @@ import java.util.Map;
 
 /**
  * The gate desired state passes before anything acts on it: verify the envelope against the
- * pinned control-plane key, drop what is not newer than what is stored, and persist the rest
+ * pinned control-plane keys, drop what is not newer than what is stored, and persist the rest
  * before anyone applies it. Refused payloads are counted per reason and logged at most once per
  * minute, so a flood of forgeries cannot flood the log. Thread-safe.
+ *
+ * <p>An agent that has never stored desired state (new, or its state directory lost) has no
+ * generation to compare with, so an old, validly signed desired state replayed to it would be
+ * applied. Until it stores its first one it therefore refuses any issued before the floor its
+ * enrollment gave it; from then on the generation rule alone decides.
  */
 public final class DesiredStateIntake {
 
@@ -22,22 +27,27 @@ public final class DesiredStateIntake {
     private static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
     /** What became of a payload. */
-    public enum Outcome { ACCEPTED, STALE, REJECTED }
+    public enum Outcome { ACCEPTED, STALE, BELOW_FLOOR, REJECTED }
 
     private final String clusterId;
     private final EnvelopeCodec codec;
     private final DesiredStateStore store;
     private final Clock clock;
+    private final Instant floor;
     private final Map<ProtocolException.Reason, Long> rejected = new EnumMap<>(ProtocolException.Reason.class);
     private long stale;
+    private long belowFloor;
     private Instant lastRejectLog = Instant.MIN;
     private long rejectsSinceLog;
 
-    public DesiredStateIntake(String clusterId, EnvelopeCodec codec, DesiredStateStore store, Clock clock) {
+    /** @param floor while nothing is stored, desired state issued before this instant is refused */
+    public DesiredStateIntake(String clusterId, EnvelopeCodec codec, DesiredStateStore store, Clock clock,
+            Instant floor) {
         this.clusterId = clusterId;
         this.codec = codec;
         this.store = store;
         this.clock = clock;
+        this.floor = floor;
     }
 
     public Outcome accept(byte[] payload) {
@@ -48,13 +58,21 @@ public final class DesiredStateIntake {
             recordReject(e);
             return Outcome.REJECTED;
         }
-        if (!store.storeIfNewer(state)) {
-            synchronized (this) {
-                stale++;
+        synchronized (this) {
+            // checked and stored under one lock, so a second payload cannot slip in between the two
+            if (store.desired().isEmpty() && issuedAt(state).isBefore(floor)) {
+                belowFloor++;
+                LOG.log(Level.WARNING, "refused desired state generation {0} for {1}: issued at {2}, before {3}, "
+                        + "the earliest this newly enrolled agent accepts (a replay?); {4} refused so far",
+                        state.getGeneration(), clusterId, issuedAt(state), floor, belowFloor);
+                return Outcome.BELOW_FLOOR;
             }
-            LOG.log(Level.DEBUG, "ignoring desired state generation {0} for {1}: generation {2} is already stored",
-                    state.getGeneration(), clusterId, store.storedGeneration());
-            return Outcome.STALE;
+            if (!store.storeIfNewer(state)) {
+                stale++;
+                LOG.log(Level.DEBUG, "ignoring desired state generation {0} for {1}: generation {2} is already stored",
+                        state.getGeneration(), clusterId, store.storedGeneration());
+                return Outcome.STALE;
+            }
         }
         LOG.log(Level.INFO, "stored desired state generation {0} for {1} ({2} workloads)",
                 state.getGeneration(), clusterId, state.getWorkloadsCount());
@@ -71,6 +89,15 @@ public final class DesiredStateIntake {
 
     public synchronized long stale() {
         return stale;
+    }
+
+    /** Desired states refused because they were issued before the floor while nothing was stored. */
+    public synchronized long belowFloor() {
+        return belowFloor;
+    }
+
+    private static Instant issuedAt(DesiredState state) {
+        return Instant.ofEpochSecond(state.getIssuedAt().getSeconds(), state.getIssuedAt().getNanos());
     }
 
     private synchronized void recordReject(ProtocolException e) {

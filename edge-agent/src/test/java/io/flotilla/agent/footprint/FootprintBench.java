@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.flotilla.agent.identity.AgentIdentity;
+import io.flotilla.agent.identity.IdentityFile;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.SigningKey;
 import io.flotilla.proto.Topics;
+import io.flotilla.proto.VerificationKey;
 import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.DesiredState;
 import io.flotilla.proto.v1.InferenceWorkload;
@@ -167,10 +170,13 @@ public final class FootprintBench {
                 """.formatted(client.getMasterUrl().toString()));
         CompletableFuture<Long> applied = new CompletableFuture<>();
         // MqttClient.subscribe(String, int, IMqttMessageListener) recurses forever in Paho 1.2.5
+        // the agent's identity, as enrollment would have left it (the bench's broker takes any client)
+        AgentIdentity identity = AgentIdentity.unenrolled(cluster, brokerUrl, VerificationKey.fromBase64(publicKey));
+        IdentityFile.write(work.resolve("state"), identity);
         org.eclipse.paho.mqttv5.client.IMqttMessageListener onStatus = (topic, message) -> {
             try {
-                ClusterStatus status = reader.decode(message.getPayload(), cluster,
-                        ClusterStatus.getDefaultInstance()).payload();
+                ClusterStatus status = reader.decodeFrom(message.getPayload(), cluster,
+                        ClusterStatus.getDefaultInstance(), identity.publicKey()).payload();
                 if (status.getAppliedGeneration() == GENERATION) {
                     applied.complete(System.nanoTime());
                 }
@@ -188,8 +194,6 @@ public final class FootprintBench {
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("FLOTILLA_AGENT_CLUSTER_ID", cluster);
-        env.put("FLOTILLA_AGENT_BROKER_URL", brokerUrl);
-        env.put("FLOTILLA_AGENT_CONTROL_PLANE_KEY", publicKey);
         env.put("FLOTILLA_AGENT_STATE_DIR", work.resolve("state").toString());
         env.put("FLOTILLA_AGENT_TELEMETRY_INTERVAL", "0s");
         env.put("KUBECONFIG", kubeconfig.toString());
