@@ -1,12 +1,14 @@
 package io.flotilla.controlplane;
 
 import com.google.protobuf.Message;
+import io.flotilla.controlplane.fleet.ClusterRepository;
 import io.flotilla.controlplane.fleet.EnrollmentService;
 import io.flotilla.controlplane.identity.ClusterIdentities;
 import io.flotilla.controlplane.identity.IdentityService;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.SigningKey;
 import io.quarkus.arc.Arc;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,8 +48,12 @@ public final class TestAgents {
     public static Agent enroll(String clusterId) {
         EnrollmentService enrollments = Arc.container().instance(EnrollmentService.class).get();
         IdentityService identities = Arc.container().instance(IdentityService.class).get();
-        String token = enrollments.enroll(new EnrollmentService.Request(clusterId, null, null, null, null, null, null),
-                "test").bootstrapToken();
+        boolean registered = QuarkusTransaction.requiringNew().call(() ->
+                Arc.container().instance(ClusterRepository.class).get().findByIdOptional(clusterId).isPresent());
+        // a cluster not registered yet is enrolled as a new one, at Frankfurt
+        String token = enrollments.enroll(registered
+                ? new EnrollmentService.Request(clusterId, null, null, null, null, null, null)
+                : new EnrollmentService.Request(clusterId, "DE", "frankfurt", null, null, null, null), "test").bootstrapToken();
         SigningKey key = SigningKey.generate(new SecureRandom());
         IdentityService.Exchanged x = identities.exchange(clusterId, token, key.verificationKey().toBase64());
         Agent agent = new Agent(clusterId, x.password(), key,

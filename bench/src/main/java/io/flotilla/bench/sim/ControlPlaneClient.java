@@ -79,11 +79,35 @@ final class ControlPlaneClient {
         }
     }
 
+    /**
+     * Enrolls the registered cluster (a new enrollment each time: the simulated agent makes a new key at each start)
+     * and answers its one-time bootstrap token.
+     */
+    String bootstrapToken(SimCluster cluster) throws IOException, InterruptedException {
+        HttpResponse<String> response = post("/api/v1/enrollments", "{\"clusterId\":\"" + cluster.id() + "\"}");
+        if (response.statusCode() != 201) {
+            throw new IOException("enrolling " + cluster.id() + " answered " + response.statusCode() + ": " + response.body());
+        }
+        JsonNode token = json.readTree(response.body()).path("bootstrapToken");
+        if (!token.isTextual()) {
+            throw new IOException("the enrollment of " + cluster.id() + " has no bootstrapToken: " + response.body());
+        }
+        return token.asText();
+    }
+
+    URI base() {
+        return base;
+    }
+
     private HttpResponse<String> post(String body) throws IOException, InterruptedException {
+        return post("/api/v1/clusters", body);
+    }
+
+    private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return http.send(authorised(HttpRequest.newBuilder(resolve("/api/v1/clusters")))
+                return http.send(authorised(HttpRequest.newBuilder(resolve(path)))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
                         .header("Accept", "application/json")

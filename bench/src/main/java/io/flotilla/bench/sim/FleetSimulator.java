@@ -7,6 +7,9 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.flotilla.agent.identity.AgentIdentity;
+import io.flotilla.agent.identity.AgentKey;
+import io.flotilla.agent.identity.EnrollmentClient;
+import io.flotilla.agent.identity.EnrollmentException;
 import io.flotilla.policy.Sites;
 import io.flotilla.proto.VerificationKey;
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,7 +67,11 @@ public final class FleetSimulator implements AutoCloseable {
     private final SimOptions options;
     private final PrintStream out;
     private final List<SimCluster> fleet;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final Map<String, SimulatedAgent> byNamespace = new HashMap<>();
+    /** The identities the simulated agents enrolled for, by cluster id. */
+    private final Map<String, AgentIdentity> identities = new ConcurrentHashMap<>();
     private final List<SimulatedAgent> agents = new ArrayList<>();
     private final List<SimulatedModelServer> modelServers = new ArrayList<>();
     private ExecutorService modelServerThreads;
@@ -161,8 +171,9 @@ public final class FleetSimulator implements AutoCloseable {
                 modelServer = new SimulatedModelServer(cluster.id(), 0, modelServerThreads, Duration.ofMillis(20));
                 modelServers.add(modelServer);
             }
-            // the broker the simulator runs against takes any client; enrolling each simulated agent comes later
-            AgentIdentity identity = AgentIdentity.unenrolled(cluster.id(), options.broker(), verificationKey);
+            // enrolled above; without registration (--no-register) the broker must take any client
+            AgentIdentity identity = identities.computeIfAbsent(cluster.id(),
+                    id -> AgentIdentity.unenrolled(id, options.broker(), verificationKey));
             SimulatedAgent agent = new SimulatedAgent(cluster, options, identity, kubernetes, pahoExecutor,
                     stateDir, clock, modelServer);
             agents.add(agent);
@@ -182,7 +193,9 @@ public final class FleetSimulator implements AutoCloseable {
                 TimeUnit.SECONDS);
     }
 
+    /** Registers and enrolls every cluster: each simulated agent exchanges its token for its identity, as agents do. */
     private void register(ControlPlaneClient controlPlane) throws InterruptedException {
+        EnrollmentClient enrollment = new EnrollmentClient(controlPlane.base(), Optional.empty());
         AtomicInteger registered = new AtomicInteger();
         List<String> failures = new ArrayList<>();
         Semaphore concurrency = new Semaphore(16);
@@ -192,8 +205,11 @@ public final class FleetSimulator implements AutoCloseable {
                 pool.execute(() -> {
                     try {
                         controlPlane.register(cluster);
+                        AgentIdentity identity = enrollment.enroll(cluster.id(), controlPlane.bootstrapToken(cluster),
+                                AgentKey.generate(RANDOM));
+                        identities.put(cluster.id(), identity.withBrokerUrl(options.broker()));
                         registered.incrementAndGet();
-                    } catch (IOException e) {
+                    } catch (IOException | EnrollmentException e) {
                         synchronized (failures) {
                             failures.add(e.getMessage());
                         }
@@ -205,8 +221,15 @@ public final class FleetSimulator implements AutoCloseable {
                 });
             }
         }
-        out.printf("registered %d/%d clusters with %s%n", registered.get(), fleet.size(), options.controlPlane());
+        out.printf("registered and enrolled %d/%d clusters with %s%n", registered.get(), fleet.size(), options.controlPlane());
         failures.stream().limit(5).forEach(f -> out.println("  registration failed: " + f));
+    }
+
+    /** Each simulated agent's public key, by cluster id: what its reports are signed with. */
+    public Map<String, VerificationKey> agentKeys() {
+        Map<String, VerificationKey> keys = new HashMap<>();
+        identities.forEach((id, identity) -> keys.put(id, identity.publicKey()));
+        return keys;
     }
 
     public List<SimCluster> clusters() {

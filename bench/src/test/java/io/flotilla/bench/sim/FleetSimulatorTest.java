@@ -188,11 +188,11 @@ class FleetSimulatorTest {
                 try {
                     switch (parsed.get().kind()) {
                         case STATUS -> statuses.put(cluster,
-                                reader.decode(message.getPayload(), cluster, ClusterStatus.getDefaultInstance()).payload());
+                                reader.decodeFrom(message.getPayload(), cluster, ClusterStatus.getDefaultInstance(), sim.agentKeys().get(cluster)).payload());
                         case TELEMETRY -> telemetry.put(cluster,
-                                reader.decode(message.getPayload(), cluster, TelemetryReport.getDefaultInstance()).payload());
+                                reader.decodeFrom(message.getPayload(), cluster, TelemetryReport.getDefaultInstance(), sim.agentKeys().get(cluster)).payload());
                         case PRESENCE -> presence.put(cluster,
-                                reader.decode(message.getPayload(), cluster, Presence.getDefaultInstance()).payload());
+                                reader.decodeFrom(message.getPayload(), cluster, Presence.getDefaultInstance(), sim.agentKeys().get(cluster)).payload());
                         default -> {
                         }
                     }
