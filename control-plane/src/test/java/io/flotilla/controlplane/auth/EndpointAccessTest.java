@@ -147,9 +147,10 @@ class EndpointAccessTest {
 
     /** The access annotation that applies to a resource method: its own, else its class's. */
     private static Optional<Object> declaration(Method m) {
-        return Stream.of(RolesAllowed.class, PermitAll.class, DenyAll.class)
-                .map(a -> (Object) Optional.ofNullable((Object) m.getAnnotation(a)).orElse(m.getDeclaringClass().getAnnotation(a)))
-                .filter(java.util.Objects::nonNull).findFirst();
+        var kinds = List.of(RolesAllowed.class, PermitAll.class, DenyAll.class);
+        return kinds.stream().map(a -> (Object) m.getAnnotation(a)).filter(java.util.Objects::nonNull).findFirst()
+                .or(() -> kinds.stream().map(a -> (Object) m.getDeclaringClass().getAnnotation(a))
+                        .filter(java.util.Objects::nonNull).findFirst());
     }
 
     /** Resource methods (annotated with an HTTP method) of the classes under {@code classes}, by "Class_method". */
