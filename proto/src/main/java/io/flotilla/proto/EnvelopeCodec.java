@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -138,6 +139,22 @@ public final class EnvelopeCodec {
             VerificationKey senderKey) throws ProtocolException {
         Objects.requireNonNull(senderKey, "senderKey");
         return decode(wire, expectedClusterId, prototype, Map.of(senderKey.keyId(), senderKey), true);
+    }
+
+    /**
+     * As {@link #decode(byte[], String, Message)} trusting {@code keys} instead of the keys this codec was built with:
+     * an agent's trust changes when the control plane rotates its signing key.
+     */
+    public <T extends Message> Decoded<T> decodeTrusting(byte[] wire, String expectedClusterId, T prototype,
+            Collection<VerificationKey> keys) throws ProtocolException {
+        Map<String, VerificationKey> trusted = new HashMap<>();
+        keys.forEach(k -> trusted.put(k.keyId(), k));
+        return decode(wire, expectedClusterId, prototype, trusted);
+    }
+
+    /** The keys this codec was built to trust. */
+    public Collection<VerificationKey> trustedKeys() {
+        return trustedKeys.values();
     }
 
     private <T extends Message> Decoded<T> decode(byte[] wire, String expectedClusterId, T prototype,

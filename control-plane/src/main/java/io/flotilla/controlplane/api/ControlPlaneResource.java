@@ -2,12 +2,16 @@ package io.flotilla.controlplane.api;
 
 import io.flotilla.controlplane.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import io.flotilla.controlplane.audit.AuditDetails;
+import io.flotilla.controlplane.dispatch.KeyRotation;
 import io.flotilla.controlplane.dispatch.ProtocolKeys;
 import io.flotilla.controlplane.leader.Leadership;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -18,10 +22,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ControlPlaneResource {
 
     private final ProtocolKeys keys;
+    private final KeyRotation rotation;
+    private final AuditDetails audit;
     private final Leadership leadership;
 
-    ControlPlaneResource(ProtocolKeys keys, Leadership leadership) {
+    ControlPlaneResource(ProtocolKeys keys, KeyRotation rotation, AuditDetails audit, Leadership leadership) {
         this.keys = keys;
+        this.rotation = rotation;
+        this.audit = audit;
         this.leadership = leadership;
     }
 
@@ -45,5 +53,23 @@ public class ControlPlaneResource {
     @Operation(summary = "The public key agents pin to verify desired state")
     public SigningKeyView signingKey() {
         return new SigningKeyView(keys.verificationKey().keyId(), "Ed25519", keys.verificationKey().toBase64());
+    }
+
+    @GET
+    @Path("/signing-keys")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "The signing keys (active, and incoming during a rotation) and the rotation's progress")
+    public KeyRotation.Status signingKeys() {
+        return rotation.status();
+    }
+
+    @POST
+    @Path("/signing-keys/rotate")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Start rotating the signing key: agents learn the new key, then it replaces the old one")
+    public Response rotate() {
+        KeyRotation.Status status = rotation.rotate();
+        audit.target("control-plane/signing-keys/" + status.rotation().map(KeyRotation.Progress::newKeyId).orElse("?"));
+        return Response.accepted(status).build();
     }
 }

@@ -16,6 +16,7 @@ import io.flotilla.proto.VerificationKey;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.policy.schema.PolicySchema;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -174,8 +175,18 @@ public class EnrollmentResource {
             throw new FleetException(FleetException.Kind.INVALID, "publicKey: " + e.getMessage());
         }
         return new ExchangeResponse(x.enrollment().clusterId, agentBroker.url(), x.username(), x.password(),
-                x.clientId(), List.of(keys.verificationKey().toBase64()), agentBroker.caCertificatePem().orElse(null),
-                outbox.findByIdOptional(x.enrollment().clusterId).map(o -> o.createdAt).orElse(x.enrollment().tokenSpentAt));
+                x.clientId(), keys.trustedKeys().stream().map(VerificationKey::toBase64).toList(), agentBroker.caCertificatePem().orElse(null),
+                floor(x.enrollment().clusterId));
+    }
+
+    /**
+     * The earliest issue time a newly enrolled agent accepts: that of the cluster's current desired state. Without one
+     * there is nothing to replay, and a state being dispatched right now (issued before this moment, committed after
+     * it) must still be accepted: no floor then.
+     */
+    private Instant floor(String clusterId) {
+        return QuarkusTransaction.requiringNew().call(() -> outbox.findByIdOptional(clusterId).map(o -> o.createdAt))
+                .orElse(Instant.EPOCH);
     }
 
     @GET

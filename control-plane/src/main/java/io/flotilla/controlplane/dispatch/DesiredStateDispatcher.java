@@ -6,6 +6,7 @@ import io.flotilla.controlplane.fleet.Cluster;
 import io.flotilla.controlplane.fleet.ClusterWorkload;
 import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
+import io.flotilla.proto.VerificationKey;
 import io.flotilla.proto.v1.DesiredState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -64,7 +65,9 @@ public class DesiredStateDispatcher {
         }
         cluster.desiredGeneration++;
         Instant now = clock.instant();
-        DesiredState state = DesiredStateCompiler.compile(cluster.id, cluster.desiredGeneration, now, specs);
+        DesiredState state = DesiredStateCompiler.compile(cluster.id, cluster.desiredGeneration, now, specs).toBuilder()
+                .addAllTrustedKeys(keys.trustedKeys().stream().map(VerificationKey::toBase64).toList())
+                .build();
 
         OutboxEntry entry = outbox.findById(cluster.id);
         boolean created = entry == null;

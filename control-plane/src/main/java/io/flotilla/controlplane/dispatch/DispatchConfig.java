@@ -33,4 +33,8 @@ public interface DispatchConfig {
     /** How often acknowledgements are checked. */
     @WithDefault("1s")
     Duration ackCheckInterval();
+
+    /** How often the leader checks whether a signing-key rotation can switch to the new key. */
+    @WithDefault("5s")
+    Duration keyRotationCheckInterval();
 }

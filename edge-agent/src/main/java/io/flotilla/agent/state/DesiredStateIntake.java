@@ -2,12 +2,14 @@ package io.flotilla.agent.state;
 
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.ProtocolException;
+import io.flotilla.proto.VerificationKey;
 import io.flotilla.proto.v1.DesiredState;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,6 +36,8 @@ public final class DesiredStateIntake {
     private final DesiredStateStore store;
     private final Clock clock;
     private final Instant floor;
+    /** The control-plane keys trusted now: enrollment's, or those the newest stored desired state names. */
+    private volatile List<VerificationKey> trusted;
     private final Map<ProtocolException.Reason, Long> rejected = new EnumMap<>(ProtocolException.Reason.class);
     private long stale;
     private long belowFloor;
@@ -48,12 +52,23 @@ public final class DesiredStateIntake {
         this.store = store;
         this.clock = clock;
         this.floor = floor;
+        this.trusted = store.desired().filter(d -> d.getTrustedKeysCount() > 0).map(DesiredStateIntake::keysOf)
+                .orElse(List.copyOf(codec.trustedKeys()));
+    }
+
+    /** The control-plane keys this agent trusts now. */
+    public List<VerificationKey> trustedKeys() {
+        return trusted;
+    }
+
+    private static List<VerificationKey> keysOf(DesiredState state) {
+        return state.getTrustedKeysList().stream().map(VerificationKey::fromBase64).toList();
     }
 
     public Outcome accept(byte[] payload) {
         DesiredState state;
         try {
-            state = codec.decode(payload, clusterId, DesiredState.getDefaultInstance()).payload();
+            state = codec.decodeTrusting(payload, clusterId, DesiredState.getDefaultInstance(), trusted).payload();
         } catch (ProtocolException e) {
             recordReject(e);
             return Outcome.REJECTED;
@@ -76,7 +91,34 @@ public final class DesiredStateIntake {
         }
         LOG.log(Level.INFO, "stored desired state generation {0} for {1} ({2} workloads)",
                 state.getGeneration(), clusterId, state.getWorkloadsCount());
+        if (state.getTrustedKeysCount() > 0) {
+            trustFrom(state);
+        }
         return Outcome.ACCEPTED;
+    }
+
+    /**
+     * A verified desired state names the keys to trust from now on (a signing-key rotation). A list with no valid key
+     * would lock the agent out, so it is ignored. Kept with the stored state, so a restart trusts the same keys.
+     */
+    private void trustFrom(DesiredState state) {
+        List<VerificationKey> next;
+        try {
+            next = keysOf(state);
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "desired state generation {0} names a trusted key that is not an Ed25519 key; "
+                    + "keeping {1}: {2}", state.getGeneration(), keyIds(trusted), e.getMessage());
+            return;
+        }
+        if (!next.equals(trusted)) {
+            LOG.log(Level.INFO, "control-plane keys trusted from generation {0} on: {1} (were {2})",
+                    state.getGeneration(), keyIds(next), keyIds(trusted));
+            trusted = next;
+        }
+    }
+
+    private static List<String> keyIds(List<VerificationKey> keys) {
+        return keys.stream().map(VerificationKey::keyId).toList();
     }
 
     public synchronized long rejected(ProtocolException.Reason reason) {

@@ -98,4 +98,45 @@ class DesiredStateIntakeTest {
                 .isEqualTo(DesiredStateIntake.Outcome.REJECTED);
         assertThat(intake.belowFloor()).isZero();
     }
+
+    @Test
+    void aKeyRotationMovesTheAgentsTrustToTheNewKeyAndARestartKeepsIt() throws IOException {
+        SigningKey next = Fixtures.newKey();
+        EnvelopeCodec nextCodec = Fixtures.controlPlaneCodec(next);
+        Instant t = FLOOR.plusSeconds(60);
+        // distributing: signed with the active key, naming both
+        byte[] both = controlPlane.encode(CLUSTER, withIssuedAt(Fixtures.desired(1), t).toBuilder()
+                .addTrustedKeys(controlPlaneKey.verificationKey().toBase64()).addTrustedKeys(next.verificationKey().toBase64())
+                .build());
+        assertThat(intake.accept(both)).isEqualTo(DesiredStateIntake.Outcome.ACCEPTED);
+        assertThat(intake.trustedKeys()).containsExactly(controlPlaneKey.verificationKey(), next.verificationKey());
+
+        // switched: signed with the new key, naming it alone
+        byte[] onlyNext = nextCodec.encode(CLUSTER, withIssuedAt(Fixtures.desired(2), t.plusSeconds(1)).toBuilder()
+                .addTrustedKeys(next.verificationKey().toBase64()).build());
+        assertThat(intake.accept(onlyNext)).isEqualTo(DesiredStateIntake.Outcome.ACCEPTED);
+        assertThat(intake.trustedKeys()).containsExactly(next.verificationKey());
+
+        // the former key is retired: what it signs is refused, also after a restart
+        assertThat(intake.accept(signed(controlPlane, 3, t.plusSeconds(2)))).isEqualTo(DesiredStateIntake.Outcome.REJECTED);
+        DesiredStateIntake restarted = new DesiredStateIntake(CLUSTER, Fixtures.agentCodec(controlPlaneKey),
+                DesiredStateStore.open(stateDir), Clock.systemUTC(), FLOOR);
+        assertThat(restarted.trustedKeys()).containsExactly(next.verificationKey());
+        assertThat(restarted.accept(signed(controlPlane, 4, t.plusSeconds(3)))).isEqualTo(DesiredStateIntake.Outcome.REJECTED);
+        assertThat(restarted.accept(signed(nextCodec, 4, t.plusSeconds(3)))).isEqualTo(DesiredStateIntake.Outcome.ACCEPTED);
+    }
+
+    @Test
+    void aDesiredStateNamingNoUsableKeyDoesNotLockTheAgentOut() {
+        byte[] bad = controlPlane.encode(CLUSTER, withIssuedAt(Fixtures.desired(1), FLOOR.plusSeconds(1)).toBuilder()
+                .addTrustedKeys("bm90IGEga2V5").build());
+        assertThat(intake.accept(bad)).isEqualTo(DesiredStateIntake.Outcome.ACCEPTED);
+        assertThat(intake.trustedKeys()).containsExactly(controlPlaneKey.verificationKey());
+    }
+
+    private static DesiredState withIssuedAt(DesiredState state, Instant issuedAt) {
+        return state.toBuilder()
+                .setIssuedAt(Timestamp.newBuilder().setSeconds(issuedAt.getEpochSecond()).setNanos(issuedAt.getNano()))
+                .build();
+    }
 }
