@@ -20,31 +20,46 @@ import java.util.Map;
 final class ControlPlaneProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The control plane's own broker user, on the embedded broker and on Mosquitto alike. */
+    static final String BROKER_USER = "flotilla-control-plane";
 
     private final ManagedProcess process;
     private final URI base;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Path dataDir;
+    private final List<String> properties;
     /** The admin token the control plane wrote on its first start; sent with every API call. */
     private String token;
 
     record Response(int status, JsonNode body) {
     }
 
-    private ControlPlaneProcess(ManagedProcess process, URI base, Path dataDir) {
+    private ControlPlaneProcess(ManagedProcess process, URI base, Path dataDir, List<String> properties) {
         this.process = process;
         this.base = base;
         this.dataDir = dataDir;
+        this.properties = List.copyOf(properties);
     }
 
     /** With the embedded broker on {@code mqttPort}. */
     static ControlPlaneProcess withEmbeddedBroker(Path workDir, int mqttPort) {
-        return start(workDir, List.of("-Dflotilla.broker.embedded=true", "-Dflotilla.broker.port=" + mqttPort));
+        return withEmbeddedBroker(workDir, mqttPort, List.of());
     }
 
-    /** Against an external broker on {@code mqttPort}. */
-    static ControlPlaneProcess withExternalBroker(Path workDir, int mqttPort) {
-        return start(workDir, List.of("-Dflotilla.broker.embedded=false", "-Dflotilla.broker.port=" + mqttPort));
+    /** With the embedded broker on {@code mqttPort} and extra {@code properties} (e.g. its TLS listener). */
+    static ControlPlaneProcess withEmbeddedBroker(Path workDir, int mqttPort, List<String> properties) {
+        List<String> props = new ArrayList<>(properties);
+        props.add("-Dflotilla.broker.embedded=true");
+        props.add("-Dflotilla.broker.port=" + mqttPort);
+        return start(workDir, props);
+    }
+
+    /** Against {@code mosquitto}, logged in as its admin user, keeping the clusters' identities in it. */
+    static ControlPlaneProcess withExternalBroker(Path workDir, Mosquitto mosquitto) {
+        List<String> props = new ArrayList<>(mosquitto.controlPlaneProperties());
+        props.add("-Dflotilla.broker.embedded=false");
+        props.add("-Dflotilla.broker.port=" + mosquitto.port());
+        return start(workDir, props);
     }
 
     /**
@@ -85,7 +100,7 @@ final class ControlPlaneProcess implements AutoCloseable {
         Path dataDir = workDir.resolve("control-plane-data").toAbsolutePath();
         props.add("-Dflotilla.data-dir=" + dataDir);
         ManagedProcess process = ManagedProcess.start(name, ManagedProcess.javaJar(jar, props), Map.of(), workDir);
-        ControlPlaneProcess cp = new ControlPlaneProcess(process, URI.create("http://127.0.0.1:" + httpPort), dataDir);
+        ControlPlaneProcess cp = new ControlPlaneProcess(process, URI.create("http://127.0.0.1:" + httpPort), dataDir, props);
         try {
             await("control plane ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                     .until(() -> {
@@ -128,6 +143,47 @@ final class ControlPlaneProcess implements AutoCloseable {
         return token;
     }
 
+    /** Where agents reach the API, e.g. to exchange their bootstrap token. */
+    String url() {
+        return base.toString();
+    }
+
+    /**
+     * The password of the control plane's own broker user ({@value #BROKER_USER}): the one it was given
+     * for an external broker, else the one it generated for its embedded broker.
+     */
+    String brokerPassword() {
+        String given = "-Dflotilla.broker.password=";
+        return properties.stream().filter(p -> p.startsWith(given)).map(p -> p.substring(given.length())).findFirst()
+                .orElseGet(() -> {
+                    try {
+                        return Files.readString(dataDir.resolve("broker-password")).strip();
+                    } catch (IOException e) {
+                        throw new IllegalStateException("the control plane wrote no broker password to " + dataDir, e);
+                    }
+                });
+    }
+
+    /**
+     * Registers {@code clusterId} (when {@code jurisdiction} is given) or enrolls an already registered one again,
+     * and answers its single-use bootstrap token.
+     */
+    String enroll(String clusterId, String jurisdiction, String site) {
+        String body = jurisdiction == null ? "{\"clusterId\": \"%s\"}".formatted(clusterId)
+                : "{\"clusterId\": \"%s\", \"jurisdiction\": \"%s\", \"site\": \"%s\"}".formatted(clusterId, jurisdiction, site);
+        Response r = post("/api/v1/enrollments", body);
+        if (r.status() != 201) {
+            throw new IllegalStateException("enrolling " + clusterId + " answered " + r.status() + ": " + r.body());
+        }
+        return r.body().get("bootstrapToken").asText();
+    }
+
+    /** A call without the admin token, as an agent makes it. */
+    Response postAnonymous(String path, String json) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), false);
+    }
+
     Path dataDir() {
         return dataDir;
     }
@@ -155,8 +211,15 @@ final class ControlPlaneProcess implements AutoCloseable {
     }
 
     private Response send(HttpRequest.Builder request) {
+        return send(request, true);
+    }
+
+    private Response send(HttpRequest.Builder request, boolean withToken) {
         try {
-            HttpResponse<String> r = http.send(request.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            if (withToken) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
         } catch (IOException e) {
             throw new IllegalStateException("control plane did not answer: " + e.getMessage()

@@ -1,36 +1,78 @@
 package io.flotilla.e2e;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
-/** A real Mosquitto broker (Debian package) on a free loopback port. */
+/**
+ * A real Mosquitto 2 broker (Debian package) on a free loopback port, set up as deploy/broker/README.md describes:
+ * no anonymous clients, identities kept by the dynamic security plugin, whose file starts with just the control
+ * plane's user ({@value #ADMIN_USER}) and the role the README gives it. The control plane, started with
+ * {@link #controlPlaneProperties()}, creates each enrolled cluster's user through the plugin. Plain TCP on loopback:
+ * TLS to an external broker is covered by the control plane's own Mosquitto tests.
+ */
 final class Mosquitto implements AutoCloseable {
+
+    static final String ADMIN_USER = ControlPlaneProcess.BROKER_USER;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> BINARIES = List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto");
+    private static final List<String> PLUGINS = List.of("/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+            "/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so", "/usr/lib/mosquitto_dynamic_security.so",
+            "/usr/local/lib/mosquitto_dynamic_security.so");
 
     private final ManagedProcess process;
     private final int port;
+    private final String adminPassword;
 
-    private Mosquitto(ManagedProcess process, int port) {
+    private Mosquitto(ManagedProcess process, int port, String adminPassword) {
         this.process = process;
         this.port = port;
+        this.adminPassword = adminPassword;
     }
 
     static Optional<Path> binary() {
-        for (String candidate : List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return Optional.of(Path.of(candidate));
+        return find(BINARIES);
+    }
+
+    private static Optional<Path> plugin() {
+        return find(PLUGINS);
+    }
+
+    /**
+     * The broker binary, or the test skipped (failed where CI sets FLOTILLA_REQUIRE_MOSQUITTO=1) when Mosquitto or
+     * its dynamic security plugin is missing.
+     */
+    static Path binaryOrSkip(String test) {
+        String missing = binary().isEmpty() ? "mosquitto is not installed (apt-get install mosquitto)"
+                : plugin().isEmpty() ? "Mosquitto's dynamic security plugin was not found in " + PLUGINS : null;
+        if (missing != null) {
+            if ("1".equals(System.getenv("FLOTILLA_REQUIRE_MOSQUITTO"))) {
+                fail(missing);
             }
+            assumeTrue(false, missing + "; " + test + " skipped");
         }
-        return Optional.empty();
+        return binary().orElseThrow();
     }
 
     static Mosquitto start(Path binary, Path workDir) {
@@ -39,22 +81,38 @@ final class Mosquitto implements AutoCloseable {
 
     /**
      * On a given {@code port}. {@code persistent}: retained messages and sessions are saved under
-     * {@code workDir} when the broker stops and loaded when it starts there again, as a production broker would.
+     * {@code workDir} when the broker stops and loaded when it starts there again, as a production broker would;
+     * the identities (dynamic-security.json) and the control plane's password stay there too.
      * The broker keeps the user that starts it: started as root, Mosquitto would otherwise switch to the
      * {@code mosquitto} user, which cannot write its database into the test's folder.
      */
     static Mosquitto start(Path binary, Path workDir, int port, boolean persistent) {
         Path conf = workDir.resolve("mosquitto.conf");
+        Path dynsec = workDir.resolve("dynamic-security.json").toAbsolutePath();
+        Path passwordFile = workDir.resolve("admin-password");
+        String adminPassword;
         try {
             Files.createDirectories(workDir);
+            if (Files.exists(passwordFile) && Files.exists(dynsec)) {
+                adminPassword = Files.readString(passwordFile).strip();
+            } else {
+                adminPassword = HexFormat.of().formatHex(randomBytes(16));
+                Files.writeString(dynsec, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(dynamicSecurityFile(adminPassword)));
+                Files.writeString(passwordFile, adminPassword);
+            }
             Files.writeString(conf, """
+                    per_listener_settings false
+                    allow_anonymous false
+                    plugin %s
+                    plugin_opt_config_file %s
                     listener %d 127.0.0.1
-                    allow_anonymous true
                     persistence %s
                     persistence_location %s/
                     max_queued_messages 10000
+                    message_size_limit 262144
                     user %s
-                    """.formatted(port, persistent, workDir.toAbsolutePath(), System.getProperty("user.name")));
+                    """.formatted(plugin().orElseThrow(() -> new IllegalStateException("no dynamic security plugin in " + PLUGINS)),
+                    dynsec, port, persistent, workDir.toAbsolutePath(), System.getProperty("user.name")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,15 +129,76 @@ final class Mosquitto implements AutoCloseable {
                 return false;
             }
         });
-        return new Mosquitto(process, port);
+        return new Mosquitto(process, port, adminPassword);
     }
 
     int port() {
         return port;
     }
 
+    /** The control plane's broker user: it manages the clusters' identities and reads and writes flotilla/v1/#. */
+    String adminPassword() {
+        return adminPassword;
+    }
+
+    /** What a control plane needs to log in to this broker and keep the enrolled clusters' identities in it. */
+    List<String> controlPlaneProperties() {
+        return List.of("-Dflotilla.broker.username=" + ADMIN_USER, "-Dflotilla.broker.password=" + adminPassword,
+                "-Dflotilla.broker.dynamic-security.enabled=true",
+                "-Dflotilla.broker.dynamic-security.response-timeout=5s");
+    }
+
     @Override
     public void close() {
         process.close();
+    }
+
+    /**
+     * What {@code mosquitto_ctrl dynsec init} writes (PBKDF2-SHA512, 12-byte salt, 101 iterations), with the control
+     * plane's user holding only the role deploy/broker/README.md gives it, and the init's default ACL access.
+     */
+    private static ObjectNode dynamicSecurityFile(String password) {
+        byte[] salt = randomBytes(12);
+        ArrayNode acls = JSON.createArrayNode();
+        for (String topic : List.of("$CONTROL/dynamic-security/#", "flotilla/v1/#")) {
+            for (String type : List.of("publishClientSend", "publishClientReceive", "subscribePattern")) {
+                acls.addObject().put("acltype", type).put("topic", topic).put("allow", true);
+            }
+        }
+        // Mosquitto 2.0 checks a shared subscription's whole filter, $share/<group>/ included
+        acls.addObject().put("acltype", "subscribePattern").put("topic", "$share/flotilla/flotilla/v1/#").put("allow", true);
+        ObjectNode file = JSON.createObjectNode();
+        ObjectNode client = file.putArray("clients").addObject().put("username", ADMIN_USER)
+                .put("password", Base64.getEncoder().encodeToString(pbkdf2(password, salt)))
+                .put("salt", Base64.getEncoder().encodeToString(salt)).put("iterations", 101);
+        client.putArray("roles").addObject().put("rolename", ADMIN_USER);
+        ObjectNode role = file.putArray("roles").addObject().put("rolename", ADMIN_USER);
+        role.set("acls", acls);
+        file.putObject("defaultACLAccess").put("publishClientSend", false).put("publishClientReceive", true)
+                .put("subscribe", false).put("unsubscribe", true);
+        return file;
+    }
+
+    private static byte[] pbkdf2(String password, byte[] salt) {
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
+                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, 101, 512)).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static Optional<Path> find(List<String> candidates) {
+        List<Path> paths = new ArrayList<>();
+        for (String candidate : candidates) {
+            paths.add(Path.of(candidate));
+        }
+        return paths.stream().filter(Files::isRegularFile).findFirst();
     }
 }

@@ -2,19 +2,17 @@ package io.flotilla.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.VerificationKey;
 import io.flotilla.proto.v1.DesiredState;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
@@ -44,19 +42,24 @@ class OutboxRestartIT {
     private final Map<String, List<Long>> received = new ConcurrentHashMap<>();
     /** The image of the newest generation received per cluster. */
     private final Map<String, String> images = new ConcurrentHashMap<>();
+    /** The broker refuses anonymous clients: the observer logs in as the control plane's user, which reads flotilla/v1/#. */
+    private String brokerPassword;
 
     @Test
     void everyClusterEndsOnItsNewestGenerationAndNeverGoesBackwardsAcrossCrashesMidDispatch() throws Exception {
-        Path binary = mosquittoOrSkip();
+        Path binary = Mosquitto.binaryOrSkip("outbox restart test");
         Path workDir = ManagedProcess.freshWorkDir("outbox-restart");
         Path brokerDir = workDir.resolve("broker");
-        List<String> properties = List.of("-Dflotilla.placement.require-online=false",
-                "-Dflotilla.placement.debounce=100ms", "-Dflotilla.dispatch.retry-interval=1s",
-                "-Dflotilla.dispatch.publish-timeout=2s");
         List<String> de = clusterIds("de");
         List<String> fr = clusterIds("fr");
 
         Mosquitto broker = Mosquitto.start(binary, brokerDir, MQTT_PORT, true);
+        // the broker's identities and its admin password persist in brokerDir: the same across its restart
+        List<String> properties = new ArrayList<>(broker.controlPlaneProperties());
+        properties.addAll(List.of("-Dflotilla.placement.require-online=false",
+                "-Dflotilla.placement.debounce=100ms", "-Dflotilla.dispatch.retry-interval=1s",
+                "-Dflotilla.dispatch.publish-timeout=2s"));
+        brokerPassword = broker.adminPassword();
         ControlPlaneProcess cp = ControlPlaneProcess.withExternalBroker(workDir, MQTT_PORT, HTTP_PORT, properties);
         try {
             EnvelopeCodec codec = EnvelopeCodec.builder("e2e").trust(VerificationKey.fromBase64(cp.publicKey())).build();
@@ -112,17 +115,6 @@ class OutboxRestartIT {
         }
     }
 
-    private static Path mosquittoOrSkip() {
-        Optional<Path> binary = Mosquitto.binary();
-        if (binary.isEmpty()) {
-            if ("1".equals(System.getenv("FLOTILLA_REQUIRE_MOSQUITTO"))) {
-                fail("mosquitto is not installed: apt-get install mosquitto");
-            }
-            assumeTrue(false, "mosquitto is not installed (apt-get install mosquitto); outbox restart test skipped");
-        }
-        return binary.get();
-    }
-
     private static List<String> clusterIds(String prefix) {
         return IntStream.range(0, CLUSTERS_PER_JURISDICTION).mapToObj(i -> "ob-" + prefix + "-" + i).toList();
     }
@@ -131,7 +123,10 @@ class OutboxRestartIT {
     private MqttClient observe(EnvelopeCodec codec) throws Exception {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + MQTT_PORT, "outbox-observer-" + System.nanoTime(),
                 new MemoryPersistence());
-        client.connect(new MqttConnectionOptions());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(ControlPlaneProcess.BROKER_USER);
+        options.setPassword(brokerPassword.getBytes(StandardCharsets.UTF_8));
+        client.connect(options);
         String allDesired = Topics.ROOT + "+/" + Topics.Kind.DESIRED.level();
         client.subscribe(new MqttSubscription[] {new MqttSubscription(allDesired, 1)},
                 new IMqttMessageListener[] {(topic, message) -> {

@@ -12,10 +12,12 @@ import io.flotilla.proto.SigningKey;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.DesiredState;
 import io.flotilla.proto.v1.InferenceWorkload;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 
@@ -34,6 +36,7 @@ final class WalkingSkeletonScenario {
     private final int mqttPort;
     private final Path workDir;
 
+    /** {@code mqttPort}: the broker's plain-TCP port, where the forger of step 3 connects. */
     WalkingSkeletonScenario(ControlPlaneProcess cp, MockKubernetes kube, int mqttPort, Path workDir) {
         this.cp = cp;
         this.kube = kube;
@@ -54,7 +57,7 @@ final class WalkingSkeletonScenario {
                 {"id": "%s", "jurisdiction": "DE", "latitude": 50.11, "longitude": 8.68, "labels": {"tier": "edge"}}
                 """.formatted(clusterId)).status()).isEqualTo(201);
 
-        try (ManagedProcess agent = AgentProcess.start(workDir, clusterId, mqttPort, cp.publicKey(), kube.kubeconfig())) {
+        try (ManagedProcess agent = AgentProcess.start(workDir, cp, clusterId, kube.kubeconfig())) {
             // an object the agent does not manage must survive every prune
             k8s.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
                     .withNewMetadata().withName(NAMESPACE).endMetadata().build()).createOr(existing -> existing.update());
@@ -126,7 +129,11 @@ final class WalkingSkeletonScenario {
         });
     }
 
-    /** Someone with broker access but without the control plane's key tries to run their own image. */
+    /**
+     * Someone with broker access but without the control plane's key tries to run their own image. The broker refuses
+     * anonymous clients and the clusters' users may not publish desired state, so the forger gets the most a leaked
+     * broker credential gives: the control plane's own broker user, which may publish anywhere under flotilla/v1/.
+     */
     private void publishForged(String clusterId) throws Exception {
         EnvelopeCodec forger = EnvelopeCodec.builder("flotilla/control-plane")
                 .signWith(SigningKey.generate(new SecureRandom())).build();
@@ -135,7 +142,10 @@ final class WalkingSkeletonScenario {
                         .setModel("x").setReplicas(5).setPort(8000))
                 .build();
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + mqttPort, "forger", new MemoryPersistence());
-        client.connect();
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(ControlPlaneProcess.BROKER_USER);
+        options.setPassword(cp.brokerPassword().getBytes(StandardCharsets.UTF_8));
+        client.connect(options);
         MqttMessage message = new MqttMessage(forger.encode(clusterId, evil));
         message.setQos(1);
         message.setRetained(false);
