@@ -150,6 +150,35 @@ class InferenceRouterTest {
     }
 
     @Test
+    void endpointsOutsideTheAllowedNetworksAndRoutesPlacementNeverGaveAreNeverUsed() throws Exception {
+        try (var par = new OpenAiStandIn(vertx, "ae-par")) {
+            // ae-fra reports an endpoint outside flotilla.router.allowed-endpoints (the test allows loopback only)
+            serve("chat-ae", "ae", "EU", Map.of("ae-fra", new Place("DE", 50.11, 8.68, "http://10.255.255.1:8000"),
+                    "ae-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+            chat(ACME, "chat-ae").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
+                    .statusCode(200).header("X-Flotilla-Cluster", "ae-par")
+                    .header("X-Flotilla-Route-Reason", containsString("failed over from ae-fra"));
+            assertThat(given().get("/q/metrics").then().extract().asString())
+                    .contains("flotilla_router_failovers_total{cluster=\"ae-fra\",reason=\"endpoint_not_allowed\"}");
+
+            // ae-ams was never given the policy's workload (another suite label): claiming to serve it makes no route
+            PolicyApiTest.cluster("ae-ams", "NL", 52.37, 4.90, "other-suite");
+            try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
+                agents.publish(Topics.status("ae-ams"), TestAgents.of("ae-ams").encode(ClusterStatus.newBuilder()
+                        .setClusterId("ae-ams").setAppliedGeneration(0)
+                        .addWorkloads(WorkloadStatus.newBuilder().setName("chat-ae")
+                                .setCondition(WorkloadCondition.WORKLOAD_CONDITION_AVAILABLE).setReadyReplicas(1)
+                                .setDesiredReplicas(1).setEndpoint(par.endpoint()))
+                        .build()), false);
+                await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/ae-ams").then()
+                        .body("lastStatusAt", org.hamcrest.Matchers.notNullValue()));
+            }
+            given().get("/api/v1/route?model=chat-ae&site=amsterdam").then().statusCode(200)
+                    .body("candidates.cluster", not(org.hamcrest.Matchers.hasItem("ae-ams")));
+        }
+    }
+
+    @Test
     void neverFailsOverOutsideTheRequestsJurisdictions() throws Exception {
         try (var nyc = new OpenAiStandIn(vertx, "sj-nyc")) {
             serve("chat-sj", "sj", "EU, US", Map.of("sj-fra", new Place("DE", 50.11, 8.68, deadEndpoint()),

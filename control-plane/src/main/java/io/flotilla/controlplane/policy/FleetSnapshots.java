@@ -86,8 +86,13 @@ public class FleetSnapshots {
     public Inventory take(Map<String, List<Reservation>> reserved, Map<String, String> aliasByPolicy) {
         Map<String, List<ClusterWorkload>> direct = workloads.givenDirectly().stream()
                 .collect(Collectors.groupingBy(w -> w.key.clusterId()));
+        // a cluster serves a policy's alias only where placement put that policy's workload: what an agent reports
+        // about a workload it was never given does not make it a route
+        Set<String> placed = aliasByPolicy.isEmpty() ? Set.of() : workloads.placedByPolicies().stream()
+                .map(w -> w.key.clusterId() + "/" + w.key.name()).collect(Collectors.toSet());
         Map<String, List<WorkloadStatusRecord>> reported = aliasByPolicy.isEmpty() ? Map.of()
-                : statuses.listAll().stream().collect(Collectors.groupingBy(r -> r.key.clusterId()));
+                : statuses.listAll().stream().filter(r -> placed.contains(r.key.clusterId() + "/" + r.key.name()))
+                        .collect(Collectors.groupingBy(r -> r.key.clusterId()));
         var states = new ArrayList<ClusterState>();
         var unlocated = new ArrayList<String>();
         var jurisdictions = new HashMap<String, String>();
