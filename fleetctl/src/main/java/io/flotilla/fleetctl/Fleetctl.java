@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         scope = ScopeType.INHERIT,
         versionProvider = Fleetctl.Version.class,
         description = "Flotilla fleet client: validate and apply fleet policies, inspect clusters, placements and routes, "
-                + "and enroll clusters.",
+                + "enroll clusters and rotate the control plane's signing key.",
         subcommands = {
                 ValidateCommand.class,
                 ApplyCommand.class,
@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
                 AuditCommand.class,
                 EnrollCommand.class,
                 RevokeCommand.class,
+                KeysCommand.class,
                 CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -43,7 +44,7 @@ import picocli.CommandLine.Spec;
                 "0:ok",
                 "1:invalid policy files, or the server rejected the request (4xx), or no route",
                 "2:usage error",
-                "3:server unreachable, timed out, or failed (5xx)",
+                "3:server unreachable, timed out, or failed (5xx), or keys rotate --wait ran out of time",
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
