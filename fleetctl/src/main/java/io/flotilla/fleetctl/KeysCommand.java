@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -132,7 +133,7 @@ final class KeysCommand extends BaseCommand implements Callable<Integer> {
                     }
                 }
                 printStructured(answer);
-                String active = activeKeyId(answer) != null ? activeKeyId(answer) : newKeyId;
+                String active = Objects.requireNonNullElse(activeKeyId(answer), newKeyId);
                 progress.println("Signing key is now " + active + (oldKeyId == null || oldKeyId.equals(active) ? "." : "; " + oldKeyId + " retired."));
                 progress.flush();
                 return ExitCodes.OK;
