@@ -2,12 +2,10 @@ package io.flotilla.fleetctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,13 +83,9 @@ final class AuditCommand extends BaseCommand implements Callable<Integer> {
         try {
             return Instant.parse(s);
         } catch (DateTimeParseException notAnInstant) {
-            try {
-                String iso = s.toLowerCase(Locale.ROOT).endsWith("d") ? "P" + s.substring(0, s.length() - 1) + "D" : "PT" + s;
-                return clock.instant().minus(Duration.parse(iso.toUpperCase(Locale.ROOT)));
-            } catch (DateTimeParseException e) {
-                throw new ParameterException(spec.commandLine(), "--since must be a duration such as 30m, 2h or 7d, or an "
-                        + "ISO-8601 instant such as 2026-01-31T12:00:00Z; got '" + since + "'");
-            }
+            return Durations.parse(s).map(clock.instant()::minus).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    "--since must be a duration such as 30m, 2h or 7d, or an ISO-8601 instant such as 2026-01-31T12:00:00Z; got '"
+                            + since + "'"));
         }
     }
 

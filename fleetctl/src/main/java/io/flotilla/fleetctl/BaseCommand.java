@@ -3,7 +3,9 @@ package io.flotilla.fleetctl;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** What every subcommand shares: the root's options, stdout/stderr, and the API client. */
@@ -24,8 +26,22 @@ abstract class BaseCommand {
         return spec.commandLine().getErr();
     }
 
+    /** The formats this command prints; -o with any other is a usage error. */
+    Set<OutputFormat> outputFormats() {
+        return OutputFormat.TABULAR;
+    }
+
+    /** What the command prints without -o. */
+    OutputFormat defaultOutput() {
+        return OutputFormat.table;
+    }
+
     OutputFormat output() {
-        return root().output();
+        OutputFormat format = root().output().orElse(defaultOutput());
+        if (!outputFormats().contains(format)) {
+            throw new ParameterException(spec.commandLine(), spec.qualifiedName(" ") + " does not print -o " + format + "; it prints " + String.join(", ", outputFormats().stream().map(Enum::name).toList()));
+        }
+        return format;
     }
 
     ApiClient client() {

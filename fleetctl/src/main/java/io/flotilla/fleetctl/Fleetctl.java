@@ -13,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT,
         versionProvider = Fleetctl.Version.class,
-        description = "Flotilla fleet client: validate and apply fleet policies, inspect clusters, placements and routes.",
+        description = "Flotilla fleet client: validate and apply fleet policies, inspect clusters, placements and routes, "
+                + "enroll clusters and rotate the control plane's signing key.",
         subcommands = {
                 ValidateCommand.class,
                 ApplyCommand.class,
@@ -32,6 +34,9 @@ import picocli.CommandLine.Spec;
                 RouteCommand.class,
                 RolloutCommand.class,
                 AuditCommand.class,
+                EnrollCommand.class,
+                RevokeCommand.class,
+                KeysCommand.class,
                 CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -39,7 +44,7 @@ import picocli.CommandLine.Spec;
                 "0:ok",
                 "1:invalid policy files, or the server rejected the request (4xx), or no route",
                 "2:usage error",
-                "3:server unreachable, timed out, or failed (5xx)",
+                "3:server unreachable, timed out, or failed (5xx), or keys rotate --wait ran out of time",
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
@@ -61,8 +66,9 @@ public final class Fleetctl implements Runnable {
             description = "API token, sent as 'Authorization: Bearer'. Default: $FLOTILLA_TOKEN, else ./data/admin-token for a server on this machine")
     String token;
 
-    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "Output format: table (the default), json or yaml; enroll prints script (its default), "
+                    + "manifest, command, json or yaml.")
     OutputFormat output;
 
     public Fleetctl(Environment environment) {
@@ -87,6 +93,19 @@ public final class Fleetctl implements Runnable {
             }
             throw ex;
         });
+        cl.setExecutionStrategy(parseResult -> {
+            ParseResult last = parseResult;
+            boolean help = false;
+            for (ParseResult p = parseResult; p != null; p = p.subcommand()) {
+                help |= p.isUsageHelpRequested() || p.isVersionHelpRequested();
+                last = p;
+            }
+            // -o is checked against the command that runs before that command calls the server
+            if (!help && last.commandSpec().userObject() instanceof BaseCommand command) {
+                command.output();
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return cl;
     }
 
@@ -99,8 +118,9 @@ public final class Fleetctl implements Runnable {
         return environment;
     }
 
-    OutputFormat output() {
-        return output == null ? OutputFormat.table : output;
+    /** -o as given; empty when absent, so that each command applies its own default. */
+    Optional<OutputFormat> output() {
+        return Optional.ofNullable(output);
     }
 
     /** --server, else $FLOTILLA_SERVER, else the default; a usage error (exit 2) when it is not an http(s) URL. */

@@ -9,14 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 
-/** {@code fleetctl get clusters|cluster ID|policies|policy NAME}. */
-@Command(name = "get", description = "Show clusters or policies.",
-        subcommands = {GetCommand.Clusters.class, GetCommand.Policies.class})
+/** {@code fleetctl get clusters|cluster ID|policies|policy NAME|enrollments}. */
+@Command(name = "get", description = "Show clusters, policies or enrollments.",
+        subcommands = {GetCommand.Clusters.class, GetCommand.Policies.class, GetCommand.Enrollments.class})
 final class GetCommand extends BaseCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing resource: clusters, cluster ID, policies or policy NAME");
+        throw new ParameterException(spec.commandLine(), "missing resource: clusters, cluster ID, policies, policy NAME or enrollments");
     }
 
     @Command(name = "clusters", aliases = "cluster",
@@ -156,6 +156,34 @@ final class GetCommand extends BaseCommand implements Runnable {
             JsonNode chosen = p.path("chosenClusters");
             String text = chosen.isArray() ? String.valueOf(chosen.size()) : Json.number(chosen);
             return p.path("satisfied").asBoolean(true) ? text : text + " (unsatisfied)";
+        }
+    }
+
+    @Command(name = "enrollments", aliases = "enrollment",
+            description = "List the cluster enrollments, revoked ones included, with their agent's state (needs an admin token).")
+    static final class Enrollments extends BaseCommand implements Callable<Integer> {
+
+        @Override
+        public Integer call() {
+            JsonNode enrollments;
+            try (ApiClient client = client()) {
+                enrollments = client.get(EnrollCommand.PATH);
+            }
+            if (printStructured(enrollments)) {
+                return ExitCodes.OK;
+            }
+            if (enrollments.isEmpty()) {
+                out().println("No enrollments.");
+            } else {
+                var table = new Table("CLUSTER", "STATE", "ENROLLED", "AGENT KEY", "CONNECTED", "ID");
+                for (JsonNode e : enrollments) {
+                    table.row(Json.cell(e, "clusterId"), Json.cell(e, "state"), Json.cell(e, "enrolledAt"),
+                            Json.cell(e, "agentKeyId"), e.path("agentConnected").asBoolean(false) ? "yes" : "no", Json.cell(e, "id"));
+                }
+                out().print(table.render());
+            }
+            out().flush();
+            return ExitCodes.OK;
         }
     }
 }
