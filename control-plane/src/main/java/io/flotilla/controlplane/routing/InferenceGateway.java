@@ -9,6 +9,9 @@ import io.flotilla.policy.Sites;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
+import io.quarkus.vertx.http.runtime.options.HttpServerOptionsUtils;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.MultiMap;
@@ -86,6 +89,7 @@ public class InferenceGateway {
     private final JurisdictionCatalog jurisdictions;
     private final Sites sites;
     private final Vertx vertx;
+    private final TlsConfigurationRegistry tlsRegistry;
     private final RouterMetrics metrics;
     private final OutlierEjector ejector;
     private final ClientNetworks networks;
@@ -107,7 +111,7 @@ public class InferenceGateway {
     private volatile String ownServerDeployment;
 
     InferenceGateway(RouterConfig config, RouteService routes, JurisdictionCatalog jurisdictions, Sites sites, Vertx vertx,
-            MeterRegistry registry, @ConfigProperty(name = "quarkus.http.host") String httpHost,
+            TlsConfigurationRegistry tlsRegistry, MeterRegistry registry, @ConfigProperty(name = "quarkus.http.host") String httpHost,
             @ConfigProperty(name = "quarkus.http.port") int httpPort,
             @ConfigProperty(name = "quarkus.http.ssl-port", defaultValue = "8443") int httpsPort) {
         this.config = config;
@@ -122,6 +126,7 @@ public class InferenceGateway {
         this.jurisdictions = jurisdictions;
         this.sites = sites;
         this.vertx = vertx;
+        this.tlsRegistry = tlsRegistry;
         this.metrics = new RouterMetrics(registry, config.maxClusterTags());
         this.ejector = new OutlierEjector(config.ejectAfterFailures(), config.ejectionCooldown(), System::nanoTime);
         this.networks = ClientNetworks.parse(config.clientNetworks().orElse(List.of()), sites);
@@ -204,6 +209,9 @@ public class InferenceGateway {
         Router router = Router.router(vertx);
         mount(router);
         HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port).setTcpNoDelay(true);
+        Optional<TlsConfiguration> tls = ownPortTls();
+        // the main server's own rules (key store, protocols, cipher suites, SNI), so that both ports offer the same TLS
+        tls.ifPresent(t -> HttpServerOptionsUtils.applyTlsConfigurationToHttpServerOptions(t, options));
         try {
             ownServerDeployment = vertx.deployVerticle(() -> new AbstractVerticle() {
                 @Override
@@ -217,7 +225,27 @@ public class InferenceGateway {
             throw new IllegalStateException("flotilla.router.port: cannot listen on " + config.host() + ":" + port + ": "
                     + describe(cause), cause);
         }
-        LOG.infof("inference router: /v1 on http://%s:%d (not on the main HTTP port)", config.host(), port);
+        LOG.infof("inference router: /v1 on %s://%s:%d (not on the main HTTP port)", tls.isPresent() ? "https" : "http",
+                config.host(), port);
+    }
+
+    /**
+     * The TLS configuration of the router's own port: the one named by {@code flotilla.router.tls-configuration-name},
+     * else the default one when it has a key store (the main HTTP server's rule). Its certificates are read at start.
+     */
+    private Optional<TlsConfiguration> ownPortTls() {
+        if (config.tlsConfigurationName().isEmpty()) {
+            return tlsRegistry.getDefault().filter(t -> t.getKeyStoreOptions() != null);
+        }
+        String name = config.tlsConfigurationName().get();
+        TlsConfiguration tls = tlsRegistry.get(name).orElseThrow(() -> new IllegalStateException(
+                "flotilla.router.tls-configuration-name: no TLS configuration named '" + name + "' (quarkus.tls." + name
+                        + ".key-store.*)"));
+        if (tls.getKeyStoreOptions() == null) {
+            throw new IllegalStateException("flotilla.router.tls-configuration-name: the TLS configuration '" + name
+                    + "' has no key store (quarkus.tls." + name + ".key-store.*): the router's port cannot serve HTTPS");
+        }
+        return Optional.of(tls);
     }
 
     private void mount(Router router) {

@@ -39,6 +39,13 @@ public interface RouterConfig {
     String host();
 
     /**
+     * The TLS registry configuration ({@code quarkus.tls.<name>.*}) the router's own port serves HTTPS with (only with
+     * {@link #port()}). Unset: the default one ({@code quarkus.tls.*}) when it has a key store, as for the main HTTP
+     * server; without one the port speaks plain HTTP. Either way it speaks one or the other, never both.
+     */
+    Optional<String> tlsConfigurationName();
+
+    /**
      * How long a cluster may take to send its response headers. A non-streaming completion sends them only when
      * it is done, so this bounds whole generations too. Running out counts as a failure: the next cluster is tried.
      */

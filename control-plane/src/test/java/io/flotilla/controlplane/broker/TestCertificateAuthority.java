@@ -32,11 +32,11 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away CA and a server certificate for localhost / 127.0.0.1, as PEM files a broker reads. EC P-256 keys,
- * valid for a day. BouncyCastle's PKIX classes (bcpkix) come to the test class path with HiveMQ, at the version the
- * Quarkus BOM manages.
+ * A throw-away CA and a server certificate for localhost / 127.0.0.1, as PEM files a broker or the HTTP server reads.
+ * EC P-256 keys, valid for a day. BouncyCastle's PKIX classes (bcpkix) come to the test class path with HiveMQ, at the
+ * version the Quarkus BOM manages. Public for the HTTPS tests of the tls package.
  */
-final class TestCertificateAuthority {
+public final class TestCertificateAuthority {
 
     private final Path caCertificate;
     private final Path serverCertificate;
@@ -48,7 +48,7 @@ final class TestCertificateAuthority {
         this.serverKey = serverKey;
     }
 
-    static TestCertificateAuthority create(Path dir) {
+    public static TestCertificateAuthority create(Path dir) {
         try {
             Instant now = Instant.now();
             KeyPair caKeys = ecKeyPair();
@@ -87,20 +87,20 @@ final class TestCertificateAuthority {
         }
     }
 
-    Path caCertificate() {
+    public Path caCertificate() {
         return caCertificate;
     }
 
-    Path serverCertificate() {
+    public Path serverCertificate() {
         return serverCertificate;
     }
 
-    Path serverKey() {
+    public Path serverKey() {
         return serverKey;
     }
 
     /** A client TLS context that trusts only this CA. */
-    static SSLContext trusting(Path caCertificate) throws IOException, GeneralSecurityException {
+    public static SSLContext trusting(Path caCertificate) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (var in = Files.newInputStream(caCertificate)) {
