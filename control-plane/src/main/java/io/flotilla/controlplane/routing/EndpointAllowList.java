@@ -14,24 +14,7 @@ import java.util.Set;
  */
 final class EndpointAllowList {
 
-    private record Network(byte[] prefix, int bits, String cidr) {
-
-        boolean contains(byte[] address) {
-            if (address.length != prefix.length) {
-                return false;
-            }
-            int full = bits / 8;
-            for (int i = 0; i < full; i++) {
-                if (address[i] != prefix[i]) {
-                    return false;
-                }
-            }
-            int rest = bits % 8;
-            return rest == 0 || ((address[full] ^ prefix[full]) & (0xFF << (8 - rest)) & 0xFF) == 0;
-        }
-    }
-
-    private final List<Network> networks;
+    private final List<Cidr> networks;
     private final Set<Integer> ownPorts;
 
     /**
@@ -39,24 +22,13 @@ final class EndpointAllowList {
      * @param ownPorts the control plane's HTTP and router ports: never a target on a local address
      */
     EndpointAllowList(List<String> cidrs, Set<Integer> ownPorts) {
-        var parsed = new ArrayList<Network>();
+        var parsed = new ArrayList<Cidr>();
         for (String cidr : cidrs) {
-            String c = cidr.trim();
-            int slash = c.indexOf('/');
-            if (slash < 0) {
-                throw new IllegalArgumentException("flotilla.router.allowed-endpoints: '" + c + "' is not a CIDR (address/length)");
-            }
-            byte[] prefix = literal(c.substring(0, slash));
-            int bits;
             try {
-                bits = Integer.parseInt(c.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                bits = -1;
+                parsed.add(Cidr.parse(cidr));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("flotilla.router.allowed-endpoints: '" + cidr.trim() + "': " + e.getMessage(), e);
             }
-            if (prefix == null || bits < 0 || bits > prefix.length * 8) {
-                throw new IllegalArgumentException("flotilla.router.allowed-endpoints: '" + c + "' is not a CIDR");
-            }
-            parsed.add(new Network(prefix, bits, c));
         }
         this.networks = List.copyOf(parsed);
         this.ownPorts = Set.copyOf(ownPorts);
@@ -69,8 +41,10 @@ final class EndpointAllowList {
     /** Why {@code host:port} may not be a target, or null when it may. */
     String refusal(String host, int port) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        byte[] address = literal(h);
-        if (address == null) {
+        byte[] address;
+        try {
+            address = Cidr.literal(h);
+        } catch (IllegalArgumentException e) {
             return "'" + host + "' is not an IP address (endpoints are allowed by address: flotilla.router.allowed-endpoints)";
         }
         InetAddress ip;
@@ -85,23 +59,11 @@ final class EndpointAllowList {
         if ((ip.isLoopbackAddress() || ip.isAnyLocalAddress()) && ownPorts.contains(port)) {
             return host + ":" + port + " is the control plane itself";
         }
-        for (Network n : networks) {
+        for (Cidr n : networks) {
             if (n.contains(address)) {
                 return null;
             }
         }
         return host + " is outside flotilla.router.allowed-endpoints";
-    }
-
-    /** The bytes of an IPv4 or IPv6 literal, or null for anything else (never a DNS lookup). */
-    private static byte[] literal(String s) {
-        if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !(s.contains(":") && s.matches("[0-9A-Fa-f:.]+"))) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(s).getAddress();
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 }
