@@ -113,7 +113,7 @@ public class EmbeddedBroker {
         }
     }
 
-    private static void requireLoopback(String host) {
+    static void requireLoopback(String host) {
         boolean loopback;
         try {
             loopback = InetAddress.getByName(host).isLoopbackAddress();
