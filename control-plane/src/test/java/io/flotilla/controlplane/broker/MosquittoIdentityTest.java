@@ -1,12 +1,18 @@
 package io.flotilla.controlplane.broker;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.flotilla.controlplane.TestAgents;
 import io.flotilla.controlplane.identity.ClusterCredentialsIssued;
 import io.flotilla.controlplane.identity.ClusterCredentialsRevoked;
+import io.flotilla.proto.EnvelopeCodec;
+import io.flotilla.proto.SigningKey;
+import io.flotilla.proto.v1.ClusterStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,6 +22,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -215,6 +222,50 @@ class MosquittoIdentityTest {
         assertThat(publish(a, "flotilla/v1/clusters/" + A + "/status", "own status again")).isLessThan(SUCCESS_LIMIT);
     }
 
+    @Test
+    @Order(6)
+    void anAgentEnrolledThroughTheApiGetsItsMosquittoUserAndItsReportsAreVerifiedAndRevocationEndsIt() throws Exception {
+        TestAgents.Agent agent = TestAgents.of("mq-real"); // registers, enrolls, exchanges: dynsec learns the client
+        String clientId = "flotilla-agent-mq-real";
+        await("the enrolled agent's Mosquitto client exists").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                connect(clientId, "mq-real", agent.password()).disconnect());
+        AtomicReference<Integer> disconnectReason = new AtomicReference<>();
+        MqttClient a = connect(clientId, "mq-real", agent.password(), disconnectReason);
+        String status = "flotilla/v1/clusters/mq-real/status";
+        ClusterStatus applied = ClusterStatus.newBuilder().setClusterId("mq-real").setAppliedGeneration(0).build();
+
+        double unsigned = rejected("status", "UNSIGNED");
+        double wrongKey = rejected("status", "WRONG_KEY");
+        double replayed = rejected("status", "REPLAYED");
+        assertThat(publish(a, status, EnvelopeCodec.builder("x").build().encode("mq-real", applied))).isLessThan(SUCCESS_LIMIT);
+        assertThat(publish(a, status, EnvelopeCodec.builder("x").signWith(SigningKey.generate(new SecureRandom())).build()
+                .encode("mq-real", applied))).isLessThan(SUCCESS_LIMIT);
+        byte[] genuine = agent.encode(applied);
+        assertThat(publish(a, status, genuine)).isLessThan(SUCCESS_LIMIT);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(rejected("status", "UNSIGNED")).isEqualTo(unsigned + 1);
+            assertThat(rejected("status", "WRONG_KEY")).isEqualTo(wrongKey + 1);
+            given().get("/api/v1/clusters/mq-real").then().body("lastStatusAt", notNullValue());
+        });
+        assertThat(publish(a, status, genuine)).isLessThan(SUCCESS_LIMIT);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(rejected("status", "REPLAYED")).isEqualTo(replayed + 1));
+
+        String enrollment = given().get("/api/v1/enrollments").then().extract()
+                .path("find { it.clusterId == 'mq-real' && it.state == 'enrolled' }.id");
+        given().delete("/api/v1/enrollments/" + enrollment).then().statusCode(200);
+        await("disconnected after revocation through the API").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(a.isConnected()).isFalse();
+            assertThat(disconnectReason.get()).isEqualTo(ADMINISTRATIVE_ACTION);
+        });
+        assertRefused(() -> connect(clientId, "mq-real", agent.password()));
+    }
+
+    private double rejected(String kind, String reason) {
+        return metrics.find("flotilla.mqtt.rejected").tag("kind", kind).tag("reason", reason).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
     private double rejected(String kind) {
         return metrics.find("flotilla.mqtt.rejected").tag("kind", kind).counters().stream()
                 .mapToDouble(Counter::count).sum();
@@ -296,7 +347,11 @@ class MosquittoIdentityTest {
      * normally whatever the PUBACK says.
      */
     private static int publish(MqttClient client, String topic, String payload) throws MqttException {
-        MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+        return publish(client, topic, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int publish(MqttClient client, String topic, byte[] payload) throws MqttException {
+        MqttMessage message = new MqttMessage(payload);
         message.setQos(1);
         try {
             MqttToken token = client.getTopic(topic).publish(message);
