@@ -153,6 +153,26 @@ export function liveUpdates(onChange) {
   connect();
 }
 
+/**
+ * The mass-offline banner from GET /api/v1/fleet/presence, or null while the protection does not hold (or the
+ * answer could not be read: the page's own content shows that failure).
+ */
+export async function massOfflineBanner() {
+  let p;
+  try {
+    p = await api('/api/v1/fleet/presence');
+  } catch (e) {
+    return null;
+  }
+  if (!p.massOffline) return null;
+  const more = p.toComeBack === 1 ? '1 more is back' : p.toComeBack + ' more are back';
+  return el('div', { class: 'banner', id: 'mass-offline', role: 'alert' },
+    el('strong', {}, `${p.offline} of ${p.reporting} clusters are offline at once: workloads stay where they are until ${more}.`),
+    el('p', { class: 'muted' }, `While more than ${Math.round(p.massOfflineThreshold * 100)} % of the fleet is offline, placement `
+      + 'moves nothing away from offline clusters' + (p.massOfflineSince ? ` (since ${ago(p.massOfflineSince)})` : '')
+      + '; afterwards clusters still offline beyond the grace period lose their workloads as usual.'));
+}
+
 /** READY (online), OFFLINE (seen, now gone) or UNKNOWN (never heard from), as placement counts them. */
 export function health(cluster) {
   if (cluster.online) return 'ready';

@@ -1,4 +1,4 @@
-import { api, el, clear, page, liveUpdates, health, gpuCount, ago, query, failure } from '/console/app.js';
+import { api, el, clear, page, liveUpdates, health, gpuCount, ago, query, failure, massOfflineBanner } from '/console/app.js';
 
 const content = document.getElementById('content');
 const state = { clusters: [], sort: 'id', dir: 1, jurisdiction: query('jurisdiction') || '', health: query('health') || '', label: query('label') || '' };
@@ -56,6 +56,7 @@ function table() {
 }
 
 let tableHolder;
+let bannerHolder;
 
 function draw() {
   clear(tableHolder, table());
@@ -74,16 +75,19 @@ function filters() {
 }
 
 async function load() {
+  let banner;
   try {
-    state.clusters = await api('/api/v1/clusters');
+    [state.clusters, banner] = await Promise.all([api('/api/v1/clusters'), massOfflineBanner()]);
   } catch (e) {
     failure(content, e);
     return;
   }
   if (!tableHolder) {
     tableHolder = el('div');
-    clear(content, el('section', { class: 'panel' }, filters(), tableHolder));
+    bannerHolder = el('div');
+    clear(content, bannerHolder, el('section', { class: 'panel' }, filters(), tableHolder));
   }
+  clear(bannerHolder, banner);
   draw();
 }
 

@@ -1,4 +1,4 @@
-import { api, el, clear, page, liveUpdates, health, gpuCount, worldMap, failure } from '/console/app.js';
+import { api, el, clear, page, liveUpdates, health, gpuCount, worldMap, failure, massOfflineBanner } from '/console/app.js';
 
 const content = document.getElementById('content');
 
@@ -7,9 +7,9 @@ function radius(gpus) {
 }
 
 async function render() {
-  let clusters, policies;
+  let clusters, policies, banner;
   try {
-    [clusters, policies] = await Promise.all([api('/api/v1/clusters'), api('/api/v1/policies')]);
+    [clusters, policies, banner] = await Promise.all([api('/api/v1/clusters'), api('/api/v1/policies'), massOfflineBanner()]);
   } catch (e) {
     failure(content, e);
     return;
@@ -58,7 +58,7 @@ async function render() {
         el('td', {}, el('a', { href: '/clusters.html?jurisdiction=' + encodeURIComponent(j) }, j)),
         el('td', { class: 'num' }, r.total), el('td', { class: 'num' }, r.ready), el('td', { class: 'num' }, r.offline),
         el('td', { class: 'num' }, r.unknown), el('td', { class: 'num' }, r.gpus))))));
-  clear(content, cards, el('div', { style: 'height:16px' }), map, table);
+  clear(content, banner, cards, el('div', { style: 'height:16px' }), map, table);
 }
 
 await page('overview', 'Overview');

@@ -1,6 +1,7 @@
 package io.flotilla.controlplane.console;
 
 import io.flotilla.controlplane.fleet.FleetChanged;
+import io.flotilla.controlplane.fleet.MassOfflineChanged;
 import io.flotilla.controlplane.policy.PoliciesChanged;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
@@ -26,6 +27,12 @@ public class ConsoleEvents {
 
     void onFleetChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) FleetChanged change) {
         processor.onNext(new ConsoleEvent("fleet", change.kind().name().toLowerCase(Locale.ROOT), change.clusterId(), Instant.now()));
+    }
+
+    /** Not tied to a transaction: the guard fires it when a presence check sees the share cross the threshold. */
+    void onMassOfflineChanged(@Observes MassOfflineChanged change) {
+        String kind = change.state().holds() ? "mass_offline_started" : "mass_offline_ended";
+        processor.onNext(new ConsoleEvent("fleet", kind, null, Instant.now()));
     }
 
     void onPoliciesChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) PoliciesChanged change) {

@@ -16,6 +16,14 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, String>
         return list("order by id");
     }
 
+    /** How many clusters have ever reported, and how many of those are offline now: {reporting, offline}. */
+    public int[] presenceCounts() {
+        Object[] row = getEntityManager().createQuery("select count(c), coalesce(sum(case when c.online = false then 1 else 0 end), 0)"
+                + " from Cluster c where c.lastStatusAt is not null or c.lastPresenceAt is not null or c.lastTelemetryAt is not null",
+                Object[].class).getSingleResult();
+        return new int[] {((Number) row[0]).intValue(), ((Number) row[1]).intValue()};
+    }
+
     /** Loads a cluster and locks its row, so concurrent generation bumps serialise; the row as it is once locked (see {@link #findAllForUpdate}). */
     public Optional<Cluster> findForUpdate(String id) {
         forgetHeld(List.of(id));

@@ -24,4 +24,16 @@ public interface FleetConfig {
      */
     @WithDefault("1s")
     Duration presenceFlushInterval();
+
+    /**
+     * Mass-offline protection: while more than this share of the clusters that have ever reported is offline at
+     * once, placement gives no offline cluster up, however long it has been gone (see {@link MassOffline}).
+     * 1 turns the protection off.
+     */
+    @WithDefault("0.5")
+    double massOfflineThreshold();
+
+    /** Below this many clusters that have ever reported, the protection never holds: one outage is half of a pair. */
+    @WithDefault("3")
+    int massOfflineMinClusters();
 }

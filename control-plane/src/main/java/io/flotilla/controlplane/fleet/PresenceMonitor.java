@@ -15,6 +15,10 @@ import org.jboss.logging.Logger;
  * offline, and one offline for longer than the placement grace period is given up by placement. Runs on the
  * leader only; each cluster is changed in its own transaction through {@link AgentReportService}, which judges it
  * again under its row lock against the same cut-off, since reports keep being applied while the monitor works.
+ *
+ * <p>While {@link MassOfflineGuard} says that too much of the fleet is offline at once, no cluster is given up: this
+ * is the one place that decides, and placement only ever sees the outcome. Every replica lets the guard assess the
+ * fleet, so that what it reports is the same everywhere.
  */
 @ApplicationScoped
 class PresenceMonitor {
@@ -28,9 +32,10 @@ class PresenceMonitor {
     private final PlacementConfig placement;
     private final Leadership leadership;
     private final Clock clock;
+    private final MassOfflineGuard massOffline;
 
     PresenceMonitor(ClusterRepository clusters, AgentReportService reports, AgentMessageIngestor ingestor, FleetConfig fleet,
-            PlacementConfig placement, Leadership leadership, Clock clock) {
+            PlacementConfig placement, Leadership leadership, Clock clock, MassOfflineGuard massOffline) {
         this.clusters = clusters;
         this.reports = reports;
         this.ingestor = ingestor;
@@ -38,12 +43,14 @@ class PresenceMonitor {
         this.placement = placement;
         this.leadership = leadership;
         this.clock = clock;
+        this.massOffline = massOffline;
     }
 
     @Scheduled(every = "${flotilla.fleet.presence-check-interval}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         if (!leadership.isLeader()) {
+            assessMassOffline();
             return;
         }
         Instant now = clock.instant();
@@ -61,6 +68,10 @@ class PresenceMonitor {
                 LOG.infof("Cluster '%s' sent nothing for %s: counting it offline", id, fleet.heartbeatTimeout());
             }
         }
+        // judged after this check's heartbeat expiries, so that clusters falling silent together count together
+        if (assessMassOffline()) {
+            return;
+        }
         Instant offlineBefore = now.minus(placement.offlineGrace());
         List<String> gone = QuarkusTransaction.requiringNew().call(() -> ids(
                 "select c.id from Cluster c where c.online = false and c.placementOffline = false and c.offlineSince < ?1",
@@ -71,6 +82,11 @@ class PresenceMonitor {
                         placement.offlineGrace());
             }
         }
+    }
+
+    private boolean assessMassOffline() {
+        int[] counts = QuarkusTransaction.requiringNew().call(clusters::presenceCounts);
+        return massOffline.assess(counts[0], counts[1]);
     }
 
     private List<String> ids(String query, Instant parameter) {
