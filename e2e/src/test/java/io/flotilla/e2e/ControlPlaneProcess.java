@@ -192,6 +192,11 @@ final class ControlPlaneProcess implements AutoCloseable {
         return process.log();
     }
 
+    /** Freezes the control plane (SIGSTOP), or resumes it (SIGCONT). */
+    void signal(String signal) {
+        process.signal(signal);
+    }
+
     Response get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }

@@ -37,6 +37,21 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /** Sends a POSIX signal to the process (e.g. STOP and CONT to freeze and resume it). */
+    void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code java -jar jar} with the JVM that runs the tests, so the README's JDK is the one used. */
     static List<String> javaJar(Path jar, List<String> systemProperties) {
         String java = ProcessHandle.current().info().command().orElse("java");

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -153,6 +154,32 @@ public class AgentReportService {
             return false;
         }
         markOffline(c);
+        return true;
+    }
+
+    /**
+     * A cluster counted offline because it fell silent (not because its will or an OFFLINE presence said so) that
+     * sends telemetry again is online: telemetry is what a connected agent sends most, and without this a cluster
+     * silent for a moment (or a control plane paused for longer than the heartbeat timeout) would stay offline until
+     * its next status change or reconnect, and lose its workloads after the grace while it reports every few seconds.
+     * An offline verdict from presence is left to presence: its OFFLINE arrived within moments of {@code offlineSince},
+     * while a silent cluster's last presence is at least a heartbeat timeout older.
+     *
+     * @param presenceMargin how much older than the verdict a cluster's last presence must be for the verdict to be
+     *     silence (half the heartbeat timeout)
+     * @return whether the cluster is online again
+     */
+    @Transactional
+    public boolean reviveByTelemetry(String clusterId, Duration presenceMargin) {
+        Cluster c = clusters.findForUpdate(clusterId).orElse(null);
+        if (c == null || c.online || c.offlineSince == null || c.lastTelemetryAt == null
+                || !c.lastTelemetryAt.isAfter(c.offlineSince)
+                || c.lastPresenceAt != null && !c.lastPresenceAt.isBefore(c.offlineSince.minus(presenceMargin))) {
+            return false;
+        }
+        boolean wasEligible = c.eligibleForPlacement();
+        markOnline(c);
+        fireIfEligibilityChanged(c, wasEligible);
         return true;
     }
 

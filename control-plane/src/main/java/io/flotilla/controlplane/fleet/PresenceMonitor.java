@@ -57,6 +57,14 @@ class PresenceMonitor {
         // presence waits in the ingestor until its next flush: what arrived by now is applied before silence is
         // judged, or a cluster that reported in time would count as silent (and, offline, as gone for good)
         ingestor.flushPresence();
+        List<String> talking = QuarkusTransaction.requiringNew().call(() -> clusters.getEntityManager().createQuery(
+                "select c.id from Cluster c where c.online = false and c.offlineSince is not null"
+                        + " and c.lastTelemetryAt > c.offlineSince", String.class).getResultList());
+        for (String id : talking) {
+            if (reports.reviveByTelemetry(id, fleet.heartbeatTimeout().dividedBy(2))) {
+                LOG.infof("Cluster '%s' sends telemetry again: counting it online", id);
+            }
+        }
         Instant silentSince = now.minus(fleet.heartbeatTimeout());
         List<String> silent = QuarkusTransaction.requiringNew().call(() -> ids(
                 "select c.id from Cluster c where c.online = true"
