@@ -86,6 +86,15 @@ final class ControlPlaneProcess implements AutoCloseable {
         return start("control-plane", ManagedProcess.jar("flotilla.control-plane.jar"), workDir, httpPort, props);
     }
 
+    /**
+     * The packaged (H2) control plane named {@code name} (its log is {@code <name>.log}), serving HTTP on
+     * {@code httpPort}, with {@code properties} that choose its broker. Started again on the same {@code workDir} it
+     * finds its database, signing key, admin token and (embedded) broker password from before.
+     */
+    static ControlPlaneProcess start(String name, Path workDir, int httpPort, List<String> properties) {
+        return start(name, ManagedProcess.jar("flotilla.control-plane.jar"), workDir, httpPort, properties);
+    }
+
     private static ControlPlaneProcess start(Path workDir, List<String> brokerProperties) {
         return start("control-plane", ManagedProcess.jar("flotilla.control-plane.jar"), workDir, brokerProperties);
     }
@@ -252,6 +261,31 @@ final class ControlPlaneProcess implements AutoCloseable {
     /** Kills the process without a clean shutdown (SIGKILL): its database session and MQTT connections just drop. */
     void kill() {
         process.kill();
+    }
+
+    /** Kills the process (SIGKILL) and waits until it is gone, so its files (the H2 database) are free. */
+    void killAndWait() throws InterruptedException {
+        process.kill();
+        if (process.waitForExit(30, java.util.concurrent.TimeUnit.SECONDS).isEmpty()) {
+            throw new IllegalStateException("the control plane did not die within 30 s of SIGKILL");
+        }
+    }
+
+    /** A GET answered in plain text, e.g. {@code /q/metrics}, sent with the admin token. */
+    String getText(String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path))
+                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new IllegalStateException("control plane did not answer: " + e.getMessage() + "\n" + process.logTail(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     String logTail() {
