@@ -43,6 +43,11 @@ class FrozenControlPlaneIT {
             }
             try (ManagedProcess a = AgentProcess.start(workDir, cp, CLUSTERS.get(0), kube.kubeconfig());
                     ManagedProcess b = AgentProcess.start(workDir, cp, CLUSTERS.get(1), kube.kubeconfig())) {
+                await("both agents connected").atMost(CONVERGE).untilAsserted(() -> {
+                    for (String id : CLUSTERS) {
+                        assertThat(cp.get("/api/v1/clusters/" + id).body().get("health").asText()).isEqualTo("READY");
+                    }
+                });
                 assertThat(cp.post("/api/v1/policies", """
                         {"apiVersion": "flotilla.io/v1alpha1", "kind": "FleetPolicy", "metadata": {"name": "frozen"},
                          "spec": {"workload": {"model": "m", "image": "registry.example/chat:1",
