@@ -43,6 +43,8 @@ class FrozenControlPlaneIT {
             }
             try (ManagedProcess a = AgentProcess.start(workDir, cp, CLUSTERS.get(0), kube.kubeconfig());
                     ManagedProcess b = AgentProcess.start(workDir, cp, CLUSTERS.get(1), kube.kubeconfig())) {
+                // connected first, and one wave for both: the mock Kubernetes never makes a pod ready, so a
+                // health-gated second wave would never be released
                 await("both agents connected").atMost(CONVERGE).untilAsserted(() -> {
                     for (String id : CLUSTERS) {
                         assertThat(cp.get("/api/v1/clusters/" + id).body().get("health").asText()).isEqualTo("READY");
@@ -52,7 +54,8 @@ class FrozenControlPlaneIT {
                         {"apiVersion": "flotilla.io/v1alpha1", "kind": "FleetPolicy", "metadata": {"name": "frozen"},
                          "spec": {"workload": {"model": "m", "image": "registry.example/chat:1",
                                                "resources": {"gpu": 0, "cpu": "1", "memory": "1Gi"}},
-                                  "placement": {"jurisdictions": ["DE"], "minClusters": 2, "maxClusters": 2}}}""")
+                                  "placement": {"jurisdictions": ["DE"], "minClusters": 2, "maxClusters": 2},
+                                  "rollout": {"waveSize": "100%", "maxUnavailable": "100%"}}}""")
                         .status()).isEqualTo(200);
                 await("both clusters run the policy's workload").atMost(CONVERGE).untilAsserted(() -> {
                     for (String id : CLUSTERS) {
