@@ -22,10 +22,12 @@ import org.junit.jupiter.api.Test;
 class FrozenControlPlaneIT {
 
     private static final List<String> CLUSTERS = List.of("frz-a", "frz-b");
-    /** Above the control plane's telemetry heartbeat write interval (10 s) plus the agents' 1 s telemetry. */
-    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration GRACE = Duration.ofSeconds(20);
-    private static final Duration FROZEN = GRACE.plusSeconds(10);
+    /** How often the control plane writes a cluster's last telemetry time (10 s by default): the test's heartbeat. */
+    private static final Duration HEARTBEAT_WRITE = Duration.ofSeconds(1);
+    /** Above the heartbeat write interval plus the agents' 1 s telemetry, with room for a loaded machine. */
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final Duration FROZEN = GRACE.plusSeconds(5);
     private static final Duration CONVERGE = Duration.ofSeconds(60);
 
     @Test
@@ -34,6 +36,7 @@ class FrozenControlPlaneIT {
         int mqttPort = ManagedProcess.freePort();
         try (MockKubernetes kube = new MockKubernetes(workDir);
                 ControlPlaneProcess cp = ControlPlaneProcess.withEmbeddedBroker(workDir, mqttPort, List.of(
+                        "-Dflotilla.telemetry.heartbeat-write-interval=" + HEARTBEAT_WRITE.toSeconds() + "s",
                         "-Dflotilla.fleet.heartbeat-timeout=" + HEARTBEAT_TIMEOUT.toSeconds() + "s",
                         "-Dflotilla.placement.offline-grace=" + GRACE.toSeconds() + "s"))) {
             for (String id : CLUSTERS) {
