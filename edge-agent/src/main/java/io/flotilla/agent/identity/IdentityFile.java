@@ -5,16 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flotilla.agent.state.AtomicFiles;
 import io.flotilla.proto.VerificationKey;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -87,25 +83,10 @@ public final class IdentityFile {
             Files.setPosixFilePermissions(stateDir, OWNER_DIR);
         }
         byte[] content = JSON.writeValueAsBytes(toStored(identity));
-        Path target = path(stateDir);
-        Path tmp = posix
-                ? Files.createTempFile(stateDir, "." + NAME, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_FILE))
-                : Files.createTempFile(stateDir, "." + NAME, ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("state directory " + stateDir + " does not support atomic moves", e);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+        if (posix) {
+            AtomicFiles.write(stateDir, NAME, content, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+        } else {
+            AtomicFiles.write(stateDir, NAME, content);
         }
     }
 

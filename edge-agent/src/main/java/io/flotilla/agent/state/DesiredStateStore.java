@@ -3,16 +3,10 @@ package io.flotilla.agent.state;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flotilla.proto.v1.DesiredState;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -105,32 +99,10 @@ public final class DesiredStateStore {
     }
 
     private void writeAtomically(String name, byte[] content) {
-        Path target = dir.resolve(name);
         try {
-            Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
-            try {
-                // fsync before the move: after a power cut the new name must not point at empty data
-                try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ByteBuffer buffer = ByteBuffer.wrap(content);
-                    while (buffer.hasRemaining()) {
-                        channel.write(buffer);
-                    }
-                    channel.force(true);
-                }
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new IOException("state directory " + dir + " does not support atomic moves", e);
-                }
-            } finally {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (NoSuchFileException ignored) {
-                    // moved into place
-                }
-            }
+            AtomicFiles.write(dir, name, content);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new UncheckedIOException("cannot write " + dir.resolve(name), e);
         }
     }
 }
