@@ -1,6 +1,7 @@
 package io.flotilla.controlplane;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -14,6 +15,7 @@ import io.flotilla.proto.v1.MemorySample;
 import io.flotilla.proto.v1.TelemetryReport;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +52,38 @@ class TelemetryIngestionTest {
             given().get("/api/v1/clusters/berlin-1/telemetry").then().statusCode(200)
                     .body("gpus[0].utilizationPercent", equalTo(87.5f));
         }
+    }
+
+    /**
+     * Shared subscriptions keep no order (the embedded broker reorders QoS 0 telemetry under load): reports that arrive
+     * out of order within {@code flotilla.identity.reorder-tolerance} (60 s) are all taken, each only once.
+     */
+    @Test
+    void reportsArrivingOutOfOrderAreTakenOnceEachAndOldOrRepeatedOnesAreRefused() throws Exception {
+        ClusterApiTest.register("shuffled-1", "DE");
+        EnvelopeCodec agent = TestAgents.of("shuffled-1").codec();
+        Instant t0 = Instant.now();
+        double reports = ClusterApiTest.metric("flotilla_telemetry_reports_total");
+        double replayed = ClusterApiTest.metric("flotilla_mqtt_rejected_total{kind=\"telemetry\",reason=\"REPLAYED\"}");
+        byte[] newest = agent.encode("shuffled-1", report("shuffled-1", 3_000, 30), t0);
+        try (MqttTestClient client = new MqttTestClient(brokerPort)) {
+            client.publishAtMostOnce(Topics.telemetry("shuffled-1"), newest);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ClusterApiTest.metric("flotilla_telemetry_reports_total") == reports + 1);
+
+            // encoded 1 s and 59 s before the newest one: late, but inside the tolerance
+            client.publishAtMostOnce(Topics.telemetry("shuffled-1"), agent.encode("shuffled-1", report("shuffled-1", 2_999, 29), t0.minusSeconds(1)));
+            client.publishAtMostOnce(Topics.telemetry("shuffled-1"), agent.encode("shuffled-1", report("shuffled-1", 2_941, 28), t0.minusSeconds(59)));
+            // the newest again, and one encoded 61 s before it: refused
+            client.publishAtMostOnce(Topics.telemetry("shuffled-1"), newest);
+            client.publishAtMostOnce(Topics.telemetry("shuffled-1"), agent.encode("shuffled-1", report("shuffled-1", 2_939, 27), t0.minusSeconds(61)));
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(ClusterApiTest.metric("flotilla_mqtt_rejected_total{kind=\"telemetry\",reason=\"REPLAYED\"}")).isEqualTo(replayed + 2);
+            assertThat(ClusterApiTest.metric("flotilla_telemetry_reports_total")).isEqualTo(reports + 3);
+        });
+        // the newest report stays the cluster's latest
+        given().get("/api/v1/clusters/shuffled-1/telemetry").then().statusCode(200)
+                .body("gpus[0].utilizationPercent", equalTo(30f));
     }
 
     @Test

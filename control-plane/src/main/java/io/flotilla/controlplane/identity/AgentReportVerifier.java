@@ -8,19 +8,26 @@ import io.flotilla.proto.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Verifies what agents send: a status, presence or telemetry report is accepted only when it is signed with the key
- * its cluster registered at enrollment, is about the cluster of its topic, and is newer than the last one of its
- * kind accepted from that cluster (envelope time; an equal time with another message id is accepted, because an
- * agent encodes its will and its ONLINE presence at the same instant). Everything else is refused with a reason:
- * {@code UNSIGNED}, {@code UNKNOWN_CLUSTER} (no enrolled key), {@code WRONG_KEY} (another key, or a signature that does
- * not match), {@code REPLAYED}, {@code WRONG_CLUSTER}, or the decoder's own reasons (malformed, oversized...).
+ * its cluster registered at enrollment, is about the cluster of its topic, and is not a replay. Everything else is
+ * refused with a reason: {@code UNSIGNED}, {@code UNKNOWN_CLUSTER} (no enrolled key), {@code WRONG_KEY} (another key,
+ * or a signature that does not match), {@code REPLAYED}, {@code WRONG_CLUSTER}, or the decoder's own reasons
+ * (malformed, oversized...).
  *
- * <p>The replay window is this replica's memory: after a restart the first message of each kind is taken as it comes
+ * <p>Replays are judged per cluster and kind by a {@link ReplayWindow} over envelope times and message ids: each
+ * message is taken once. Status and telemetry may arrive out of order by up to
+ * {@code flotilla.identity.reorder-tolerance} (they come through shared subscriptions, which keep no order, and
+ * their handlers order them by their own times); presence must be newer than the last accepted, or as new with
+ * another id (an agent encodes its will and its ONLINE presence at the same instant), because the newest arrival
+ * is what is applied.
+ *
+ * <p>The windows are this replica's memory: after a restart the first message of each kind is taken as it comes
  * (a retained presence is delivered again on subscribe, and must be).
  */
 @ApplicationScoped
@@ -42,16 +49,19 @@ public class AgentReportVerifier {
         }
     }
 
-    private record Last(Instant time, String id) {
-    }
+    /** Ids remembered per cluster and kind: a minute of telemetry at one report a second. */
+    static final int WINDOW_CAPACITY = 64;
 
     private final ClusterIdentities identities;
     private final EnvelopeCodec codec;
-    private final Map<String, Last> lastAccepted = new ConcurrentHashMap<>();
+    private final Duration reorderTolerance;
+    private final Map<String, ReplayWindow> windows = new ConcurrentHashMap<>();
 
-    AgentReportVerifier(ClusterIdentities identities, ProtocolKeys keys) {
+    AgentReportVerifier(ClusterIdentities identities, ProtocolKeys keys,
+            @ConfigProperty(name = "flotilla.identity.reorder-tolerance") Duration reorderTolerance) {
         this.identities = identities;
         this.codec = keys.agentMessageCodec();
+        this.reorderTolerance = reorderTolerance;
     }
 
     /** The verified payload of a report received on {@code clusterId}'s topic of {@code kind}. */
@@ -68,20 +78,16 @@ public class AgentReportVerifier {
             };
             throw new Refused(reason, e.getMessage());
         }
-        Last next = new Last(decoded.time(), decoded.id());
-        String key = kind.level() + '/' + clusterId;
-        boolean[] replayed = {false};
-        lastAccepted.compute(key, (k, last) -> {
-            if (last != null && (next.time().isBefore(last.time())
-                    || next.time().equals(last.time()) && next.id().equals(last.id()))) {
-                replayed[0] = true;
-                return last;
-            }
-            return next;
+        boolean[] accepted = {false};
+        windows.compute(kind.level() + '/' + clusterId, (k, window) -> {
+            ReplayWindow w = window != null ? window
+                    : new ReplayWindow(kind == Topics.Kind.PRESENCE ? Duration.ZERO : reorderTolerance, WINDOW_CAPACITY);
+            accepted[0] = w.accept(decoded.time(), decoded.id());
+            return w;
         });
-        if (replayed[0]) {
-            throw new Refused("REPLAYED", "envelope " + decoded.id() + " of " + decoded.time()
-                    + " is not newer than the last " + kind.level() + " accepted from cluster '" + clusterId + "'");
+        if (!accepted[0]) {
+            throw new Refused("REPLAYED", "envelope " + decoded.id() + " of " + decoded.time() + " was accepted before, "
+                    + "or is older than the " + kind.level() + " reports accepted from cluster '" + clusterId + "'");
         }
         return decoded.payload();
     }
@@ -90,7 +96,7 @@ public class AgentReportVerifier {
     void forget(@Observes(during = TransactionPhase.AFTER_SUCCESS) ClusterCredentialsIssued event) {
         String clusterId = event.clusterId();
         for (Topics.Kind kind : Topics.Kind.values()) {
-            lastAccepted.remove(kind.level() + '/' + clusterId);
+            windows.remove(kind.level() + '/' + clusterId);
         }
     }
 }
