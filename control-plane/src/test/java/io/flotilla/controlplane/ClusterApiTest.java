@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @QuarkusTest
 public class ClusterApiTest {
 
-    private static final String WORKLOAD = """
+    public static final String WORKLOAD = """
             {"model": "meta-llama/Llama-3.1-8B-Instruct", "image": "vllm/vllm-openai:v0.8.5",
              "replicas": 2, "resources": {"gpu": 1, "gpuMemoryGiB": 24, "cpu": "4", "memory": "16Gi"}}""";
 
@@ -46,7 +46,7 @@ public class ClusterApiTest {
                 .then().statusCode(201).body("id", equalTo(id)).body("labels.tier", equalTo("edge"));
     }
 
-    private VerificationKey controlPlaneKey() {
+    public static VerificationKey controlPlaneKey() {
         return VerificationKey.fromBase64(given().get("/api/v1/control-plane/signing-key").then().statusCode(200)
                 .extract().path("publicKey"));
     }

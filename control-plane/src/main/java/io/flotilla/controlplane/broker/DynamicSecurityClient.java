@@ -6,26 +6,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.JksOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
-import io.vertx.core.net.PfxOptions;
 import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubAckMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
@@ -118,7 +111,7 @@ final class DynamicSecurityClient implements AutoCloseable {
             return;
         }
         close();
-        MqttClient fresh = MqttClient.create(vertx, settings.clientOptions());
+        MqttClient fresh = MqttClient.create(vertx, settings.clientOptions("flotilla-cp-dynsec-", MAX_RESPONSE_BYTES));
         CompletableFuture<MqttSubAckMessage> subAck = new CompletableFuture<>();
         fresh.publishHandler(this::onMessage);
         fresh.subscribeCompletionHandler(subAck::complete);
@@ -180,16 +173,7 @@ final class DynamicSecurityClient implements AutoCloseable {
     }
 
     private <T> T await(Future<T> future, String what) throws BrokerUnavailableException {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new BrokerUnavailableException("cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new BrokerUnavailableException("cannot " + what + " within " + timeout.toSeconds() + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerUnavailableException("interrupted: " + what, e);
-        }
+        return BrokerUnavailableException.await(future, timeout, what);
     }
 
     @Override
@@ -198,93 +182,6 @@ final class DynamicSecurityClient implements AutoCloseable {
         client = null;
         if (c != null && c.isConnected()) {
             c.disconnect();
-        }
-    }
-
-    /** The broker could not be reached or did not answer; the same commands can be tried again later. */
-    static final class BrokerUnavailableException extends Exception {
-        BrokerUnavailableException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /**
-     * Where and how the control plane connects: the MQTT connector's own settings
-     * ({@code mp.messaging.connector.smallrye-mqtt.*}), so that this client goes wherever the messaging channels go,
-     * with the same TLS trust and the same user.
-     */
-    record BrokerSettings(String host, int port, boolean ssl, boolean trustAll, String hostnameVerification,
-            Optional<String> serverName, Optional<String> trustStoreType, Optional<String> trustStore,
-            Optional<String> trustStorePassword, Optional<String> keyStoreType, Optional<String> keyStore,
-            Optional<String> keyStorePassword, Optional<String> username, Optional<String> password) {
-
-        private static final String PREFIX = "mp.messaging.connector.smallrye-mqtt.";
-
-        static BrokerSettings from(Config config) {
-            boolean ssl = config.getOptionalValue(PREFIX + "ssl", Boolean.class).orElse(false);
-            return new BrokerSettings(
-                    config.getValue(PREFIX + "host", String.class),
-                    config.getOptionalValue(PREFIX + "port", Integer.class).orElse(ssl ? 8883 : 1883),
-                    ssl,
-                    config.getOptionalValue(PREFIX + "trust-all", Boolean.class).orElse(false),
-                    config.getOptionalValue(PREFIX + "ssl.hostname-verification-algorithm", String.class).orElse("NONE"),
-                    config.getOptionalValue(PREFIX + "server-name", String.class),
-                    config.getOptionalValue(PREFIX + "ssl.truststore.type", String.class),
-                    config.getOptionalValue(PREFIX + "ssl.truststore.location", String.class),
-                    config.getOptionalValue(PREFIX + "ssl.truststore.password", String.class),
-                    config.getOptionalValue(PREFIX + "ssl.keystore.type", String.class),
-                    config.getOptionalValue(PREFIX + "ssl.keystore.location", String.class),
-                    config.getOptionalValue(PREFIX + "ssl.keystore.password", String.class),
-                    config.getOptionalValue(PREFIX + "username", String.class),
-                    config.getOptionalValue(PREFIX + "password", String.class));
-        }
-
-        String address() {
-            return (ssl ? "ssl://" : "tcp://") + host + ":" + port;
-        }
-
-        /** The same mapping as the connector's (pem, jks or pkcs12 stores; the pem key store's password is the key file). */
-        MqttClientOptions clientOptions() {
-            MqttClientOptions options = new MqttClientOptions()
-                    .setClientId("flotilla-cp-dynsec-" + UUID.randomUUID())
-                    .setCleanSession(true)
-                    .setAutoKeepAlive(true)
-                    .setMaxMessageSize(MAX_RESPONSE_BYTES);
-            username.ifPresent(options::setUsername);
-            password.ifPresent(options::setPassword);
-            if (ssl) {
-                options.setSsl(true);
-                options.setTrustAll(trustAll);
-                options.setHostnameVerificationAlgorithm("NONE".equalsIgnoreCase(hostnameVerification) ? "" : hostnameVerification);
-                trustStore.ifPresent(location -> {
-                    String type = trustStoreType.orElse("pkcs12");
-                    if ("pem".equalsIgnoreCase(type)) {
-                        options.setTrustOptions(new PemTrustOptions().addCertPath(location));
-                    } else if ("jks".equalsIgnoreCase(type)) {
-                        options.setTrustOptions(new JksOptions().setPath(location).setPassword(trustStorePassword.orElse(null)));
-                    } else {
-                        options.setTrustOptions(new PfxOptions().setPath(location).setPassword(trustStorePassword.orElse(null)));
-                    }
-                });
-                keyStore.ifPresent(location -> {
-                    String type = keyStoreType.orElse("pkcs12");
-                    if ("pem".equalsIgnoreCase(type)) {
-                        options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(location).setKeyPath(keyStorePassword.orElse(null)));
-                    } else if ("jks".equalsIgnoreCase(type)) {
-                        options.setKeyCertOptions(new JksOptions().setPath(location).setPassword(keyStorePassword.orElse(null)));
-                    } else {
-                        options.setKeyCertOptions(new PfxOptions().setPath(location).setPassword(keyStorePassword.orElse(null)));
-                    }
-                });
-            }
-            return options;
-        }
-
-        /** Never prints the password or store passwords. */
-        @Override
-        public String toString() {
-            return "BrokerSettings[" + address() + ", user=" + username.orElse("") + ", trustStore=" + trustStore.orElse("")
-                    + ", hostnameVerification=" + hostnameVerification + "]";
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.flotilla.controlplane.broker;
 
-import io.flotilla.controlplane.broker.DynamicSecurityClient.BrokerSettings;
-import io.flotilla.controlplane.broker.DynamicSecurityClient.BrokerUnavailableException;
 import io.flotilla.controlplane.identity.ClusterCredentialsIssued;
 import io.flotilla.controlplane.identity.ClusterCredentialsRevoked;
 import io.quarkus.runtime.ShutdownEvent;

@@ -37,4 +37,15 @@ public interface DispatchConfig {
     /** How often the leader checks whether a signing-key rotation can switch to the new key. */
     @WithDefault("5s")
     Duration keyRotationCheckInterval();
+
+    /**
+     * How often the leader checks that the broker still holds its retained messages (by a marker it left there), and
+     * publishes every cluster's desired state again when it does not.
+     */
+    @WithDefault("30s")
+    Duration retainedCheckInterval();
+
+    /** How long a check waits for the broker to deliver the retained marker after subscribing. */
+    @WithDefault("3s")
+    Duration retainedCheckWait();
 }
