@@ -31,7 +31,8 @@ final class ControlPlaneProcess implements AutoCloseable {
     /** The admin token the control plane wrote on its first start; sent with every API call. */
     private String token;
 
-    record Response(int status, JsonNode body) {
+    /** An answer: its status, its JSON body (null when empty), and its Retry-After header (null when absent). */
+    record Response(int status, JsonNode body, String retryAfter) {
     }
 
     private ControlPlaneProcess(ManagedProcess process, URI base, Path dataDir, List<String> properties) {
@@ -201,6 +202,10 @@ final class ControlPlaneProcess implements AutoCloseable {
         return process.log();
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Freezes the control plane (SIGSTOP), or resumes it (SIGCONT). */
     void signal(String signal) {
         process.signal(signal);
@@ -233,8 +238,10 @@ final class ControlPlaneProcess implements AutoCloseable {
             if (withToken) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
+            // an answer that takes this long is a hang, whatever the call
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()),
+                    r.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
             throw new IllegalStateException("control plane did not answer: " + e.getMessage()
                     + "\n" + process.logTail(), e);

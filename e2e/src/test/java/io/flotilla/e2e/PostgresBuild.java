@@ -20,8 +20,21 @@ final class PostgresBuild {
     private PostgresBuild() {
     }
 
-    /** Copies the packaged application under {@code workDir} and re-augments it; returns its quarkus-run.jar. */
-    static Path prepare(Path workDir) throws IOException, InterruptedException {
+    /** The build made by the first test that asked, for the tests of this JVM (the packaged jar does not change). */
+    private static Path prepared;
+
+    /**
+     * The quarkus-run.jar of the application re-augmented for PostgreSQL: copied under {@code workDir} and rebuilt
+     * the first time it is asked for in this JVM, the same build afterwards.
+     */
+    static synchronized Path prepare(Path workDir) throws IOException, InterruptedException {
+        if (prepared == null) {
+            prepared = build(workDir);
+        }
+        return prepared;
+    }
+
+    private static Path build(Path workDir) throws IOException, InterruptedException {
         Path packaged = ManagedProcess.jar("flotilla.control-plane.jar").getParent();
         // the rebuild writes to quarkus-app under its working directory: copy under that name and run it there
         Path buildDir = workDir.resolve("control-plane-postgresql");

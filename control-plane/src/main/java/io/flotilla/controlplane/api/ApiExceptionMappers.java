@@ -8,6 +8,7 @@ import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.identity.EnrollmentRefusedException;
 import io.flotilla.controlplane.policy.InvalidPolicySetException;
 import io.flotilla.policy.PolicyError;
+import io.flotilla.policy.TerminalText;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -23,14 +24,22 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Maps failures to JSON bodies that say what is wrong. */
 public class ApiExceptionMappers {
 
     /** How Jackson reports a repeated key (refused by {@link StrictJson}). */
+    private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
+    private static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+    private static final long OUTAGE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final AtomicLong LAST_OUTAGE_LOGGED = new AtomicLong(System.nanoTime() - OUTAGE_LOG_INTERVAL_NANOS - 1);
     private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
 
     @Inject
@@ -134,6 +143,32 @@ public class ApiExceptionMappers {
         String message = original == null || original.getStatusInfo() == null ? e.getMessage()
                 : original.getStatusInfo().getReasonPhrase();
         return json(status, ApiError.of(status, message));
+    }
+
+    /**
+     * What no other mapper took. A database that cannot be reached answers 503 with {@code Retry-After}: the request
+     * was not carried out and may be sent again. Anything else is a 500 whose body names an id to find the logged
+     * stack trace by, never the trace itself.
+     */
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, HttpServerRequest request) {
+        Optional<java.sql.SQLException> unreachable = DatabaseUnavailable.in(e);
+        if (unreachable.isPresent()) {
+            long now = System.nanoTime();
+            long last = LAST_OUTAGE_LOGGED.get();
+            // once per interval at most: an outage under load would otherwise log every request
+            Logger.Level level = now - last > OUTAGE_LOG_INTERVAL_NANOS && LAST_OUTAGE_LOGGED.compareAndSet(last, now)
+                    ? Logger.Level.WARN : Logger.Level.DEBUG;
+            LOG.logf(level, "%s %s answered 503: the database is unavailable (SQLState %s: %s)", request.method(),
+                    TerminalText.escape(request.path()), unreachable.get().getSQLState(), unreachable.get().getMessage());
+            return Response.status(503).type(MediaType.APPLICATION_JSON_TYPE).header("Retry-After", DATABASE_RETRY_AFTER_SECONDS)
+                    .entity(new ApiError(503, "the database is unavailable; nothing was changed, try again later",
+                            List.of(String.valueOf(unreachable.get().getMessage()))))
+                    .build();
+        }
+        String id = UUID.randomUUID().toString();
+        LOG.errorf(e, "%s %s failed (error id %s)", request.method(), TerminalText.escape(request.path()), id);
+        return json(500, ApiError.of(500, "internal error " + id + ": the control plane's log has the details"));
     }
 
     private static String describe(ConstraintViolation<?> v) {
