@@ -67,7 +67,13 @@ public class AuditFilter {
         try {
             log.append(r);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Could not write the audit record of %s %s by %s (status %d)", r.method, r.path, r.actorName, r.status);
+            if (r.status == 503) {
+                // refused because the database is unavailable, which is why it cannot be recorded either: nothing changed
+                LOG.warnf("Could not write the audit record of %s %s by %s (status 503): %s", r.method, r.path, r.actorName,
+                        e.getMessage());
+            } else {
+                LOG.errorf(e, "Could not write the audit record of %s %s by %s (status %d)", r.method, r.path, r.actorName, r.status);
+            }
         }
     }
 
