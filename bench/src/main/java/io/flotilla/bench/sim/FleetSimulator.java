@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -51,7 +54,8 @@ import java.util.stream.Stream;
  *
  * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.FleetSimulator --clusters=24</pre>
  *
- * Also usable from code (benchmarks, tests): {@link #start(SimOptions, PrintStream)}, then {@link #close()}.
+ * Also usable from code (benchmarks, tests): {@link #start(SimOptions, PrintStream)}, then {@link #close()};
+ * {@link #restart(String)} restarts one cluster's agent as a pod restart would (the soak benchmark's random restarts).
  */
 public final class FleetSimulator implements AutoCloseable {
 
@@ -69,11 +73,23 @@ public final class FleetSimulator implements AutoCloseable {
     private final List<SimCluster> fleet;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Map<String, SimulatedAgent> byNamespace = new HashMap<>();
+    /** Read by the simulated kubelets' threads; an agent restarted is replaced here. */
+    private final Map<String, SimulatedAgent> byNamespace = new ConcurrentHashMap<>();
     /** The identities the simulated agents enrolled for, by cluster id. */
     private final Map<String, AgentIdentity> identities = new ConcurrentHashMap<>();
-    private final List<SimulatedAgent> agents = new ArrayList<>();
+    /** One per cluster, in fleet order; an agent restarted is replaced at its place (rarely: copy-on-write is cheap). */
+    private final List<SimulatedAgent> agents = new CopyOnWriteArrayList<>();
+    /** Each cluster's position in the fleet, by cluster id. */
+    private final Map<String, Integer> positions = new HashMap<>();
+    /** The clusters whose agent is being restarted now. */
+    private final Set<String> restarting = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger restarts = new AtomicInteger();
+    /** Telemetry reports the agents built and handed to their outbound queues, restarted agents' included. */
+    private final LongAdder telemetryReports = new LongAdder();
     private final List<SimulatedModelServer> modelServers = new ArrayList<>();
+    /** Each cluster's stand-in model server, by cluster id, when they run. */
+    private final Map<String, SimulatedModelServer> modelServerOf = new HashMap<>();
+    private Clock clock;
     private ExecutorService modelServerThreads;
     private final ScheduledExecutorService pahoExecutor;
     private final Path stateDir;
@@ -141,7 +157,7 @@ public final class FleetSimulator implements AutoCloseable {
             register(controlPlane);
         }
 
-        Clock clock = Clock.systemUTC();
+        clock = Clock.systemUTC();
         for (int i = 0; i < options.apiServers(); i++) {
             Dispatcher api = switch (options.clusterApi()) {
                 case LIGHT -> new LightClusterApi();
@@ -163,22 +179,23 @@ public final class FleetSimulator implements AutoCloseable {
         if (options.modelServers()) {
             modelServerThreads = Executors.newVirtualThreadPerTaskExecutor();
         }
+        List<SimulatedAgent> created = new ArrayList<>(fleet.size());
         for (int i = 0; i < fleet.size(); i++) {
             SimCluster cluster = fleet.get(i);
-            KubernetesClient kubernetes = shards.get(i % shards.size()).client();
-            SimulatedModelServer modelServer = null;
             if (options.modelServers()) {
-                modelServer = new SimulatedModelServer(cluster.id(), 0, modelServerThreads, Duration.ofMillis(20));
+                SimulatedModelServer modelServer = new SimulatedModelServer(cluster.id(), 0, modelServerThreads,
+                        Duration.ofMillis(20));
                 modelServers.add(modelServer);
+                modelServerOf.put(cluster.id(), modelServer);
             }
             // enrolled above; without registration (--no-register) the broker must take any client
-            AgentIdentity identity = identities.computeIfAbsent(cluster.id(),
-                    id -> AgentIdentity.unenrolled(id, options.broker(), verificationKey));
-            SimulatedAgent agent = new SimulatedAgent(cluster, options, identity, kubernetes, pahoExecutor,
-                    stateDir, clock, modelServer);
-            agents.add(agent);
+            identities.computeIfAbsent(cluster.id(), id -> AgentIdentity.unenrolled(id, options.broker(), verificationKey));
+            positions.put(cluster.id(), i);
+            SimulatedAgent agent = newAgent(i);
+            created.add(agent);
             byNamespace.put(cluster.namespace(), agent);
         }
+        agents.addAll(created);
         agents.forEach(SimulatedAgent::start);
         // each tick lists every Deployment of its API: at 100 ms with --ready-delay 0s that listing was the
         // simulator's largest cost at 1,000 clusters (JFR), so a rollout is marked ready at most a second late
@@ -191,6 +208,14 @@ public final class FleetSimulator implements AutoCloseable {
         progress.scheduleWithFixedDelay(this::printProgress, Math.min(every, 1000), every, TimeUnit.MILLISECONDS);
         progress.scheduleWithFixedDelay(() -> shards.forEach(ApiShard::forgetAnsweredRequests), 10, 10,
                 TimeUnit.SECONDS);
+    }
+
+    /** The agent of the cluster at {@code position}: its identity, API server, model server and state folder. */
+    private SimulatedAgent newAgent(int position) throws IOException {
+        SimCluster cluster = fleet.get(position);
+        KubernetesClient kubernetes = shards.get(position % shards.size()).client();
+        return new SimulatedAgent(cluster, options, identities.get(cluster.id()), kubernetes, pahoExecutor, stateDir,
+                clock, modelServerOf.get(cluster.id()), telemetryReports);
     }
 
     /** Registers and enrolls every cluster: each simulated agent exchanges its token for its identity, as agents do. */
@@ -246,6 +271,60 @@ public final class FleetSimulator implements AutoCloseable {
         Map<String, Long> applied = new HashMap<>();
         agents.forEach(a -> applied.put(a.cluster().id(), a.appliedGeneration()));
         return applied;
+    }
+
+    /**
+     * Restarts one cluster's agent as a pod restart would: the running agent disconnects cleanly (announcing OFFLINE
+     * presence) and a new one starts with the same identity and state folder, so it loads the desired state and the
+     * applied generation it had stored, reconnects to its persistent broker session and reconciles. Telemetry
+     * buffered by the old agent while it was offline is lost, as it is in a real agent. Returns once the new agent
+     * has been started (not necessarily connected).
+     *
+     * @return false when that cluster's agent is being restarted already, or the fleet is closing
+     * @throws IllegalArgumentException for a cluster id that is not in the fleet
+     */
+    public boolean restart(String clusterId) throws IOException {
+        Integer position = positions.get(clusterId);
+        if (position == null) {
+            throw new IllegalArgumentException("no simulated cluster " + clusterId);
+        }
+        if (!restarting.add(clusterId)) {
+            return false;
+        }
+        try {
+            synchronized (this) {
+                if (closed) {
+                    return false;
+                }
+            }
+            agents.get(position).close();
+            synchronized (this) {
+                if (closed) {
+                    return false;
+                }
+                SimulatedAgent fresh = newAgent(position);
+                agents.set(position, fresh);
+                byNamespace.put(fresh.cluster().namespace(), fresh);
+                fresh.start();
+            }
+            restarts.incrementAndGet();
+            return true;
+        } finally {
+            restarting.remove(clusterId);
+        }
+    }
+
+    /** Agent restarts done by {@link #restart(String)}. */
+    public int restarts() {
+        return restarts.get();
+    }
+
+    /**
+     * Telemetry reports the simulated agents built and handed to their agent's outbound queue since the start
+     * (what the control plane should receive, less what an agent dropped while offline or lost in a restart).
+     */
+    public long telemetryReportsSent() {
+        return telemetryReports.sum();
     }
 
     private void printProgress() {

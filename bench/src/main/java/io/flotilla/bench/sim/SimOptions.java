@@ -193,7 +193,7 @@ public record SimOptions(
     }
 
     /** 10s, 500ms, 2m, 1h, a bare number of seconds, or an ISO-8601 duration (PT10S). */
-    static Duration duration(String name, String value) {
+    public static Duration duration(String name, String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         try {
             if (v.startsWith("pt") || v.startsWith("p")) {

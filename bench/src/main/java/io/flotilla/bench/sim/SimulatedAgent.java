@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -38,10 +39,11 @@ final class SimulatedAgent implements AutoCloseable {
      *                    control-plane keys it trusts and its desired-state floor
      * @param modelServer the cluster's stand-in model server, whose address it reports as every workload's
      *                    endpoint; or null
+     * @param telemetrySent counts each telemetry report built and handed to the agent's outbound queue
      */
     SimulatedAgent(SimCluster cluster, SimOptions options, AgentIdentity identity, KubernetesClient kubernetes,
-            ScheduledExecutorService pahoExecutor, Path stateDir, Clock clock, SimulatedModelServer modelServer)
-            throws IOException {
+            ScheduledExecutorService pahoExecutor, Path stateDir, Clock clock, SimulatedModelServer modelServer,
+            LongAdder telemetrySent) throws IOException {
         this.cluster = cluster;
         String id = Topics.requireValidClusterId(cluster.id());
         if (!id.equals(identity.clusterId())) {
@@ -70,7 +72,14 @@ final class SimulatedAgent implements AutoCloseable {
         Supplier<TelemetryReport> telemetry = null;
         if (!options.telemetryInterval().isZero()) {
             settings = settings.withTelemetryInterval(options.telemetryInterval());
-            telemetry = new SimulatedTelemetry(cluster, store::desired, clock, options.seed());
+            SimulatedTelemetry simulated = new SimulatedTelemetry(cluster, store::desired, clock, options.seed());
+            telemetry = () -> {
+                TelemetryReport report = simulated.get();
+                if (report != null) {
+                    telemetrySent.increment();
+                }
+                return report;
+            };
         }
         this.agent = new EdgeAgent(settings, link, codec, store, kubernetes, telemetry, clock,
                 Thread.ofVirtual().name("sim-agent-" + id).factory(),

@@ -1,6 +1,7 @@
 package io.flotilla.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.flotilla.proto.EnvelopeCodec;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -40,6 +42,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,6 +65,8 @@ class FleetSimulatorTest {
     private final Map<String, ClusterStatus> statuses = new ConcurrentHashMap<>();
     private final Map<String, TelemetryReport> telemetry = new ConcurrentHashMap<>();
     private final Map<String, Presence> presence = new ConcurrentHashMap<>();
+    /** Every presence message, as cluster=STATE, in arrival order. */
+    private final List<String> presenceLog = new CopyOnWriteArrayList<>();
     private final EnvelopeCodec reader = EnvelopeCodec.builder("flotilla/control-plane").requireSignature(false).build();
 
     @BeforeEach
@@ -175,6 +180,66 @@ class FleetSimulatorTest {
                 assertThat(presence.get(c.id()).getState()).isEqualTo(Presence.State.STATE_OFFLINE)));
     }
 
+    /**
+     * A restarted agent announces OFFLINE, comes back ONLINE with the applied generation it had stored, and applies a
+     * generation published while it was gone; the other agents are untouched, and the fleet counts the restart.
+     */
+    @Test
+    void aRestartedAgentKeepsItsStateReconnectsAndAppliesWhatWasPublishedMeanwhile() throws Exception {
+        SigningKey controlPlaneKey = SigningKey.generate(new SecureRandom());
+        String url = "tcp://127.0.0.1:" + port;
+        observe(url);
+        sim = FleetSimulator.start(SimOptions.parse("--clusters=2", "--no-register",
+                "--key=" + controlPlaneKey.verificationKey().toBase64(), "--broker=" + url,
+                "--telemetry-interval=500ms", "--ready-delay=0s", "--progress-interval=1s",
+                "--state-dir=" + dir.resolve("state")), System.out);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(sim.connected()).isEqualTo(2));
+        String target = sim.clusters().get(0).id();
+        String other = sim.clusters().get(1).id();
+        EnvelopeCodec controlPlane = EnvelopeCodec.builder("flotilla/control-plane").signWith(controlPlaneKey).build();
+        observer.publish(Topics.desired(target), controlPlane.encode(target, desired(target, 1, "v1")), 1, true)
+                .waitForCompletion(5000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sim.appliedGenerations().get(target) == 1L);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.telemetryReportsSent() >= 4);
+
+        int before = presenceLog.size();
+        assertThat(sim.restart(target)).isTrue();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(sim.connected()).isEqualTo(2);
+            List<String> log = List.copyOf(presenceLog);
+            assertThat(log.subList(before, log.size())).containsSubsequence(
+                    target + "=" + Presence.State.STATE_OFFLINE, target + "=" + Presence.State.STATE_ONLINE);
+        });
+        assertThat(sim.appliedGenerations()).containsEntry(target, 1L).containsEntry(other, 0L);
+        assertThat(sim.restarts()).isEqualTo(1);
+
+        observer.publish(Topics.desired(target), controlPlane.encode(target, desired(target, 2, "v2")), 1, true)
+                .waitForCompletion(5000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sim.appliedGenerations().get(target) == 2L);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(statuses.get(target).getAppliedGeneration()).isEqualTo(2));
+        long sent = sim.telemetryReportsSent();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.telemetryReportsSent() > sent);
+        assertThatThrownBy(() -> sim.restart("no-such-cluster"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static DesiredState desired(String cluster, long generation, String tag) {
+        return DesiredState.newBuilder()
+                .setClusterId(cluster)
+                .setGeneration(generation)
+                .addWorkloads(InferenceWorkload.newBuilder()
+                        .setName("chat")
+                        .setModel("m")
+                        .setRuntime("vllm")
+                        .setImage("registry.example/chat:" + tag)
+                        .setPort(8000)
+                        .setReplicas(1)
+                        .setPolicy("chat")
+                        .setResources(Resources.newBuilder().setGpu(0).setCpu("1").setMemory("1Gi")))
+                .build();
+    }
+
     private void observe(String url) throws MqttException {
         observer = new MqttAsyncClient(url, "flotilla-test-observer", new MemoryPersistence());
         observer.setCallback(new MqttCallback() {
@@ -191,8 +256,12 @@ class FleetSimulatorTest {
                                 reader.decodeFrom(message.getPayload(), cluster, ClusterStatus.getDefaultInstance(), sim.agentKeys().get(cluster)).payload());
                         case TELEMETRY -> telemetry.put(cluster,
                                 reader.decodeFrom(message.getPayload(), cluster, TelemetryReport.getDefaultInstance(), sim.agentKeys().get(cluster)).payload());
-                        case PRESENCE -> presence.put(cluster,
-                                reader.decodeFrom(message.getPayload(), cluster, Presence.getDefaultInstance(), sim.agentKeys().get(cluster)).payload());
+                        case PRESENCE -> {
+                            Presence p = reader.decodeFrom(message.getPayload(), cluster, Presence.getDefaultInstance(),
+                                    sim.agentKeys().get(cluster)).payload();
+                            presence.put(cluster, p);
+                            presenceLog.add(cluster + "=" + p.getState());
+                        }
                         default -> {
                         }
                     }

@@ -1,0 +1,159 @@
+package io.flotilla.bench.soak;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * Mosquitto as deploy/broker/mosquitto.conf sets it up: no anonymous clients, identities and ACLs kept by the
+ * dynamic security plugin, whose file starts with just the control plane's user and the role deploy/broker/README.md
+ * gives it; the control plane creates each enrolled cluster's user through the plugin, and every simulated agent logs
+ * in with its own. The same limits as the shipped file (persistence, 1000 queued messages a client, 256 KiB
+ * payloads). What differs: one plain-TCP listener on 127.0.0.1 instead of TLS on 8883, the plugin's file and the
+ * persistence in the work folder, and the broker keeps the user that starts it.
+ */
+final class SoakBroker implements AutoCloseable {
+
+    /** The control plane's broker user. */
+    static final String CONTROL_PLANE_USER = "flotilla-control-plane";
+    static final List<String> PLUGINS = List.of("/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+            "/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so", "/usr/lib/mosquitto_dynamic_security.so",
+            "/usr/local/lib/mosquitto_dynamic_security.so");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ChildProcess process;
+    private final int port;
+    private final String controlPlanePassword;
+
+    private SoakBroker(ChildProcess process, int port, String controlPlanePassword) {
+        this.process = process;
+        this.port = port;
+        this.controlPlanePassword = controlPlanePassword;
+    }
+
+    static Optional<Path> plugin() {
+        return PLUGINS.stream().map(Path::of).filter(Files::isRegularFile).findFirst();
+    }
+
+    static SoakBroker start(Path binary, Path workDir, int port) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(workDir.resolve("mosquitto"));
+        Path plugin = plugin().orElseThrow(() -> new IllegalStateException(
+                "Mosquitto's dynamic security plugin is not in any of " + PLUGINS));
+        String password = HexFormat.of().formatHex(randomBytes(16));
+        Path dynsec = dir.resolve("dynamic-security.json").toAbsolutePath();
+        Files.writeString(dynsec, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(dynamicSecurityFile(password)));
+        Path conf = dir.resolve("mosquitto.conf");
+        Files.writeString(conf, """
+                per_listener_settings false
+                allow_anonymous false
+                plugin %s
+                plugin_opt_config_file %s
+                persistence true
+                persistence_location %s/
+                max_queued_messages 1000
+                message_size_limit 262144
+                max_packet_size 266240
+                user %s
+                listener %d 127.0.0.1
+                """.formatted(plugin, dynsec, dir.toAbsolutePath(), System.getProperty("user.name"), port));
+        ChildProcess process = ChildProcess.start("mosquitto", List.of(binary.toString(), "-c", conf.toString()), workDir,
+                dir);
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                break;
+            } catch (IOException e) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("mosquitto exited:\n" + process.logTail(4000));
+                }
+                if (System.nanoTime() > deadline) {
+                    process.close();
+                    throw new IllegalStateException("mosquitto is not listening on 127.0.0.1:" + port
+                            + " after 15 s:\n" + process.logTail(4000));
+                }
+                Thread.sleep(100);
+            }
+        }
+        return new SoakBroker(process, port, password);
+    }
+
+    String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    String controlPlanePassword() {
+        return controlPlanePassword;
+    }
+
+    /** The control plane's settings for this broker, as for any external Mosquitto with dynamic security. */
+    List<String> controlPlaneProperties() {
+        return List.of("-Dflotilla.broker.embedded=false", "-Dflotilla.broker.host=127.0.0.1",
+                "-Dflotilla.broker.port=" + port, "-Dflotilla.broker.username=" + CONTROL_PLANE_USER,
+                "-Dflotilla.broker.password=" + controlPlanePassword, "-Dflotilla.broker.dynamic-security.enabled=true");
+    }
+
+    ChildProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    /**
+     * What {@code mosquitto_ctrl dynsec init} writes (PBKDF2-SHA512, 12-byte salt, 101 iterations), with the control
+     * plane's user holding only the role deploy/broker/README.md gives it, and the init's default ACL access.
+     */
+    static ObjectNode dynamicSecurityFile(String password) {
+        byte[] salt = randomBytes(12);
+        ArrayNode acls = JSON.createArrayNode();
+        for (String topic : List.of("$CONTROL/dynamic-security/#", "flotilla/v1/#")) {
+            for (String type : List.of("publishClientSend", "publishClientReceive", "subscribePattern")) {
+                acls.addObject().put("acltype", type).put("topic", topic).put("allow", true);
+            }
+        }
+        // Mosquitto 2.0 checks a shared subscription's whole filter, $share/<group>/ included
+        acls.addObject().put("acltype", "subscribePattern").put("topic", "$share/flotilla/flotilla/v1/#").put("allow", true);
+        ObjectNode file = JSON.createObjectNode();
+        ObjectNode client = file.putArray("clients").addObject().put("username", CONTROL_PLANE_USER)
+                .put("password", Base64.getEncoder().encodeToString(pbkdf2(password, salt)))
+                .put("salt", Base64.getEncoder().encodeToString(salt)).put("iterations", 101);
+        client.putArray("roles").addObject().put("rolename", CONTROL_PLANE_USER);
+        ObjectNode role = file.putArray("roles").addObject().put("rolename", CONTROL_PLANE_USER);
+        role.set("acls", acls);
+        file.putObject("defaultACLAccess").put("publishClientSend", false).put("publishClientReceive", true)
+                .put("subscribe", false).put("unsubscribe", true);
+        return file;
+    }
+
+    private static byte[] pbkdf2(String password, byte[] salt) {
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
+                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, 101, 512)).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+}
