@@ -4,26 +4,18 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.bench.broker.MosquittoDynamicSecurityFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
  * A real Mosquitto 2 broker (Debian package) on a free loopback port, set up as deploy/broker/README.md describes:
@@ -35,7 +27,6 @@ import javax.crypto.spec.PBEKeySpec;
 final class Mosquitto implements AutoCloseable {
 
     static final String ADMIN_USER = ControlPlaneProcess.BROKER_USER;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> BINARIES = List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto");
     private static final List<String> PLUGINS = List.of("/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
             "/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so", "/usr/lib/mosquitto_dynamic_security.so",
@@ -96,8 +87,8 @@ final class Mosquitto implements AutoCloseable {
             if (Files.exists(passwordFile) && Files.exists(dynsec)) {
                 adminPassword = Files.readString(passwordFile).strip();
             } else {
-                adminPassword = HexFormat.of().formatHex(randomBytes(16));
-                Files.writeString(dynsec, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(dynamicSecurityFile(adminPassword)));
+                adminPassword = MosquittoDynamicSecurityFile.randomPassword();
+                Files.writeString(dynsec, MosquittoDynamicSecurityFile.forControlPlane(ADMIN_USER, adminPassword));
                 Files.writeString(passwordFile, adminPassword);
             }
             Files.writeString(conf, """
@@ -151,47 +142,6 @@ final class Mosquitto implements AutoCloseable {
     @Override
     public void close() {
         process.close();
-    }
-
-    /**
-     * What {@code mosquitto_ctrl dynsec init} writes (PBKDF2-SHA512, 12-byte salt, 101 iterations), with the control
-     * plane's user holding only the role deploy/broker/README.md gives it, and the init's default ACL access.
-     */
-    private static ObjectNode dynamicSecurityFile(String password) {
-        byte[] salt = randomBytes(12);
-        ArrayNode acls = JSON.createArrayNode();
-        for (String topic : List.of("$CONTROL/dynamic-security/#", "flotilla/v1/#")) {
-            for (String type : List.of("publishClientSend", "publishClientReceive", "subscribePattern")) {
-                acls.addObject().put("acltype", type).put("topic", topic).put("allow", true);
-            }
-        }
-        // Mosquitto 2.0 checks a shared subscription's whole filter, $share/<group>/ included
-        acls.addObject().put("acltype", "subscribePattern").put("topic", "$share/flotilla/flotilla/v1/#").put("allow", true);
-        ObjectNode file = JSON.createObjectNode();
-        ObjectNode client = file.putArray("clients").addObject().put("username", ADMIN_USER)
-                .put("password", Base64.getEncoder().encodeToString(pbkdf2(password, salt)))
-                .put("salt", Base64.getEncoder().encodeToString(salt)).put("iterations", 101);
-        client.putArray("roles").addObject().put("rolename", ADMIN_USER);
-        ObjectNode role = file.putArray("roles").addObject().put("rolename", ADMIN_USER);
-        role.set("acls", acls);
-        file.putObject("defaultACLAccess").put("publishClientSend", false).put("publishClientReceive", true)
-                .put("subscribe", false).put("unsubscribe", true);
-        return file;
-    }
-
-    private static byte[] pbkdf2(String password, byte[] salt) {
-        try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
-                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, 101, 512)).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
     }
 
     private static Optional<Path> find(List<String> candidates) {

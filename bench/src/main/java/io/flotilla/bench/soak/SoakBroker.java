@@ -1,22 +1,14 @@
 package io.flotilla.bench.soak;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.bench.broker.MosquittoDynamicSecurityFile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Mosquitto as deploy/broker/mosquitto.conf sets it up: no anonymous clients, identities and ACLs kept by the
@@ -33,7 +25,6 @@ final class SoakBroker implements AutoCloseable {
     static final List<String> PLUGINS = List.of("/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
             "/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so", "/usr/lib/mosquitto_dynamic_security.so",
             "/usr/local/lib/mosquitto_dynamic_security.so");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ChildProcess process;
     private final int port;
@@ -53,9 +44,9 @@ final class SoakBroker implements AutoCloseable {
         Path dir = Files.createDirectories(workDir.resolve("mosquitto"));
         Path plugin = plugin().orElseThrow(() -> new IllegalStateException(
                 "Mosquitto's dynamic security plugin is not in any of " + PLUGINS));
-        String password = HexFormat.of().formatHex(randomBytes(16));
+        String password = MosquittoDynamicSecurityFile.randomPassword();
         Path dynsec = dir.resolve("dynamic-security.json").toAbsolutePath();
-        Files.writeString(dynsec, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(dynamicSecurityFile(password)));
+        Files.writeString(dynsec, MosquittoDynamicSecurityFile.forControlPlane(CONTROL_PLANE_USER, password));
         Path conf = dir.resolve("mosquitto.conf");
         Files.writeString(conf, """
                 per_listener_settings false
@@ -114,46 +105,5 @@ final class SoakBroker implements AutoCloseable {
     @Override
     public void close() {
         process.close();
-    }
-
-    /**
-     * What {@code mosquitto_ctrl dynsec init} writes (PBKDF2-SHA512, 12-byte salt, 101 iterations), with the control
-     * plane's user holding only the role deploy/broker/README.md gives it, and the init's default ACL access.
-     */
-    static ObjectNode dynamicSecurityFile(String password) {
-        byte[] salt = randomBytes(12);
-        ArrayNode acls = JSON.createArrayNode();
-        for (String topic : List.of("$CONTROL/dynamic-security/#", "flotilla/v1/#")) {
-            for (String type : List.of("publishClientSend", "publishClientReceive", "subscribePattern")) {
-                acls.addObject().put("acltype", type).put("topic", topic).put("allow", true);
-            }
-        }
-        // Mosquitto 2.0 checks a shared subscription's whole filter, $share/<group>/ included
-        acls.addObject().put("acltype", "subscribePattern").put("topic", "$share/flotilla/flotilla/v1/#").put("allow", true);
-        ObjectNode file = JSON.createObjectNode();
-        ObjectNode client = file.putArray("clients").addObject().put("username", CONTROL_PLANE_USER)
-                .put("password", Base64.getEncoder().encodeToString(pbkdf2(password, salt)))
-                .put("salt", Base64.getEncoder().encodeToString(salt)).put("iterations", 101);
-        client.putArray("roles").addObject().put("rolename", CONTROL_PLANE_USER);
-        ObjectNode role = file.putArray("roles").addObject().put("rolename", CONTROL_PLANE_USER);
-        role.set("acls", acls);
-        file.putObject("defaultACLAccess").put("publishClientSend", false).put("publishClientReceive", true)
-                .put("subscribe", false).put("unsubscribe", true);
-        return file;
-    }
-
-    private static byte[] pbkdf2(String password, byte[] salt) {
-        try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
-                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, 101, 512)).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
     }
 }
