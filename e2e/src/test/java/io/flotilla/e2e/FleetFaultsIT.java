@@ -26,11 +26,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The offline grace on one fleet of real processes: the packaged control plane with its embedded broker, and three
- * packaged agents, each on a Kubernetes API of its own (fabric8's mock server). Two clusters are in DE and run the
- * policy's workload; one is in FR, which the policy excludes.
+ * Faults of agents and of the control plane on one fleet of real processes: the packaged control plane with its
+ * embedded broker, and four packaged agents, each on a Kubernetes API of its own (fabric8's mock server). Two
+ * clusters are in DE and run the policy's workload; one is in FR, which the policy excludes; one is in PL, whose
+ * Kubernetes API answers every write after a delay, so that its agent can be killed in the middle of an apply.
  *
  * <ul>
+ * <li>An agent killed (SIGKILL) in the middle of applying a generation has not acknowledged it; started again from
+ * its store, it applies it and acknowledges it.
  * <li>An agent cut off (SIGKILL: its connection drops and the broker sends its will) is counted offline at once,
  * keeps its workloads on its cluster and in placement through the grace, loses them in placement only after it, and
  * gets them back when it returns; the excluded jurisdiction never gets them.
@@ -43,11 +46,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OfflineGraceIT {
+class FleetFaultsIT {
 
     private static final String POLICY = "grace";
     private static final List<String> DE = List.of("grace-de-a", "grace-de-b");
     private static final String FR = "grace-fr";
+    private static final String PL = "grace-pl";
+    /** How long the PL cluster's Kubernetes API takes to answer each write. */
+    private static final Duration PL_WRITE_DELAY = Duration.ofSeconds(2);
     /** How often the control plane writes a cluster's last telemetry time (10 s by default): the test's heartbeat. */
     private static final Duration HEARTBEAT_WRITE = Duration.ofSeconds(1);
     /** Above the heartbeat write interval plus the agents' 1 s telemetry, with room for a loaded machine. */
@@ -63,19 +69,24 @@ class OfflineGraceIT {
 
     @BeforeAll
     void startFleet() throws Exception {
-        workDir = ManagedProcess.freshWorkDir("offline-grace");
+        workDir = ManagedProcess.freshWorkDir("fleet-faults");
         cp = ControlPlaneProcess.withEmbeddedBroker(workDir, ManagedProcess.freePort(), List.of(
                 "-Dflotilla.telemetry.heartbeat-write-interval=" + HEARTBEAT_WRITE.toSeconds() + "s",
                 "-Dflotilla.fleet.heartbeat-timeout=" + HEARTBEAT_TIMEOUT.toSeconds() + "s",
-                "-Dflotilla.placement.offline-grace=" + GRACE.toSeconds() + "s"));
+                "-Dflotilla.placement.offline-grace=" + GRACE.toSeconds() + "s",
+                // no mass-offline protection: a frozen control plane counts the whole fleet offline on resume, and
+                // the frozen case must show that telemetry, not the protection, keeps the workloads in place
+                "-Dflotilla.fleet.mass-offline-threshold=1"));
         List<String> all = new ArrayList<>(DE);
         all.add(FR);
+        all.add(PL);
         for (String id : all) {
+            String jurisdiction = id.equals(FR) ? "FR" : id.equals(PL) ? "PL" : "DE";
             assertThat(cp.post("/api/v1/clusters", """
                     {"id": "%s", "jurisdiction": "%s", "latitude": 50.0, "longitude": 8.0,
-                     "capacity": {"cpu": "16", "memory": "64Gi"}}""".formatted(id, id.equals(FR) ? "FR" : "DE"))
+                     "capacity": {"cpu": "16", "memory": "64Gi"}}""".formatted(id, jurisdiction))
                     .status()).isEqualTo(201);
-            MockKubernetes kube = new MockKubernetes(workDir.resolve("kube-" + id));
+            MockKubernetes kube = new MockKubernetes(workDir.resolve("kube-" + id), id.equals(PL) ? PL_WRITE_DELAY : Duration.ZERO);
             kubes.put(id, kube);
             agents.put(id, AgentProcess.start(workDir, cp, id, kube.kubeconfig()));
         }
@@ -163,6 +174,35 @@ class OfflineGraceIT {
 
     @Test
     @Order(2)
+    void anAgentKilledInTheMiddleOfAnApplyHasNotAcknowledgedItAndAppliesItWhenStartedAgain() throws Exception {
+        MockKubernetes kube = kubes.get(PL);
+        long appliedBefore = cluster(PL).get("appliedGeneration").asLong();
+        int writesBefore = kube.writes();
+        assertThat(cp.post("/api/v1/policies", """
+                {"apiVersion": "flotilla.io/v1alpha1", "kind": "FleetPolicy", "metadata": {"name": "crash"},
+                 "spec": {"workload": {"model": "m", "image": "registry.example/crash:1",
+                                       "resources": {"gpu": 0, "cpu": "1", "memory": "1Gi"}},
+                          "placement": {"jurisdictions": ["PL"]}}}""").status()).isEqualTo(200);
+        await("the agent is applying").atMost(CONVERGE).pollInterval(Duration.ofMillis(50))
+                .until(() -> kube.writes() > writesBefore);
+        agents.get(PL).kill();
+        long desired = cluster(PL).get("desiredGeneration").asLong();
+        assertThat(desired).isGreaterThan(appliedBefore);
+        // what it acknowledged: nothing past what it had applied before (each write takes 2 s: the apply was cut short)
+        assertThat(cluster(PL).get("appliedGeneration").asLong()).as("applied generation after the kill").isEqualTo(appliedBefore);
+
+        agents.put(PL, AgentProcess.start(workDir, PL, cp.url(), "spent", kube.kubeconfig()));
+        await("applied and acknowledged once started again").atMost(CONVERGE).untilAsserted(() -> {
+            JsonNode c = cluster(PL);
+            assertThat(c.get("appliedGeneration").asLong()).as("%s; agent log:\n%s", c, agents.get(PL).logTail())
+                    .isEqualTo(desired);
+        });
+        assertThat(kube.client().apps().deployments().inAnyNamespace().list().getItems())
+                .extracting(d -> d.getMetadata().getName()).contains("crash");
+    }
+
+    @Test
+    @Order(3)
     void aControlPlaneFrozenLongerThanTheGraceTakesNoWorkloadAway() {
         Map<String, Long> generations = generations();
         cp.signal("STOP");
@@ -184,8 +224,12 @@ class OfflineGraceIT {
         assertThat(agents.values().stream().allMatch(ManagedProcess::isAlive)).isTrue();
     }
 
+    private JsonNode cluster(String id) {
+        return cp.get("/api/v1/clusters/" + id).body();
+    }
+
     private String health(String id) {
-        return cp.get("/api/v1/clusters/" + id).body().get("health").asText();
+        return cluster(id).get("health").asText();
     }
 
     /**
