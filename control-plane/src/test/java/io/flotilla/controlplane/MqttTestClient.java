@@ -100,7 +100,9 @@ public final class MqttTestClient implements AutoCloseable {
     @Override
     public void close() throws MqttException {
         if (client.isConnected()) {
-            client.disconnect();
+            // Paho's default waits up to 30 s for work in flight, and a publish the broker refused (PUBACK "not
+            // authorized") stays in flight: RogueClientTest once spent 60 s here. Two seconds is ample on loopback.
+            client.disconnect(2_000);
         }
         client.close();
     }
