@@ -1,13 +1,8 @@
 package io.flotilla.e2e;
 
+import io.flotilla.bench.soak.SoakControlPlane;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The control plane built for PostgreSQL. The database kind is fixed at build time; the control plane is
@@ -36,28 +31,6 @@ final class PostgresBuild {
 
     private static Path build(Path workDir) throws IOException, InterruptedException {
         Path packaged = ManagedProcess.jar("flotilla.control-plane.jar").getParent();
-        // the rebuild writes to quarkus-app under its working directory: copy under that name and run it there
-        Path buildDir = workDir.resolve("control-plane-postgresql");
-        Path copy = buildDir.resolve("quarkus-app");
-        try (Stream<Path> files = Files.walk(packaged)) {
-            for (Path source : files.toList()) {
-                Path target = copy.resolve(packaged.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-        Path jar = copy.resolve("quarkus-run.jar");
-        List<String> command = new ArrayList<>(ManagedProcess.javaJar(jar,
-                List.of("-Dquarkus.launch.rebuild=true", "-Dquarkus.datasource.db-kind=postgresql")));
-        command.set(1, "-Xmx512m");
-        ManagedProcess rebuild = ManagedProcess.start("control-plane-rebuild", command, Map.of(), buildDir);
-        if (rebuild.waitForExit(5, TimeUnit.MINUTES).orElse(-1) != 0) {
-            rebuild.close();
-            throw new IllegalStateException("re-augmenting the control plane for PostgreSQL failed:\n" + rebuild.logTail());
-        }
-        return jar;
+        return SoakControlPlane.buildForPostgres(Path.of(ProcessHandle.current().info().command().orElseThrow()), packaged, workDir);
     }
 }

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * then started against the soak's PostgreSQL and Mosquitto. Its API is called with the admin token it writes to its
  * data folder, as fleetctl does; its memory is read from /proc and, after a full GC, with jcmd.
  */
-final class SoakControlPlane implements AutoCloseable {
+public final class SoakControlPlane implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)([KMG])\\b");
@@ -39,8 +39,11 @@ final class SoakControlPlane implements AutoCloseable {
         this.token = token;
     }
 
-    /** Copies the packaged application under {@code workDir} and re-augments it; returns its quarkus-run.jar. */
-    static Path buildForPostgres(Path java, Path packaged, Path workDir) throws IOException, InterruptedException {
+    /**
+     * Copies the packaged application under {@code workDir} and re-augments it for PostgreSQL with {@code java};
+     * returns its quarkus-run.jar. The end-to-end tests build theirs with this too.
+     */
+    public static Path buildForPostgres(Path java, Path packaged, Path workDir) throws IOException, InterruptedException {
         // the rebuild writes to quarkus-app under its working directory: copy under that name and run it there
         Path buildDir = workDir.resolve("control-plane-postgresql");
         Path copy = buildDir.resolve("quarkus-app");
