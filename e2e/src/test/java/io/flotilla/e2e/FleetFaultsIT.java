@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.proto.v1.DesiredState;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +40,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <li>An agent cut off (SIGKILL: its connection drops and the broker sends its will) is counted offline at once,
  * keeps its workloads on its cluster and in placement through the grace, loses them in placement only after it, and
  * gets them back when it returns; the excluded jurisdiction never gets them.
+ * <li>An agent whose disk is full (a file-size limit of 0 put on the running process: every write to its state
+ * directory fails) does not acknowledge a generation it could not store, and the broker delivers it again; once there
+ * is room it stores, applies and acknowledges it, without a restart.
  * <li>The control plane frozen (SIGSTOP) for longer than the heartbeat timeout and the grace while its fleet stays
  * healthy, then resumed: no cluster loses its workloads. On resume every cluster's last report is older than the
  * heartbeat timeout, so the presence monitor counts them all offline at once; the grace counts from that moment, and
@@ -197,12 +203,47 @@ class FleetFaultsIT {
             assertThat(c.get("appliedGeneration").asLong()).as("%s; agent log:\n%s", c, agents.get(PL).logTail())
                     .isEqualTo(desired);
         });
-        assertThat(kube.client().apps().deployments().inAnyNamespace().list().getItems())
-                .extracting(d -> d.getMetadata().getName()).contains("crash");
+        assertThat(deploymentNames(PL)).contains("crash");
     }
 
     @Test
     @Order(3)
+    void anAgentWhoseDiskIsFullAcknowledgesNothingItCouldNotStoreAndConvergesOnceThereIsRoom() throws Exception {
+        ManagedProcess agent = agents.get(FR);
+        Path stored = AgentProcess.stateDir(workDir, FR).resolve("desired-state.pb");
+        long appliedBefore = cluster(FR).get("appliedGeneration").asLong();
+        long storedBefore = storedGeneration(stored);
+        long desired;
+        agent.limitFileSize(0); // the fault: from here every file write of the agent's fails, as on a full disk
+        try {
+            assertThat(cp.post("/api/v1/policies", """
+                    {"apiVersion": "flotilla.io/v1alpha1", "kind": "FleetPolicy", "metadata": {"name": "full-disk"},
+                     "spec": {"workload": {"model": "m", "image": "registry.example/disk:1",
+                                           "resources": {"gpu": 0, "cpu": "1", "memory": "1Gi"}},
+                              "placement": {"jurisdictions": ["FR"]}}}""").status()).isEqualTo(200);
+            // delivered, refused for want of room, delivered again by the broker (never acknowledged), refused again
+            await("the agent failed to store the new desired state twice").atMost(CONVERGE)
+                    .until(() -> occurrences(agent.log(), "cannot store desired state") >= 2);
+            desired = cluster(FR).get("desiredGeneration").asLong();
+            assertThat(desired).isGreaterThan(appliedBefore);
+            assertThat(cluster(FR).get("appliedGeneration").asLong()).as("acknowledged while the disk is full")
+                    .isEqualTo(appliedBefore);
+            assertThat(storedGeneration(stored)).as("generation in the agent's store").isEqualTo(storedBefore);
+            assertThat(deploymentNames(FR)).doesNotContain("full-disk");
+        } finally {
+            agent.limitFileSize(-1);
+        }
+        await("stored, applied and acknowledged once there is room").atMost(CONVERGE).untilAsserted(() -> {
+            JsonNode c = cluster(FR);
+            assertThat(c.get("appliedGeneration").asLong()).as("%s; agent log:\n%s", c, agent.logTail()).isEqualTo(desired);
+        });
+        assertThat(storedGeneration(stored)).isEqualTo(desired);
+        assertThat(deploymentNames(FR)).contains("full-disk");
+        assertThat(agent.isAlive()).isTrue();
+    }
+
+    @Test
+    @Order(4)
     void aControlPlaneFrozenLongerThanTheGraceTakesNoWorkloadAway() {
         Map<String, Long> generations = generations();
         cp.signal("STOP");
@@ -247,7 +288,25 @@ class FleetFaultsIT {
 
     /** The Deployments the agent of {@code id} made on its cluster. */
     private int deployments(String id) {
-        return kubes.get(id).client().apps().deployments().inAnyNamespace().list().getItems().size();
+        return deploymentNames(id).size();
+    }
+
+    private List<String> deploymentNames(String id) {
+        return kubes.get(id).client().apps().deployments().inAnyNamespace().list().getItems().stream()
+                .map(d -> d.getMetadata().getName()).toList();
+    }
+
+    /** The generation of the desired state the agent stored in {@code file}, 0 when it stored none. */
+    private static long storedGeneration(Path file) throws IOException {
+        return Files.exists(file) ? DesiredState.parseFrom(Files.readAllBytes(file)).getGeneration() : 0;
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
     }
 
     private Map<String, Long> generations() {

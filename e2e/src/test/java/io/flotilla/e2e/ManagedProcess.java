@@ -1,6 +1,8 @@
 package io.flotilla.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -11,7 +13,10 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
-/** A child process whose output goes to a log file and which dies with the test. */
+/**
+ * A child process whose output goes to a log file and which dies with the test. The test copies the output into the
+ * file (the child writes to a pipe), so that limits put on the child's own file writes leave its log intact.
+ */
 final class ManagedProcess implements AutoCloseable {
 
     private final String name;
@@ -28,24 +33,51 @@ final class ManagedProcess implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             Path log = workDir.resolve(name + ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
             pb.environment().putAll(env);
-            return new ManagedProcess(name, pb.start(), log);
+            Process process = pb.start();
+            Thread.ofPlatform().name("log-" + name).daemon().start(() -> copy(process.getInputStream(), log));
+            return new ManagedProcess(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
     }
 
-    /** Sends a POSIX signal to the process (e.g. STOP and CONT to freeze and resume it). */
-    void signal(String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-            if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+    private static void copy(InputStream output, Path log) {
+        try (output; OutputStream file = Files.newOutputStream(log)) {
+            byte[] buffer = new byte[8192];
+            for (int n; (n = output.read(buffer)) >= 0; ) {
+                file.write(buffer, 0, n);
+                file.flush(); // read while the process runs
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // the process ended or the test is over
+        }
+    }
+
+    /**
+     * Sets the largest file the process may write, in bytes ({@code RLIMIT_FSIZE}, through util-linux's
+     * {@code prlimit}); -1 lifts the limit. A write past it fails ({@code EFBIG}; the JVM ignores {@code SIGXFSZ}),
+     * as a write fails on a full disk ({@code ENOSPC}).
+     */
+    void limitFileSize(long bytes) {
+        String limit = bytes < 0 ? "unlimited" : Long.toString(bytes);
+        run("prlimit", "--pid", Long.toString(process.pid()), "--fsize=" + limit + ":");
+    }
+
+    /** Sends a POSIX signal to the process (e.g. STOP and CONT to freeze and resume it). */
+    void signal(String signal) {
+        run("kill", "-" + signal, Long.toString(process.pid()));
+    }
+
+    private static void run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue() + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command[0] + " (util-linux and procps must be installed)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
