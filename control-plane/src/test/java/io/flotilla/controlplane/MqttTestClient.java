@@ -12,6 +12,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * A plain MQTT 5 client for tests. By default it connects with the control plane's own broker credentials, so one
@@ -21,6 +22,7 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 public final class MqttTestClient implements AutoCloseable {
 
     private final MqttClient client;
+    private final MqttProperties connack;
     private final Map<String, byte[]> lastByTopic = new ConcurrentHashMap<>();
     private final Map<String, Integer> countByTopic = new ConcurrentHashMap<>();
 
@@ -37,7 +39,13 @@ public final class MqttTestClient implements AutoCloseable {
             options.setUserName(username);
             options.setPassword(password.getBytes(StandardCharsets.UTF_8));
         }
-        client.connect(options);
+        connack = client.connectWithResult(options).getResponseProperties();
+    }
+
+    /** The Topic Alias Maximum the broker granted in its CONNACK: 0 when it sent none (no aliases allowed). */
+    public int grantedTopicAliasMaximum() {
+        Integer granted = connack == null ? null : connack.getTopicAliasMaximum();
+        return granted == null ? 0 : granted;
     }
 
     /** Connected with these credentials and client id (null user name: anonymous); throws when the broker refuses. */

@@ -101,6 +101,7 @@ final class Mosquitto implements AutoCloseable {
                     persistence_location %s/
                     max_queued_messages 10000
                     message_size_limit 262144
+                    max_topic_alias 0
                     user %s
                     """.formatted(plugin().orElseThrow(() -> new IllegalStateException("no dynamic security plugin in " + PLUGINS)),
                     dynsec, port, persistent, workDir.toAbsolutePath(), System.getProperty("user.name")));

@@ -60,6 +60,7 @@ final class SoakBroker implements AutoCloseable {
                 max_packet_size 266240
                 user %s
                 listener %d 127.0.0.1
+                max_topic_alias 0
                 """.formatted(plugin, dynsec, dir.toAbsolutePath(), System.getProperty("user.name"), port));
         ChildProcess process = ChildProcess.start("mosquitto", List.of(binary.toString(), "-c", conf.toString()), workDir,
                 dir);

@@ -179,6 +179,14 @@ public class EmbeddedBroker {
                         <persistence>
                             <mode>in-memory</mode>
                         </persistence>
+                        <mqtt>
+                            <!-- no topic aliases: Paho 1.2.5 re-sends a QoS 1 publish that was in flight when its
+                                 connection dropped with the alias of the old connection and no topic, the broker
+                                 disconnects it for that, and the agent is caught in a reconnect loop -->
+                            <topic-alias>
+                                <enabled>false</enabled>
+                            </topic-alias>
+                        </mqtt>
                         <anonymous-usage-statistics>
                             <enabled>false</enabled>
                         </anonymous-usage-statistics>

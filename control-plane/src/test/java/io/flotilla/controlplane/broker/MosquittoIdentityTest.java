@@ -25,7 +25,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
@@ -100,6 +102,8 @@ class MosquittoIdentityTest {
     String adminPassword;
 
     private final List<MqttClient> clients = new CopyOnWriteArrayList<>();
+    /** The CONNACK properties each client id was last given. */
+    private final Map<String, MqttProperties> connacks = new ConcurrentHashMap<>();
     private SSLContext tls;
 
     @BeforeEach
@@ -165,6 +169,9 @@ class MosquittoIdentityTest {
         assertThat(subscribe(admin, "flotilla/v1/clusters/#", seenByControlPlane)).isEqualTo(1);
 
         MqttClient a = connect("flotilla-agent-" + A, A, PASSWORD_A);
+        // the shipped configuration allows no topic aliases (max_topic_alias 0): none granted, none to go stale
+        assertThat(connacks.get("flotilla-agent-" + A).getTopicAliasMaximum()).as("Topic Alias Maximum granted")
+                .isIn(null, 0);
         List<String> receivedByA = new CopyOnWriteArrayList<>();
         assertThat(subscribe(a, "flotilla/v1/clusters/" + A + "/desired", receivedByA)).isEqualTo(1);
 
@@ -324,7 +331,7 @@ class MosquittoIdentityTest {
             options.setUserName(username);
             options.setPassword(password.getBytes(StandardCharsets.UTF_8));
         }
-        client.connect(options);
+        connacks.put(clientId, client.connectWithResult(options).getResponseProperties());
         return client;
     }
 
