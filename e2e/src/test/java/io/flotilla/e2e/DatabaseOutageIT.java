@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * PostgreSQL stopped for 30 s under a running control plane (packaged for PostgreSQL, external Mosquitto): every
@@ -34,7 +36,11 @@ import org.junit.jupiter.api.Test;
  * <p>A packaged agent reports through the outage: its telemetry samples are dropped and counted while the newest
  * report stays served from memory; it is killed and started again in the outage, and after it the newest presence
  * (online) and its status of the next generation are applied.
+ *
+ * <p>Runs beside the other end-to-end classes: most of its minute is the outage, in which it sends a request every
+ * 2 s, and none of its checks depends on how fast the machine is.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class DatabaseOutageIT {
 
     private static final Duration OUTAGE = Duration.ofSeconds(30);
