@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Fleet-at-scale convergence benchmark: Mosquitto + the packaged control plane (H2, external broker) +
 # N simulated clusters in one JVM. Prints p50/p99/max convergence, the raw Mosquitto fan-out of the same
-# messages, their ratio, and the control plane's RSS. Build first:
-#   ./mvnw -q -pl control-plane,bench -am package -DskipTests
+# messages, their ratio, and the control plane's RSS. Build first: ./flotilla build
 # CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones; SIM_XMX sets the fleet JVM heap (2g). JFR_DIR=folder records a JFR profile of
 # the control plane (control-plane.jfr) and of the benchmark with its simulated fleet (fleet.jfr) there.
 # Usage: bench/scale-bench.sh [CLUSTERS] [HTTP_PORT] [MQTT_PORT]
@@ -11,9 +10,15 @@ clusters=${1:-1000}
 http_port=${2:-18080}
 mqtt_port=${3:-19033}
 root=$(cd "$(dirname "$0")/.." && pwd)
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+SCRIPT=scale-bench
+source "$root/scripts/common.sh"
+require_jdk
 cp_app=${CP_APP:-$root/control-plane/target/quarkus-app}
 bench_jar=${BENCH_JAR:-$root/bench/target/benchmarks.jar}
+require_command /usr/sbin/mosquitto "apt-get install -y mosquitto"
+require_command curl "apt-get install -y curl"
+require_built "$cp_app/quarkus-run.jar" "./flotilla build"
+require_built "$bench_jar" "./flotilla build"
 work=$(mktemp -d)
 cp_jfr=() sim_jfr=()
 if [ -n "${JFR_DIR:-}" ]; then
@@ -43,12 +48,9 @@ mq_pid=$!
     -Dflotilla.data-dir="$work/cp" -Dquarkus.log.level=WARN -Dflotilla.fleet.heartbeat-timeout=1h \
     -jar "$cp_app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
 cp_pid=$!
-for _ in $(seq 1 240); do
-    curl -fs "http://127.0.0.1:$http_port/q/health/ready" > /dev/null 2>&1 && break
-    sleep 1
-done
+wait_ready "http://127.0.0.1:$http_port/q/health/ready" "$cp_pid" "$work/control-plane.log" 240
 echo "load before: $(uptime)"
 "$java" -Xmx"${SIM_XMX:-2g}" "${sim_jfr[@]}" -cp "$bench_jar" io.flotilla.bench.scale.ConvergenceBenchmark \
     --clusters "$clusters" --control-plane "http://127.0.0.1:$http_port" --broker "tcp://127.0.0.1:$mqtt_port" \
-    --control-plane-pid "$cp_pid" --token "$(cat "$work/cp/admin-token")"
+    --control-plane-pid "$cp_pid" --token "$(admin_token "$work/cp")"
 echo "load after: $(uptime)"

@@ -18,7 +18,7 @@
 # data folder (admin-token), as fleetctl does.
 #
 # Build first (from the repository root):
-#   ./mvnw -B -ntp -q -pl control-plane,bench -am package -DskipTests
+#   ./flotilla build
 # Usage:
 #   bench/soak.sh                                        # 1,000 clusters, 30 minutes, a change a minute
 #   bench/soak.sh --clusters 200 --duration 3m --policy-interval 30s --csv soak.csv
@@ -29,50 +29,12 @@
 # KEEP_WORK=1 keeps the work folder (databases, broker files, logs) after a passing run too.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build_command="./mvnw -B -ntp -q -pl control-plane,bench -am package -DskipTests"
+build_command="./flotilla build"
 
-REQUIRED_JAVA=21
-
-java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
-}
-
-# as ./flotilla finds one: JAVA_HOME, the javac on PATH, then /usr/lib/jvm, newest first
-find_jdk() {
-  local candidates=()
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  if command -v javac >/dev/null 2>&1; then
-    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
-  fi
-  for d in $(ls -d /usr/lib/jvm/*/ /Library/Java/JavaVirtualMachines/*/Contents/Home/ 2>/dev/null | sort -rV); do
-    candidates+=("${d%/}")
-  done
-  for home in "${candidates[@]}"; do
-    if [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ]; then
-      local major
-      major=$(java_major "$home/bin/java")
-      if [ -n "$major" ] && [ "$major" -ge "$REQUIRED_JAVA" ]; then
-        echo "$home"
-        return 0
-      fi
-    fi
-  done
-  return 1
-}
-
-fail() {
-  echo "soak: $*" >&2
-  exit 2
-}
-
-if ! JDK=$(find_jdk); then
-  fail "Flotilla needs a JDK $REQUIRED_JAVA or newer, and none was found (looked at JAVA_HOME, the javac on PATH and
-/usr/lib/jvm). Install one, e.g. 'apt-get install openjdk-21-jdk' or Eclipse Temurin 21, then run this again or
-set JAVA_HOME to it."
-fi
-export JAVA_HOME="$JDK"
-java="$JAVA_HOME/bin/java"
-[ -x "$JAVA_HOME/bin/jcmd" ] || fail "$JAVA_HOME has no jcmd: the soak reads the control plane's heap with it"
+SCRIPT=soak
+source "$root/scripts/common.sh"
+require_jdk
+[ -x "$JAVA_HOME/bin/jcmd" ] || die "$JAVA_HOME has no jcmd: the soak reads the control plane's heap with it"
 
 # the options this script checks; all of them go to SoakRun as they are
 mosquitto=/usr/sbin/mosquitto
@@ -104,12 +66,12 @@ done
 
 cp_app=${cp_app_arg:-${CP_APP:-$root/control-plane/target/quarkus-app}}
 bench_jar=${BENCH_JAR:-$root/bench/target/benchmarks.jar}
-[ -f "$cp_app/quarkus-run.jar" ] || fail "the packaged control plane ($cp_app/quarkus-run.jar) is missing; build it:
+[ -f "$cp_app/quarkus-run.jar" ] || die "the packaged control plane ($cp_app/quarkus-run.jar) is missing; build it:
   cd $root && $build_command"
-[ -f "$bench_jar" ] || fail "the benchmarks jar ($bench_jar) is missing; build it:
+[ -f "$bench_jar" ] || die "the benchmarks jar ($bench_jar) is missing; build it:
   cd $root && $build_command"
 "$JAVA_HOME/bin/jar" tf "$bench_jar" | grep -q '^io/flotilla/bench/soak/SoakRun.class$' \
-  || fail "$bench_jar predates the soak (no io.flotilla.bench.soak.SoakRun); rebuild:
+  || die "$bench_jar predates the soak (no io.flotilla.bench.soak.SoakRun); rebuild:
   cd $root && $build_command"
 stale=$(find "$root/bench/src/main" "$root/edge-agent/src/main" -type f -newer "$bench_jar" 2>/dev/null | head -1 || true)
 [ -z "$stale" ] || echo "soak: warning: $stale is newer than $bench_jar; rebuild with: $build_command" >&2
@@ -118,18 +80,18 @@ if [ -z "$cp_app_arg" ] && [ -z "${CP_APP:-}" ]; then
     -type f -newer "$cp_app/quarkus-run.jar" 2>/dev/null | head -1 || true)
   [ -z "$stale" ] || echo "soak: warning: $stale is newer than the packaged control plane; rebuild with: $build_command" >&2
 fi
-[ -x "$mosquitto" ] || fail "Mosquitto is not installed at $mosquitto: apt-get install mosquitto (Mosquitto 2, with its
+[ -x "$mosquitto" ] || die "Mosquitto is not installed at $mosquitto: apt-get install mosquitto (Mosquitto 2, with its
 dynamic security plugin), or name the binary with --mosquitto"
 plugin_found=
 for p in /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so /usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so \
   /usr/lib/mosquitto_dynamic_security.so /usr/local/lib/mosquitto_dynamic_security.so; do
   [ -f "$p" ] && plugin_found=$p && break
 done
-[ -n "$plugin_found" ] || fail "Mosquitto's dynamic security plugin (mosquitto_dynamic_security.so) was not found"
-[ -r /proc/self/status ] || fail "no /proc: the soak reads the control plane's RSS there (Linux only)"
+[ -n "$plugin_found" ] || die "Mosquitto's dynamic security plugin (mosquitto_dynamic_security.so) was not found"
+[ -r /proc/self/status ] || die "no /proc: the soak reads the control plane's RSS there (Linux only)"
 for port in "$http_port" "$mqtt_port" "$pg_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    fail "port $port on 127.0.0.1 is in use; choose others with --http-port, --mqtt-port, --postgres-port"
+    die "port $port on 127.0.0.1 is in use; choose others with --http-port, --mqtt-port, --postgres-port"
   fi
 done
 # every agent holds a socket, and so does the broker for it

@@ -2,7 +2,7 @@
 # Telemetry ingestion benchmark: a private PostgreSQL 15 (Debian's binaries, run as user postgres), Mosquitto,
 # and the packaged control plane re-augmented for PostgreSQL (a copy of its mutable jar); then
 # TelemetryIngestBenchmark publishes telemetry and compares the rows landed per second with a raw COPY.
-# Build first: ./mvnw -q -pl control-plane,bench -am package -DskipTests
+# Build first: ./flotilla build. Runs as root (PostgreSQL runs as the user postgres, through runuser).
 # CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones. JFR_DIR=folder records a JFR profile of
 # the control plane there (control-plane.jfr). LOG_DIR=folder keeps the control plane's, Mosquitto's and PostgreSQL's logs.
 # RATE=samples/s paces the publishers (all together) instead of publishing as fast as the broker takes it: a rate
@@ -14,10 +14,20 @@ http_port=${2:-18080}
 mqtt_port=${3:-19033}
 pg_port=${4:-19035}
 root=$(cd "$(dirname "$0")/.." && pwd)
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+SCRIPT=telemetry-bench
+source "$root/scripts/common.sh"
+require_jdk
 cp_app=${CP_APP:-$root/control-plane/target/quarkus-app}
 bench_jar=${BENCH_JAR:-$root/bench/target/benchmarks.jar}
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+require_command /usr/sbin/mosquitto "apt-get install -y mosquitto"
+require_command curl "apt-get install -y curl"
+require_command runuser "it is part of util-linux"
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || die "PostgreSQL's server binaries are missing: apt-get install -y postgresql"
+id postgres >/dev/null 2>&1 || die "there is no user postgres to run PostgreSQL as: apt-get install -y postgresql"
+[ "$(id -u)" -eq 0 ] || die "run as root: PostgreSQL is started as the user postgres through runuser"
+require_built "$cp_app/quarkus-run.jar" "./flotilla build"
+require_built "$bench_jar" "./flotilla build"
 work=$(mktemp -d)
 chmod 755 "$work"
 cleanup() {
@@ -59,10 +69,7 @@ fi
     -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=postgres \
     -jar "$work/quarkus-app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
 cp_pid=$!
-for _ in $(seq 1 240); do
-    curl -fs "http://127.0.0.1:$http_port/q/health/ready" > /dev/null 2>&1 && break
-    sleep 1
-done
+wait_ready "http://127.0.0.1:$http_port/q/health/ready" "$cp_pid" "$work/control-plane.log" 240
 echo "load before: $(uptime)"
 # the control plane's resident memory, sampled every second while the benchmark runs
 (while kill -0 "$cp_pid" 2>/dev/null; do
@@ -71,7 +78,7 @@ done) &
 rss_pid=$!
 "$java" -Xmx1g -cp "$bench_jar" io.flotilla.bench.scale.TelemetryIngestBenchmark \
     --broker "tcp://127.0.0.1:$mqtt_port" --control-plane "http://127.0.0.1:$http_port" --jdbc "$jdbc" \
-    --user postgres --password postgres --duration "$duration" --token "$(cat "$work/cp/admin-token")" --rate "${RATE:-0}"
+    --user postgres --password postgres --duration "$duration" --token "$(admin_token "$work/cp")" --rate "${RATE:-0}"
 kill "$rss_pid" 2>/dev/null || true
 echo "control-plane RSS (MiB) during the run, one sample per second: $(awk '{printf "%d ", $2/1024}' "$work/rss.log")"
 echo "control-plane RSS after ingestion: $(grep VmRSS /proc/$cp_pid/status | awk '{print $2, $3}')"

@@ -4,11 +4,13 @@
 # at a few concurrency levels. Prints a markdown table: p50/p99 latency, throughput, and the added p50/p99
 # (through minus direct at the same percentile, from the same run).
 #
-# Needs: built jars (./mvnw -pl control-plane,bench -am verify), nginx and wrk (apt-get install -y nginx wrk),
-# python3, curl. Ports are overridable: FLOTILLA_HTTP_PORT (28080), FLOTILLA_BROKER_PORT (19133), NGINX_PORT (28090).
+# Needs: built jars (./flotilla build), nginx and wrk (apt-get install -y nginx wrk), python3, curl. Ports are overridable: FLOTILLA_HTTP_PORT (28080), FLOTILLA_BROKER_PORT (19133), NGINX_PORT (28090).
 #   DURATION=10s CONNECTIONS="1 16 64" bench/router/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+SCRIPT=bench/router/run.sh
+source scripts/common.sh
+require_jdk
 
 HTTP_PORT=${FLOTILLA_HTTP_PORT:-28080}
 BROKER_PORT=${FLOTILLA_BROKER_PORT:-19133}
@@ -17,14 +19,14 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 THREADS=${THREADS:-2}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 CP_JAR=control-plane/target/quarkus-app/quarkus-run.jar
 BENCH_JAR=bench/target/benchmarks.jar
 
 for tool in nginx wrk curl python3; do
-  command -v "$tool" >/dev/null || { echo "bench/router/run.sh: $tool is missing (apt-get install -y nginx wrk)" >&2; exit 1; }
+  require_command "$tool" "apt-get install -y $tool"
 done
-[ -f "$CP_JAR" ] && [ -f "$BENCH_JAR" ] || { echo "build first: ./mvnw -pl control-plane,bench -am verify" >&2; exit 1; }
+require_built "$CP_JAR" "./flotilla build"
+require_built "$BENCH_JAR" "./flotilla build"
 
 WORK=$(mktemp -d /tmp/flotilla-router-bench.XXXXXX)
 PIDS=()
@@ -36,28 +38,26 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() { # URL, what
-  for _ in $(seq 1 120); do
-    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
-    sleep 1
-  done
-  echo "bench/router/run.sh: $2 did not come up ($1); logs in $WORK" >&2
-  exit 1
-}
-
 echo "starting the control plane on :$HTTP_PORT ..." >&2
-"$JAVA" -Dquarkus.http.port="$HTTP_PORT" -Dflotilla.broker.port="$BROKER_PORT" -Dflotilla.data-dir="$WORK/cp" \
+# a tenant of the benchmark's own with a fresh key (from the environment: not in the process list); the stand-in
+# model server listens on loopback
+API_KEY="sk-bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+BENCH_ROUTER_KEY="$API_KEY" "$java" -Dquarkus.http.port="$HTTP_PORT" -Dflotilla.broker.port="$BROKER_PORT" \
+  -Dflotilla.data-dir="$WORK/cp" -Dflotilla.router.allowed-endpoints=127.0.0.0/8 \
+  '-Dflotilla.router.tenants.bench.api-keys=${BENCH_ROUTER_KEY}' \
   -Dquarkus.log.level=WARN -jar "$CP_JAR" >"$WORK/cp.log" 2>&1 &
 PIDS+=($!)
-wait_for "http://127.0.0.1:$HTTP_PORT/q/health/ready" "the control plane"
+wait_ready "http://127.0.0.1:$HTTP_PORT/q/health/ready" "$!" "$WORK/cp.log"
+TOKEN=$(admin_token "$WORK/cp")
+AUTH="Authorization: Bearer $TOKEN"
 
 echo "starting one simulated cluster (sim-ahmedabad-1) with its stand-in model server ..." >&2
-"$JAVA" -cp "$BENCH_JAR" io.flotilla.bench.sim.FleetSimulator --clusters 1 --prefix bench \
+"$java" -cp "$BENCH_JAR" io.flotilla.bench.sim.FleetSimulator --clusters 1 --prefix bench --token "$TOKEN" \
   --control-plane "http://127.0.0.1:$HTTP_PORT" --broker "tcp://127.0.0.1:$BROKER_PORT" --telemetry-interval 0 \
   --ready-delay 1s >"$WORK/sim.log" 2>&1 &
 PIDS+=($!)
 
-curl -fsS -o /dev/null -H 'Content-Type: application/yaml' "http://127.0.0.1:$HTTP_PORT/api/v1/policies" --data-binary @- <<'EOF'
+curl -fsS -o /dev/null -H "$AUTH" -H 'Content-Type: application/yaml' "http://127.0.0.1:$HTTP_PORT/api/v1/policies" --data-binary @- <<'EOF'
 apiVersion: flotilla.io/v1alpha1
 kind: FleetPolicy
 metadata:
@@ -77,7 +77,7 @@ EOF
 
 UPSTREAM=""
 for _ in $(seq 1 120); do
-  UPSTREAM=$(curl -fsS "http://127.0.0.1:$HTTP_PORT/api/v1/route?model=bench&site=ahmedabad" 2>/dev/null \
+  UPSTREAM=$(curl -fsS -H "$AUTH" "http://127.0.0.1:$HTTP_PORT/api/v1/route?model=bench&site=ahmedabad" 2>/dev/null \
     | python3 -c 'import json,sys; c=json.load(sys.stdin)["candidates"]; print(c[0]["endpoint"] if c else "")' 2>/dev/null || true)
   [ -n "$UPSTREAM" ] && break
   sleep 1
@@ -115,11 +115,12 @@ wrk.body = '{"model":"bench","messages":[{"role":"user","content":"Say hello."}]
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Flotilla-Client-Location"] = "ahmedabad"
 EOF
+echo "wrk.headers[\"Authorization\"] = \"Bearer $API_KEY\"" >>"$WORK/post.lua"
 
 DIRECT="$UPSTREAM/v1/chat/completions"
 FLOTILLA="http://127.0.0.1:$HTTP_PORT/v1/chat/completions"
 NGINX="http://127.0.0.1:$NGINX_PORT/v1/chat/completions"
-curl -fsS -i "$FLOTILLA" -H 'Content-Type: application/json' -H 'X-Flotilla-Client-Location: ahmedabad' \
+curl -fsS -i "$FLOTILLA" -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' -H 'X-Flotilla-Client-Location: ahmedabad' \
   -d '{"model":"bench","messages":[]}' | grep -i '^x-flotilla-cluster' >&2
 curl -fsS -o /dev/null "$NGINX" -H 'Content-Type: application/json' -d '{"model":"bench","messages":[]}'
 
@@ -156,7 +157,7 @@ done
 echo
 echo "load after: $(uptime)"
 # the router's own measure (arrival to upstream send, plus upstream headers to ours) over every request above
-curl -fsS "http://127.0.0.1:$HTTP_PORT/q/metrics" | python3 -c '
+curl -fsS -H "$AUTH" "http://127.0.0.1:$HTTP_PORT/q/metrics" | python3 -c '
 import re, sys
 buckets, count, total = [], 0.0, 0.0
 for line in sys.stdin:
