@@ -2,6 +2,7 @@ package io.flotilla.fleetctl;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -55,6 +57,29 @@ public final class ApiClient implements AutoCloseable {
         return send("GET", pathAndQuery, null, null);
     }
 
+    /**
+     * Every item of a paged listing: pages of {@code pageSize}, each asked with the continue token the one before
+     * gave (its {@code X-Continue} header), until a page comes without one.
+     */
+    public ArrayNode getAllPages(String path, int pageSize) {
+        ArrayNode all = Json.MAPPER.createArrayNode();
+        String first = path + (path.contains("?") ? "&" : "?") + "limit=" + pageSize;
+        String next = first;
+        while (true) {
+            Answer page = exchange("GET", next, null, null);
+            if (!page.body().isArray()) {
+                throw new CliException(ExitCodes.UNAVAILABLE, "the Flotilla server at " + base + " answered GET "
+                        + pathOnly(path) + " with something that is not a list");
+            }
+            page.body().forEach(all::add);
+            Optional<String> token = page.headers().firstValue("X-Continue");
+            if (token.isEmpty()) {
+                return all;
+            }
+            next = first + "&continue=" + encode(token.get());
+        }
+    }
+
     public JsonNode delete(String pathAndQuery) {
         return send("DELETE", pathAndQuery, null, null);
     }
@@ -64,6 +89,13 @@ public final class ApiClient implements AutoCloseable {
     }
 
     private JsonNode send(String method, String pathAndQuery, String contentType, String body) {
+        return exchange(method, pathAndQuery, contentType, body).body();
+    }
+
+    private record Answer(JsonNode body, HttpHeaders headers) {
+    }
+
+    private Answer exchange(String method, String pathAndQuery, String contentType, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json")
@@ -94,10 +126,10 @@ public final class ApiClient implements AutoCloseable {
         String text = response.body() == null ? "" : response.body();
         if (status >= 200 && status < 300) {
             if (text.isBlank()) {
-                return MissingNode.getInstance();
+                return new Answer(MissingNode.getInstance(), response.headers());
             }
             try {
-                return Json.MAPPER.readTree(text);
+                return new Answer(Json.MAPPER.readTree(text), response.headers());
             } catch (JsonProcessingException e) {
                 throw new CliException(ExitCodes.UNAVAILABLE, "the Flotilla server at " + base + " answered " + what
                         + " with something that is not JSON: " + abbreviate(text));

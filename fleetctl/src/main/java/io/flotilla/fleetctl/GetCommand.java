@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 
@@ -23,14 +24,26 @@ final class GetCommand extends BaseCommand implements Runnable {
             description = "List the fleet's clusters, or show one: ID, jurisdiction, presence, generations, workloads.")
     static final class Clusters extends BaseCommand implements Callable<Integer> {
 
+        /** Clusters asked for per request: the server pages its listing, this many at a time. */
+        static final int PAGE_SIZE = 500;
+
         @Parameters(arity = "0..1", paramLabel = "ID", description = "One cluster's id.")
         String id;
+
+        @Option(names = "--jurisdiction", paramLabel = "CODE", description = "Only clusters in this jurisdiction (e.g. DE, IN-MH).")
+        String jurisdiction;
+
+        @Option(names = "--health", paramLabel = "HEALTH", description = "Only clusters in this health: READY, DEGRADED, OFFLINE or UNKNOWN.")
+        String health;
+
+        @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "Only clusters with this label (repeatable: all must match).")
+        List<String> labels = new ArrayList<>();
 
         @Override
         public Integer call() {
             try (ApiClient client = client()) {
                 if (id == null) {
-                    JsonNode clusters = client.get("/api/v1/clusters");
+                    JsonNode clusters = client.getAllPages("/api/v1/clusters" + filterQuery(), PAGE_SIZE);
                     if (!printStructured(clusters)) {
                         listClusters(clusters);
                     }
@@ -42,6 +55,18 @@ final class GetCommand extends BaseCommand implements Runnable {
                 }
             }
             return ExitCodes.OK;
+        }
+
+        private String filterQuery() {
+            var query = new ArrayList<String>();
+            if (jurisdiction != null) {
+                query.add("jurisdiction=" + ApiClient.encode(jurisdiction));
+            }
+            if (health != null) {
+                query.add("health=" + ApiClient.encode(health));
+            }
+            labels.forEach(l -> query.add("label=" + ApiClient.encode(l)));
+            return query.isEmpty() ? "" : "?" + String.join("&", query);
         }
 
         private void listClusters(JsonNode clusters) {

@@ -28,7 +28,11 @@ final class FakeApi implements AutoCloseable {
         }
     }
 
-    record Answer(int status, String body, String contentType) {
+    record Answer(int status, String body, String contentType, Map<String, String> headers) {
+        Answer(int status, String body, String contentType) {
+            this(status, body, contentType, Map.of());
+        }
+
         static Answer json(int status, String body) {
             return new Answer(status, body, "application/json");
         }
@@ -89,6 +93,7 @@ final class FakeApi implements AutoCloseable {
                     : Answer.json(404, "{\"status\":404,\"error\":\"fake API has no route for " + request.method() + " " + request.path() + "\",\"details\":[]}");
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+            answer.headers().forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 exchange.getResponseBody().write(bytes);

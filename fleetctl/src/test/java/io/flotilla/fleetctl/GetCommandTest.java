@@ -31,6 +31,26 @@ class GetCommandTest extends FakeApiTest {
     }
 
     @Test
+    void clustersArePagedThroughWithTheServersContinueTokenAndFiltered() {
+        api.on("GET", "/api/v1/clusters", r -> r.query().containsKey("continue")
+                ? FakeApi.Answer.json(200, "[" + MUM + "]")
+                : new FakeApi.Answer(200, "[" + FRA + "]", "application/json", java.util.Map.of("X-Continue", "tok/1+")));
+
+        var r = Cli.run(Cli.env(cwd, api), "get", "clusters", "--jurisdiction", "DE", "--health", "ready",
+                "-l", "tier=edge", "-l", "gpu=l4");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("fra-1").contains("mum-1");
+        var requests = api.requests();
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(0).query()).containsEntry("limit", "500").containsEntry("jurisdiction", "DE")
+                .containsEntry("health", "ready").doesNotContainKey("continue");
+        assertThat(requests.get(0).rawQuery()).contains("label=tier%3Dedge").contains("label=gpu%3Dl4");
+        assertThat(requests.get(1).query()).containsEntry("continue", "tok/1+").containsEntry("limit", "500")
+                .containsEntry("jurisdiction", "DE");
+    }
+
+    @Test
     void emptyFleet() {
         api.on("GET", "/api/v1/clusters", 200, "[]");
 

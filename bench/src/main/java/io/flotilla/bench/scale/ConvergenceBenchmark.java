@@ -251,7 +251,8 @@ public final class ConvergenceBenchmark {
         }
     }
 
-    private static Map<String, String> options(String[] args) {
+    /** {@code --name value} or {@code --name=value} pairs; shared by the benchmarks of this package. */
+    static Map<String, String> options(String[] args) {
         Map<String, String> opts = new ConcurrentHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];

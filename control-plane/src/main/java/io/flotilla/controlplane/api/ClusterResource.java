@@ -6,6 +6,7 @@ import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.api.ClusterViews.ClusterView;
 import io.flotilla.controlplane.api.ClusterViews.GenerationView;
 import io.flotilla.controlplane.fleet.ClusterCapacity;
+import io.flotilla.controlplane.fleet.ClusterFilter;
 import io.flotilla.controlplane.fleet.ClusterTaint;
 import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.fleet.FleetService;
@@ -26,12 +27,16 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -67,7 +72,7 @@ public class ClusterResource {
     public record RegisterCluster(
             @NotBlank(message = "id is required") @Pattern(regexp = DNS_LABEL, message = "id must be a DNS-1123 label") String id,
             @NotBlank(message = "jurisdiction is required")
-            @Pattern(regexp = "[A-Z]{2}(-[A-Z0-9]{1,3})?", message = "jurisdiction must be an ISO 3166 code such as DE or IN-MH") String jurisdiction,
+            @Pattern(regexp = ClusterListing.JURISDICTION, message = "jurisdiction must be an ISO 3166 code such as DE or IN-MH") String jurisdiction,
             @DecimalMin(value = "-90", message = "latitude must be within -90..90") @DecimalMax(value = "90", message = "latitude must be within -90..90") Double latitude,
             @DecimalMin(value = "-180", message = "longitude must be within -180..180") @DecimalMax(value = "180", message = "longitude must be within -180..180") Double longitude,
             Map<@Size(max = PolicySchema.LABEL_KEY_MAX, message = LABEL_KEY_TOO_LONG) @Pattern(regexp = PolicySchema.LABEL_KEY_REGEX,
@@ -79,10 +84,26 @@ public class ClusterResource {
             List<@NotNull(message = "taints must not hold null") @Valid ClusterTaint> taints) {
     }
 
+    /**
+     * Every cluster, or with {@code limit} a page of them: then a {@code Link} header with {@code rel="next"} (and
+     * {@code X-Continue}, its token) says where the next page is, as long as one follows. Filters narrow either.
+     */
     @GET
-    @Operation(summary = "List clusters with their desired and applied generations and workload status")
-    public List<ClusterView> list() {
-        return fleet.list().stream().map(this::view).toList();
+    @Operation(summary = "List clusters with their desired and applied generations and workload status; "
+            + "limit and continue page through them, jurisdiction, health and label (key=value, repeatable) filter")
+    public Response list(@QueryParam("limit") String limit, @QueryParam("continue") String continueToken,
+            @QueryParam("jurisdiction") String jurisdiction, @QueryParam("health") String health,
+            @QueryParam("label") List<String> labels, @Context UriInfo uri) {
+        ClusterListing listing = ClusterListing.parse(limit, continueToken, jurisdiction, health, labels);
+        FleetService.ClusterPage page = fleet.page(listing.filter(), listing.after(),
+                listing.limit().orElse(Integer.MAX_VALUE - 1));
+        Response.ResponseBuilder answer = Response.ok(page.clusters().stream().map(this::view).toList());
+        page.continueAfter().ifPresent(last -> {
+            String token = ClusterListing.continueToken(last);
+            URI next = uri.getRequestUriBuilder().replaceQueryParam("continue", token).build();
+            answer.header("X-Continue", token).header("Link", "<" + next.getRawPath() + "?" + next.getRawQuery() + ">; rel=\"next\"");
+        });
+        return answer.build();
     }
 
     @GET

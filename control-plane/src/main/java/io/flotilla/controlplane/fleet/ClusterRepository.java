@@ -3,23 +3,71 @@ package io.flotilla.controlplane.fleet;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.hibernate.Session;
 
 @ApplicationScoped
 public class ClusterRepository implements PanacheRepositoryBase<Cluster, String> {
 
+    private static final String REPORTED = "(c.lastStatusAt is not null or c.lastPresenceAt is not null or c.lastTelemetryAt is not null)";
+    private static final String DEGRADED_WORKLOAD = "exists (select 1 from WorkloadStatusRecord r where r.key.clusterId = c.id"
+            + " and r.condition = 'Degraded')";
+    /** {@link ClusterHealth#of} as query conditions. */
+    private static final Map<ClusterHealth, String> HEALTH = Map.of(
+            ClusterHealth.UNKNOWN, "not " + REPORTED,
+            ClusterHealth.OFFLINE, REPORTED + " and c.online = false",
+            ClusterHealth.DEGRADED, REPORTED + " and c.online = true and (c.applyError is not null or " + DEGRADED_WORKLOAD + ")",
+            ClusterHealth.READY, REPORTED + " and c.online = true and c.applyError is null and not " + DEGRADED_WORKLOAD);
+
     public List<Cluster> listOrdered() {
         return list("order by id");
+    }
+
+    /**
+     * Up to {@code limit} clusters that match {@code filter}, in id order, after the cluster {@code afterId} (from the
+     * first when empty). Health is judged in the query as {@link ClusterHealth#of} judges it in memory.
+     */
+    public List<Cluster> page(ClusterFilter filter, Optional<String> afterId, int limit) {
+        StringBuilder jpql = new StringBuilder("select c from Cluster c");
+        List<String> conditions = new ArrayList<>();
+        Map<String, Object> parameters = new HashMap<>();
+        int n = 0;
+        for (Map.Entry<String, String> label : new TreeMap<>(filter.labels()).entrySet()) {
+            jpql.append(" join c.labels l").append(n);
+            conditions.add("key(l" + n + ") = :key" + n + " and value(l" + n + ") = :value" + n);
+            parameters.put("key" + n, label.getKey());
+            parameters.put("value" + n, label.getValue());
+            n++;
+        }
+        afterId.ifPresent(id -> {
+            conditions.add("c.id > :after");
+            parameters.put("after", id);
+        });
+        filter.jurisdiction().ifPresent(j -> {
+            conditions.add("c.jurisdiction = :jurisdiction");
+            parameters.put("jurisdiction", j);
+        });
+        filter.health().ifPresent(h -> conditions.add(HEALTH.get(h)));
+        if (!conditions.isEmpty()) {
+            jpql.append(" where ").append(String.join(" and ", conditions));
+        }
+        var query = getEntityManager().createQuery(jpql.append(" order by c.id").toString(), Cluster.class)
+                .setMaxResults(limit);
+        parameters.forEach(query::setParameter);
+        return query.getResultList();
     }
 
     /** How many clusters have ever reported, and how many of those are offline now: {reporting, offline}. */
     public int[] presenceCounts() {
         Object[] row = getEntityManager().createQuery("select count(c), coalesce(sum(case when c.online = false then 1 else 0 end), 0)"
-                + " from Cluster c where c.lastStatusAt is not null or c.lastPresenceAt is not null or c.lastTelemetryAt is not null",
+                + " from Cluster c where " + REPORTED,
                 Object[].class).getSingleResult();
         return new int[] {((Number) row[0]).intValue(), ((Number) row[1]).intValue()};
     }

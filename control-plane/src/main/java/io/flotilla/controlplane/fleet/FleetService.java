@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** Registers clusters and changes what they should run; every change dispatches a new generation. */
 @ApplicationScoped
@@ -79,9 +80,20 @@ public class FleetService {
         return c;
     }
 
+    /** A page of a listing: its clusters, and the id of its last one when more follow. */
+    public record ClusterPage(List<ClusterState> clusters, Optional<String> continueAfter) {
+    }
+
+    /**
+     * Up to {@code limit} clusters matching {@code filter} in id order, after the cluster {@code afterId} (from the
+     * first when empty): four queries whatever the page size (clusters, their labels, workloads and statuses).
+     */
     @Transactional
-    public List<ClusterState> list() {
-        return clusters.listOrdered().stream().map(this::stateOf).toList();
+    public ClusterPage page(ClusterFilter filter, Optional<String> afterId, int limit) {
+        List<Cluster> found = clusters.page(filter, afterId, limit + 1);
+        boolean more = found.size() > limit;
+        List<Cluster> page = more ? found.subList(0, limit) : found;
+        return new ClusterPage(statesOf(page), more ? Optional.of(page.getLast().id) : Optional.empty());
     }
 
     @Transactional
@@ -163,16 +175,30 @@ public class FleetService {
     }
 
     private ClusterState stateOf(Cluster c) {
+        return stateOf(c, workloads.forCluster(c.id), statuses.forCluster(c.id));
+    }
+
+    /** The states of {@code found} with their workloads and statuses read in one query each, not one per cluster. */
+    private List<ClusterState> statesOf(List<Cluster> found) {
+        List<String> ids = found.stream().map(c -> c.id).toList();
+        Map<String, List<ClusterWorkload>> workloadsOf = workloads.forClusters(ids).stream()
+                .collect(Collectors.groupingBy(w -> w.key.clusterId()));
+        Map<String, List<WorkloadStatusRecord>> statusesOf = statuses.forClusters(ids).stream()
+                .collect(Collectors.groupingBy(r -> r.key.clusterId()));
+        return found.stream().map(c -> stateOf(c, workloadsOf.getOrDefault(c.id, List.of()),
+                statusesOf.getOrDefault(c.id, List.of()))).toList();
+    }
+
+    private ClusterState stateOf(Cluster c, List<ClusterWorkload> given, List<WorkloadStatusRecord> reported) {
         Map<String, WorkloadSpec> desired = new TreeMap<>();
-        for (ClusterWorkload w : workloads.forCluster(c.id)) {
+        for (ClusterWorkload w : given) {
             try {
                 desired.put(w.key.name(), json.readValue(w.specJson, WorkloadSpec.class));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("stored workload " + w.key + " is not readable", e);
             }
         }
-        return new ClusterState(c, c.capacityJson == null ? null : capacityOf(c), taintsOf(c), desired,
-                statuses.forCluster(c.id));
+        return new ClusterState(c, c.capacityJson == null ? null : capacityOf(c), taintsOf(c), desired, reported);
     }
 
     /** A document for a JSON column (spec_json, capacity_json, taints_json): refused when longer than the column. */
