@@ -92,7 +92,7 @@ public final class ClusterListBenchmark {
                             {"id": "list-%s", "jurisdiction": "%s", "latitude": %.2f, "longitude": %.2f,
                              "labels": {"tier": "%s", "bench": "cluster-list"},
                              "capacity": {"gpus": [{"model": "L4", "count": 2, "memoryGiB": 24}], "cpu": "32", "memory": "128Gi"}}"""
-                            .formatted(id(k), JURISDICTIONS[k % JURISDICTIONS.length], 40 + k % 20, k % 30,
+                            .formatted(id(k), JURISDICTIONS[k % JURISDICTIONS.length], 40.0 + k % 20, k % 30 * 1.0,
                                     k % 2 == 0 ? "edge" : "core");
                     HttpResponse<String> r = send(HttpRequest.newBuilder(cp.resolve("/api/v1/clusters"))
                             .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)

@@ -12,6 +12,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.hibernate.annotations.BatchSize;
 
 /** An edge cluster as the control plane knows it: identity, place, generations and presence. */
 @Entity
@@ -27,7 +28,9 @@ public class Cluster {
 
     public Double longitude;
 
+    /** Loaded for up to a thousand clusters per query: a listing's page reads its labels at once. */
     @ElementCollection(fetch = FetchType.EAGER)
+    @BatchSize(size = 1000)
     @CollectionTable(name = "cluster_label", joinColumns = @JoinColumn(name = "cluster_id"))
     @MapKeyColumn(name = "label_key")
     @Column(name = "label_value")
