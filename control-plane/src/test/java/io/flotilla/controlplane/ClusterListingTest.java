@@ -45,7 +45,7 @@ class ClusterListingTest {
             ids.add(id);
             given().contentType(ContentType.JSON).body("""
                     {"id": "%s", "jurisdiction": "%s", "latitude": 50.1, "longitude": 8.7,
-                     "labels": {"listing": "%s", "tier": "%s"}}""".formatted(id, i < 3 ? "ZQ" : "DE", run,
+                     "labels": {"listing": "%s", "tier": "%s"}}""".formatted(id, i < 2 ? "ZQ" : i == 2 ? "ZQ-BY" : "DE", run,
                     i % 2 == 0 ? "edge" : "core"))
                     .post("/api/v1/clusters").then().statusCode(201);
         }
@@ -96,7 +96,9 @@ class ClusterListingTest {
 
     @Test
     void filtersByJurisdictionHealthAndEveryLabelWithOrWithoutALimit() {
-        assertThat(listed("jurisdiction", "ZQ")).containsExactly(ids.get(0), ids.get(1), ids.get(2));
+        assertThat(listed("jurisdiction", "ZQ")).as("a country with its subdivisions")
+                .containsExactly(ids.get(0), ids.get(1), ids.get(2));
+        assertThat(listed("jurisdiction", "ZQ-BY")).containsExactly(ids.get(2));
         assertThat(listed("health", "READY")).containsExactly(ids.get(0), ids.get(1));
         assertThat(listed("health", "offline")).containsExactly(ids.get(2));
         assertThat(listed("health", "UNKNOWN")).containsExactly(ids.get(3), ids.get(4));

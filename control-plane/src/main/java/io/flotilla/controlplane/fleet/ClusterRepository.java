@@ -51,8 +51,13 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, String>
             parameters.put("after", id);
         });
         filter.jurisdiction().ifPresent(j -> {
-            conditions.add("c.jurisdiction = :jurisdiction");
+            // a country takes in its subdivisions (DE: DE and DE-BY), a subdivision only itself
+            conditions.add(j.contains("-") ? "c.jurisdiction = :jurisdiction"
+                    : "(c.jurisdiction = :jurisdiction or c.jurisdiction like :subdivisions)");
             parameters.put("jurisdiction", j);
+            if (!j.contains("-")) {
+                parameters.put("subdivisions", j + "-%");
+            }
         });
         filter.health().ifPresent(h -> conditions.add(HEALTH.get(h)));
         if (!conditions.isEmpty()) {
