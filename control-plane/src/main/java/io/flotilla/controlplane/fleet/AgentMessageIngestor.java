@@ -2,6 +2,7 @@ package io.flotilla.controlplane.fleet;
 
 import com.google.protobuf.Message;
 import io.flotilla.controlplane.identity.AgentReportVerifier;
+import io.flotilla.controlplane.support.RateLimitedLog;
 import io.flotilla.policy.TerminalText;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.ClusterStatus;
@@ -37,6 +38,7 @@ import org.jboss.logging.Logger;
 public class AgentMessageIngestor {
 
     private static final Logger LOG = Logger.getLogger(AgentMessageIngestor.class);
+    private static final RateLimitedLog FAILED_PRESENCE_FLUSHES = new RateLimitedLog(LOG, Duration.ofSeconds(10));
     private static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final AgentReportService reports;
@@ -120,7 +122,7 @@ public class AgentMessageIngestor {
                 reports.applyPresences(batch).forEach(id -> reject("presence", id, "UNKNOWN_CLUSTER", "cluster is not registered"));
             } catch (RuntimeException e) {
                 batch.forEach(p -> pendingPresence.putIfAbsent(p.presence().getClusterId(), p));
-                LOG.warnf(e, "Applying presence of %d clusters failed; retrying at the next flush", batch.size());
+                FAILED_PRESENCE_FLUSHES.warn(e, "Applying presence of %d clusters failed; retrying at the next flush", batch.size());
                 return;
             }
         }

@@ -1,5 +1,6 @@
 package io.flotilla.controlplane.leader;
 
+import io.flotilla.controlplane.support.RateLimitedLog;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -11,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -25,6 +27,7 @@ import org.jboss.logging.Logger;
 public class AdvisoryLockLeadership implements Leadership {
 
     private static final Logger LOG = Logger.getLogger(AdvisoryLockLeadership.class);
+    private static final RateLimitedLog UNREACHABLE = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
     private final String url;
     private final String username;
@@ -82,7 +85,7 @@ public class AdvisoryLockLeadership implements Leadership {
                 }
                 leader = became;
             } catch (SQLException e) {
-                LOG.warnf("Leader election could not reach the database: %s", e.getMessage());
+                UNREACHABLE.warn(null, "Leader election could not reach the database: %s", e.getMessage());
                 leader = false;
                 close();
             }

@@ -1,6 +1,7 @@
 package io.flotilla.controlplane.telemetry;
 
 import io.agroal.api.AgroalDataSource;
+import io.flotilla.controlplane.support.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +36,8 @@ import org.postgresql.PGConnection;
 public class TelemetryWriter {
 
     private static final Logger LOG = Logger.getLogger(TelemetryWriter.class);
+    /** In a database outage every batch fails: said once per 10 s, with how many more failed. */
+    private static final RateLimitedLog FAILED_WRITES = new RateLimitedLog(LOG, Duration.ofSeconds(10));
     static final String COLUMNS = "cluster_id, device, sampled_at, utilization, memory_used_mib, memory_total_mib,"
             + " temperature_celsius, power_watts, queue_depth";
 
@@ -102,7 +106,7 @@ public class TelemetryWriter {
                 return;
             } catch (SQLException | IOException | RuntimeException e) {
                 failed.increment(batch.size());
-                LOG.warnf(e, "Writing %d telemetry samples failed; they are dropped", batch.size());
+                FAILED_WRITES.warn(e, "Writing %d telemetry samples failed; they are dropped", batch.size());
             }
         }
     }
