@@ -2,7 +2,6 @@ package io.flotilla.controlplane.fleet;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -13,14 +12,9 @@ public class ClusterWorkloadRepository implements PanacheRepositoryBase<ClusterW
         return list("key.clusterId = ?1 order by key.name", clusterId);
     }
 
-    /** Every workload of the given clusters, a thousand clusters per query (PostgreSQL takes at most 32,767 parameters). */
+    /** Every workload of the given clusters, a thousand clusters per query. */
     public List<ClusterWorkload> forClusters(Collection<String> clusterIds) {
-        List<String> ids = List.copyOf(clusterIds);
-        List<ClusterWorkload> found = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i += 1000) {
-            found.addAll(list("key.clusterId in ?1", ids.subList(i, Math.min(ids.size(), i + 1000))));
-        }
-        return found;
+        return IdBatches.query(clusterIds, ids -> list("key.clusterId in ?1", ids));
     }
 
     /** Every workload some policy placed, on any cluster. */

@@ -2,7 +2,6 @@ package io.flotilla.controlplane.fleet;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -15,12 +14,7 @@ public class WorkloadStatusRepository implements PanacheRepositoryBase<WorkloadS
 
     /** The statuses of the given clusters by workload name, a thousand clusters per query. */
     public List<WorkloadStatusRecord> forClusters(Collection<String> clusterIds) {
-        List<String> ids = List.copyOf(clusterIds);
-        List<WorkloadStatusRecord> found = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i += 1000) {
-            found.addAll(list("key.clusterId in ?1 order by key.name", ids.subList(i, Math.min(ids.size(), i + 1000))));
-        }
-        return found;
+        return IdBatches.query(clusterIds, ids -> list("key.clusterId in ?1 order by key.name", ids));
     }
 
     public long deleteForCluster(String clusterId) {
