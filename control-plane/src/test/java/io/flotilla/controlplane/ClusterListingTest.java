@@ -17,14 +17,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code GET /api/v1/clusters} with {@code limit} and {@code continue}, and its filters. Every case lists only the
- * clusters it registered (a label of its own), since other test classes share the database.
+ * {@code GET /api/v1/clusters} with {@code limit} and {@code continue}, and its filters, on five clusters registered once
+ * for the class. Every case lists only those (a label of their own), since other test classes share the database;
+ * no case changes them.
  */
 @QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterListingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -32,12 +35,16 @@ class ClusterListingTest {
     @ConfigProperty(name = "flotilla.broker.port")
     int brokerPort;
 
-    /** A label value no other case uses. */
+    /** A label value no other test uses. */
     private String run;
     private List<String> ids;
 
+    /** Before the first case (in a @BeforeEach: Quarkus points REST Assured at the application only then). */
     @BeforeEach
     void fiveClusters() throws Exception {
+        if (ids != null) {
+            return;
+        }
         run = "l" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Control plane with its embedded HiveMQ broker, one agent, fabric8's CRUD mock cluster. */
+@Execution(ExecutionMode.CONCURRENT)
 class EmbeddedBrokerEndToEndIT {
 
     @Test

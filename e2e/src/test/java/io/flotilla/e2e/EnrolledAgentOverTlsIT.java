@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A new cluster joins as an operator would add it: an admin enrolls it through the API and its agent is given only
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * TLS listener and CA, converges over {@code ssl://}, and its reports (signed with its enrolled key) are accepted.
  * The spent token is refused when replayed, and the audit log keeps the refusal.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class EnrolledAgentOverTlsIT {
 
     private static final String CLUSTER = "tls-e2e";

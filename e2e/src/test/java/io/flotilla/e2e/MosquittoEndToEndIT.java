@@ -2,6 +2,8 @@ package io.flotilla.e2e;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Interop: the same scenario through a real Mosquitto instead of the embedded broker, with the dynamic
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
  * FLOTILLA_REQUIRE_MOSQUITTO=1 (and installs the Debian package), so there a missing broker fails
  * the build; on a developer machine without Mosquitto (or its plugin) the test is skipped and says why.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class MosquittoEndToEndIT {
 
     @Test
