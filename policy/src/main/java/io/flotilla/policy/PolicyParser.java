@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -234,6 +236,14 @@ public final class PolicyParser {
         int aliases = 0;
         try {
             for (Event event : new Parse(settings).parseString(source.text())) {
+                Optional<String> tag = event instanceof ScalarEvent scalar ? scalar.getTag()
+                        : event instanceof CollectionStartEvent collection ? collection.getTag() : Optional.empty();
+                if (tag.isPresent() && !tag.get().equals(tag.get().strip())) {
+                    // the composer refuses such a tag with an IllegalArgumentException, not a YAML error
+                    errors.add(at(source.name(), event.getStartMark(), "YAML syntax error: the tag '" + tag.get()
+                            + "' begins or ends with white space"));
+                    return false;
+                }
                 switch (event.getEventId()) {
                     case MappingStart, SequenceStart -> {
                         if (++depth > limits.maxDepth()) {

@@ -23,6 +23,18 @@ class PolicyParserTest {
                 """.formatted(name, placement);
     }
 
+    /** snakeyaml-engine's composer refuses such a tag with an IllegalArgumentException, which escaped the parser. */
+    @Test
+    void aTagEndingInAnEscapedSpaceIsALocatedSyntaxError() {
+        var result = parser.parse("t.yaml", "apiVersion: !a%20 flotilla.io/v1alpha1\n");
+
+        assertThat(result.policies()).isEmpty();
+        assertThat(result.errors()).singleElement().satisfies(e -> {
+            assertThat(e.line()).isEqualTo(1);
+            assertThat(e.message()).contains("tag").contains("white space");
+        });
+    }
+
     @Test
     void resolvesEveryDefault() {
         FleetPolicy p = parser.parse("p.yaml", policy("p", "{ jurisdictions: [EU], minClusters: 3 }")).policies().get(0);
