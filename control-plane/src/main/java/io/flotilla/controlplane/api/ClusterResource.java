@@ -96,7 +96,7 @@ public class ClusterResource {
             @QueryParam("label") List<String> labels, @Context UriInfo uri) {
         ClusterListing listing = ClusterListing.parse(limit, continueToken, jurisdiction, health, labels);
         FleetService.ClusterPage page = fleet.page(listing.filter(), listing.after(),
-                listing.limit().orElse(Integer.MAX_VALUE - 1));
+                listing.limit().orElse(Integer.MAX_VALUE));
         Response.ResponseBuilder answer = Response.ok(page.clusters().stream().map(this::view).toList());
         page.continueAfter().ifPresent(last -> {
             String token = ClusterListing.continueToken(last);

@@ -13,8 +13,6 @@ import java.util.Optional;
  */
 public record ClusterFilter(Optional<String> jurisdiction, Optional<ClusterHealth> health, Map<String, String> labels) {
 
-    public static final ClusterFilter ALL = new ClusterFilter(Optional.empty(), Optional.empty(), Map.of());
-
     public ClusterFilter {
         labels = Map.copyOf(labels);
     }

@@ -51,11 +51,11 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, String>
             parameters.put("after", id);
         });
         filter.jurisdiction().ifPresent(j -> {
-            // a country takes in its subdivisions (DE: DE and DE-BY), a subdivision only itself
-            conditions.add(j.contains("-") ? "c.jurisdiction = :jurisdiction"
-                    : "(c.jurisdiction = :jurisdiction or c.jurisdiction like :subdivisions)");
             parameters.put("jurisdiction", j);
-            if (!j.contains("-")) {
+            if (j.contains("-")) {
+                conditions.add("c.jurisdiction = :jurisdiction");
+            } else { // a country takes in its subdivisions (DE: DE and DE-BY)
+                conditions.add("(c.jurisdiction = :jurisdiction or c.jurisdiction like :subdivisions)");
                 parameters.put("subdivisions", j + "-%");
             }
         });

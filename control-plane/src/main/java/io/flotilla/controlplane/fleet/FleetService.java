@@ -86,11 +86,13 @@ public class FleetService {
 
     /**
      * Up to {@code limit} clusters matching {@code filter} in id order, after the cluster {@code afterId} (from the
-     * first when empty): four queries whatever the page size (clusters, their labels, workloads and statuses).
+     * first when empty; {@link Integer#MAX_VALUE}: all of them): four queries whatever the page size (clusters, their
+     * labels, workloads and statuses).
      */
     @Transactional
     public ClusterPage page(ClusterFilter filter, Optional<String> afterId, int limit) {
-        List<Cluster> found = clusters.page(filter, afterId, limit + 1);
+        // one more than asked for says whether another page follows
+        List<Cluster> found = clusters.page(filter, afterId, limit == Integer.MAX_VALUE ? limit : limit + 1);
         boolean more = found.size() > limit;
         List<Cluster> page = more ? found.subList(0, limit) : found;
         return new ClusterPage(statesOf(page), more ? Optional.of(page.getLast().id) : Optional.empty());
