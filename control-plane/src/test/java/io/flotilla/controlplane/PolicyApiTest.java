@@ -17,6 +17,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.flotilla.controlplane.support.ChangeStages;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.VerificationKey;
@@ -24,9 +25,11 @@ import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.DesiredState;
 import io.flotilla.proto.v1.WorkloadCondition;
 import io.flotilla.proto.v1.WorkloadStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +48,9 @@ class PolicyApiTest {
 
     @ConfigProperty(name = "flotilla.broker.port")
     int brokerPort;
+
+    @Inject
+    MeterRegistry metrics;
 
     @Test
     void euPolicyIsPlacedOnlyOnEuClustersWhoseAgentsReceiveIt() throws Exception {
@@ -97,6 +103,38 @@ class PolicyApiTest {
             assertThat(state.getWorkloads(0).getPolicy()).isEqualTo("chat-a");
             assertThat(state.getWorkloads(0).getResources().getGpuMemoryMib()).isEqualTo(24 * 1024);
         }
+    }
+
+    @Test
+    void aPolicyChangeIsTimedAtEveryStageFromTheApiToTheBrokersAcknowledgement() {
+        cluster("t-fra", "DE", 50.11, 8.68, "t");
+        cluster("t-par", "FR", 48.86, 2.35, "t");
+        var before = new java.util.HashMap<String, Long>();
+        for (ChangeStages.Stage stage : ChangeStages.Stage.values()) {
+            before.put(stage.tag(), stageCount(stage));
+        }
+
+        apply(policy("chat-t", "t", "EU", 2, 2, "vllm/vllm-openai:v0.8.5"), false).statusCode(200);
+
+        assertThat(stageCount(ChangeStages.Stage.API) - before.get("api")).isEqualTo(1);
+        assertThat(stageCount(ChangeStages.Stage.PLACEMENT) - before.get("placement")).isGreaterThanOrEqualTo(1);
+        assertThat(stageCount(ChangeStages.Stage.COMMIT) - before.get("commit")).isGreaterThanOrEqualTo(1);
+        assertThat(stageCount(ChangeStages.Stage.COMPILE_SIGN) - before.get("compile-sign")).isGreaterThanOrEqualTo(2);
+        assertThat(stageCount(ChangeStages.Stage.OUTBOX_WRITE) - before.get("outbox-write")).isGreaterThanOrEqualTo(2);
+        // acknowledged by the embedded broker after the commit
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(stageCount(ChangeStages.Stage.PUBLISH_ACK) - before.get("publish-ack")).isGreaterThanOrEqualTo(2);
+            assertThat(stageCount(ChangeStages.Stage.OUTBOX_TO_ACK) - before.get("outbox-to-ack")).isGreaterThanOrEqualTo(2);
+        });
+        assertThat(metrics.get("flotilla.change.stage").tag("stage", "api").timer().max(java.util.concurrent.TimeUnit.NANOSECONDS))
+                .isPositive();
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("flotilla_change_stage_seconds{stage=\"outbox-to-ack\",quantile=\"0.99\"}"))
+                .body(containsString("flotilla_placement_engine_seconds_count{mode=\"full\"}"));
+    }
+
+    private long stageCount(ChangeStages.Stage stage) {
+        return metrics.get("flotilla.change.stage").tag("stage", stage.tag()).timer().count();
     }
 
     @Test

@@ -27,4 +27,9 @@ public final class CpuMemoryFitFilter implements FilterPlugin {
         }
         return Optional.empty();
     }
+
+    @Override
+    public boolean decidesPerCluster() {
+        return true;
+    }
 }

@@ -16,4 +16,9 @@ public final class GpuFitFilter implements FilterPlugin {
         }
         return Optional.of(ResourceFit.gpuShortfall(context, cluster));
     }
+
+    @Override
+    public boolean decidesPerCluster() {
+        return true;
+    }
 }

@@ -13,4 +13,9 @@ public final class HealthFilter implements FilterPlugin {
     public Optional<String> reject(PlacementContext context, ClusterState cluster) {
         return cluster.health() == Health.READY ? Optional.empty() : Optional.of("cluster is " + cluster.health());
     }
+
+    @Override
+    public boolean decidesPerCluster() {
+        return true;
+    }
 }

@@ -13,4 +13,9 @@ public final class JurisdictionFilter implements FilterPlugin {
     public Optional<String> reject(PlacementContext context, ClusterState cluster) {
         return SovereigntyGuard.violation(context.allowedJurisdictions(), cluster);
     }
+
+    @Override
+    public boolean decidesPerCluster() {
+        return true;
+    }
 }

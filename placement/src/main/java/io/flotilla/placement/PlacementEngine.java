@@ -38,7 +38,7 @@ public final class PlacementEngine {
     private final JurisdictionCatalog jurisdictions;
     private final Sites sites;
     private final PlacementPlugins plugins;
-    /** Only the standard plugins are known well enough to reuse a previous run's work (see {@link #incremental}). */
+    /** Filters that decide per cluster and the standard scores let a run reuse the last one's work (see {@link #incremental}). */
     private final boolean incrementalCapable;
     private final double[] weights;
     private final double totalWeight;
@@ -49,8 +49,7 @@ public final class PlacementEngine {
         this.jurisdictions = jurisdictions;
         this.sites = sites;
         this.plugins = plugins;
-        this.incrementalCapable = plugins.filters().stream().allMatch(f -> f instanceof JurisdictionFilter || f instanceof HealthFilter
-                || f instanceof SelectorFilter || f instanceof TaintFilter || f instanceof GpuFitFilter || f instanceof CpuMemoryFitFilter)
+        this.incrementalCapable = plugins.filters().stream().allMatch(FilterPlugin::decidesPerCluster)
                 && plugins.scores().stream().allMatch(s -> s instanceof LatencyScore || s instanceof LoadScore
                 || s instanceof SpreadScore || s instanceof SteadinessScore);
         List<ScorePlugin> scores = plugins.scores();
@@ -88,8 +87,25 @@ public final class PlacementEngine {
         return run.result;
     }
 
+    /**
+     * How the last run went, for metrics and logs.
+     *
+     * @param incremental whether it started from the run before (else every policy was placed from scratch)
+     * @param changedClusters clusters whose state differed from the run before (0 for a run from scratch)
+     * @param policiesPlaced policies placed from scratch; the others kept their decision
+     */
+    public record RunStats(boolean incremental, int changedClusters, int policiesPlaced) {
+    }
+
     /** What a previous run left, per policy in name order. */
-    private record Run(SnapshotIndex index, List<FleetPolicy> policies, CapacityLedger initial, PolicyRun[] runs, PlacementResult result) {
+    private record Run(SnapshotIndex index, List<FleetPolicy> policies, CapacityLedger initial, PolicyRun[] runs, PlacementResult result,
+            RunStats stats) {
+    }
+
+    /** How the last {@link #place} went; null before the first. */
+    public RunStats lastRunStats() {
+        Run run = last;
+        return run == null ? null : run.stats;
     }
 
     /**
@@ -140,7 +156,7 @@ public final class PlacementEngine {
             runs[p] = placeOne(ctx, ledger, index);
             decisions.add(runs[p].decision);
         }
-        return new Run(index, ordered, initial, runs, new PlacementResult(decisions));
+        return new Run(index, ordered, initial, runs, new PlacementResult(decisions), new RunStats(false, 0, runs.length));
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -329,12 +345,14 @@ public final class PlacementEngine {
 
         var runs = new PolicyRun[ordered.size()];
         var decisions = new ArrayList<PlacementDecision>(ordered.size());
+        int placed = 0;
         for (int p = 0; p < runs.length; p++) {
             PolicyRun o = old.runs[p];
             var ctx = new PlacementContext(snapshot, ordered.get(p), o.allowed, sites, ledger, previous.get(p));
             PolicyRun r = samePrevious(previous.get(p), o.previous) ? reuse(o, ctx, ledger, index, old.index, changed, dirtyNow) : null;
             if (r == null) {
                 r = placeOne(ctx, ledger, index);
+                placed++;
             }
             // capacity after this policy: compare with the old run's where either run reserved
             var touched = new TreeSet<Integer>();
@@ -356,7 +374,7 @@ public final class PlacementEngine {
             runs[p] = r;
             decisions.add(r.decision);
         }
-        return new Run(index, ordered, initial, runs, new PlacementResult(decisions));
+        return new Run(index, ordered, initial, runs, new PlacementResult(decisions), new RunStats(true, changed.length, placed));
     }
 
     /** The old decision, re-bound to the new snapshot, or null when the policy must be placed again. */

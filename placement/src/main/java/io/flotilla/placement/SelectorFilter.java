@@ -13,4 +13,9 @@ public final class SelectorFilter implements FilterPlugin {
     public Optional<String> reject(PlacementContext context, ClusterState cluster) {
         return Optional.ofNullable(context.policy().spec().placement().clusterSelector().mismatch(cluster.labels()));
     }
+
+    @Override
+    public boolean decidesPerCluster() {
+        return true;
+    }
 }

@@ -25,4 +25,9 @@ public final class TaintFilter implements FilterPlugin {
         }
         return Optional.empty();
     }
+
+    @Override
+    public boolean decidesPerCluster() {
+        return true;
+    }
 }

@@ -63,7 +63,7 @@ class PlacementEngineMatchesReferenceTest {
         }
     }
 
-    private static void same(PlacementResult got, PlacementResult ref, String what) {
+    static void same(PlacementResult got, PlacementResult ref, String what) {
         assertThat(got.decisions()).as(what).hasSameSizeAs(ref.decisions());
         for (int i = 0; i < ref.decisions().size(); i++) {
             PlacementDecision g = got.decisions().get(i);
@@ -78,7 +78,7 @@ class PlacementEngineMatchesReferenceTest {
         }
     }
 
-    private static FleetSnapshot change(Random random, FleetSnapshot s) {
+    static FleetSnapshot change(Random random, FleetSnapshot s) {
         var clusters = new ArrayList<>(s.clusters());
         for (int k = 1 + random.nextInt(3); k > 0; k--) {
             int i = random.nextInt(clusters.size());
@@ -99,7 +99,7 @@ class PlacementEngineMatchesReferenceTest {
         return new FleetSnapshot(s.takenAt().plusSeconds(1), clusters);
     }
 
-    private static ClusterState cluster(Random random, String id) {
+    static ClusterState cluster(Random random, String id) {
         String site = SITE_NAMES.get(random.nextInt(SITE_NAMES.size()));
         var b = Fixtures.cluster(id).site(site).health(random.nextInt(5) == 0 ? Health.values()[random.nextInt(Health.values().length)] : Health.READY)
                 .load(random.nextInt(3), random.nextDouble()).label("region", site.substring(0, 1))
@@ -120,7 +120,7 @@ class PlacementEngineMatchesReferenceTest {
         return b.build();
     }
 
-    private static List<FleetPolicy> policies(Random random) {
+    static List<FleetPolicy> policies(Random random) {
         var out = new ArrayList<FleetPolicy>();
         for (int i = 0, n = 1 + random.nextInt(8); i < n; i++) {
             var b = Fixtures.policy("p" + i).jurisdictions(JURISDICTIONS.get(random.nextInt(JURISDICTIONS.size())).toArray(String[]::new))

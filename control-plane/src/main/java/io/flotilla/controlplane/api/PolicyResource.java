@@ -11,6 +11,7 @@ import io.flotilla.controlplane.audit.AuditDetails;
 import io.flotilla.controlplane.auth.Principal;
 import io.flotilla.controlplane.auth.Roles;
 import io.flotilla.controlplane.policy.PolicyService;
+import io.flotilla.controlplane.support.ChangeStages;
 import io.flotilla.policy.PolicyError;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -42,8 +43,10 @@ public class PolicyResource {
     private final PolicyService policies;
     private final SecurityIdentity identity;
     private final AuditDetails audit;
+    private final ChangeStages stages;
 
-    PolicyResource(PolicyService policies, SecurityIdentity identity, AuditDetails audit) {
+    PolicyResource(PolicyService policies, SecurityIdentity identity, AuditDetails audit, ChangeStages stages) {
+        this.stages = stages;
         this.policies = policies;
         this.identity = identity;
         this.audit = audit;
@@ -63,7 +66,11 @@ public class PolicyResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_JSON);
         var set = policies.parse(source, body == null ? "" : body, json);
+        long start = System.nanoTime();
         List<PolicyService.Applied> applied = policies.apply(set, source, dryRun, Principal.nameOf(identity));
+        if (!dryRun) {
+            stages.since(ChangeStages.Stage.API, start); // the service's transaction has committed
+        }
         audit.target("policies " + applied.stream().map(PolicyService.Applied::name).collect(Collectors.joining(","))
                 + (dryRun ? " (dry run)" : ""));
         audit.revision(applied.stream().filter(a -> a.action() != PolicyService.Action.UNCHANGED)
@@ -106,7 +113,9 @@ public class PolicyResource {
     @Path("/{name}")
     @Operation(summary = "Delete a policy; the clusters it ran on get a new generation without its workload")
     public DeletedView delete(@PathParam("name") String name) {
+        long start = System.nanoTime();
         policies.delete(name);
+        stages.since(ChangeStages.Stage.API, start);
         return new DeletedView(name, true);
     }
 

@@ -6,6 +6,7 @@ import io.flotilla.controlplane.fleet.Cluster;
 import io.flotilla.controlplane.fleet.ClusterWorkload;
 import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
+import io.flotilla.controlplane.support.ChangeStages;
 import io.flotilla.proto.VerificationKey;
 import io.flotilla.proto.v1.DesiredState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,9 +32,11 @@ public class DesiredStateDispatcher {
     private final ObjectMapper json;
     private final Clock clock;
     private final Event<OutboxWritten> written;
+    private final ChangeStages stages;
 
     DesiredStateDispatcher(ClusterWorkloadRepository workloads, OutboxRepository outbox, ProtocolKeys keys,
-            ObjectMapper json, Clock clock, Event<OutboxWritten> written) {
+            ObjectMapper json, Clock clock, Event<OutboxWritten> written, ChangeStages stages) {
+        this.stages = stages;
         this.workloads = workloads;
         this.outbox = outbox;
         this.keys = keys;
@@ -65,9 +68,13 @@ public class DesiredStateDispatcher {
         }
         cluster.desiredGeneration++;
         Instant now = clock.instant();
+        long compiling = System.nanoTime();
         DesiredState state = DesiredStateCompiler.compile(cluster.id, cluster.desiredGeneration, now, specs).toBuilder()
                 .addAllTrustedKeys(keys.trustedKeys().stream().map(VerificationKey::toBase64).toList())
                 .build();
+        byte[] payload = keys.desiredStateCodec().encode(cluster.id, state);
+        long writing = System.nanoTime();
+        stages.record(ChangeStages.Stage.COMPILE_SIGN, writing - compiling);
 
         OutboxEntry entry = outbox.findById(cluster.id);
         boolean created = entry == null;
@@ -76,7 +83,7 @@ public class DesiredStateDispatcher {
             entry.clusterId = cluster.id;
         }
         entry.generation = state.getGeneration();
-        entry.payload = keys.desiredStateCodec().encode(cluster.id, state);
+        entry.payload = payload;
         entry.createdAt = now;
         entry.publishedAt = null;
         entry.attempts = 0;
@@ -84,6 +91,7 @@ public class DesiredStateDispatcher {
         if (created) {
             outbox.persist(entry);
         }
+        stages.since(ChangeStages.Stage.OUTBOX_WRITE, writing);
         written.fire(new OutboxWritten(cluster.id, state.getGeneration()));
         return state;
     }

@@ -2,6 +2,7 @@ package io.flotilla.controlplane.dispatch;
 
 import io.flotilla.controlplane.broker.BrokerConfig;
 import io.flotilla.controlplane.leader.Leadership;
+import io.flotilla.controlplane.support.ChangeStages;
 import io.flotilla.proto.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,13 +48,15 @@ public class OutboxPublisher {
     private final Leadership leadership;
     private final Counter published;
     private final Counter failed;
+    private final ChangeStages stages;
     private final AtomicBoolean drainRequested = new AtomicBoolean();
     private final ExecutorService drainer = Executors.newSingleThreadExecutor(Thread.ofPlatform()
             .name("flotilla-outbox").daemon().factory());
 
     OutboxPublisher(OutboxRepository outbox, DispatchConfig config, BrokerConfig broker,
             @Channel("desired") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 20_000) Emitter<byte[]> desired,
-            Clock clock, MeterRegistry metrics, Leadership leadership) {
+            Clock clock, MeterRegistry metrics, Leadership leadership, ChangeStages stages) {
+        this.stages = stages;
         this.leadership = leadership;
         this.outbox = outbox;
         this.config = config;
@@ -112,8 +116,11 @@ public class OutboxPublisher {
             CompletableFuture<OutboxEntry> ack = new CompletableFuture<>();
             Metadata metadata = Metadata.of(new SendingMqttMessageMetadata(
                     Topics.desired(entry.clusterId), MqttQoS.AT_LEAST_ONCE, true));
+            long sent = System.nanoTime();
             desired.send(Message.of(entry.payload, metadata,
                     () -> {
+                        stages.since(ChangeStages.Stage.PUBLISH_ACK, sent);
+                        stages.record(ChangeStages.Stage.OUTBOX_TO_ACK, Duration.between(entry.createdAt, clock.instant()));
                         ack.complete(entry);
                         return CompletableFuture.completedFuture(null);
                     },

@@ -35,4 +35,10 @@ final class DirectWorkloadFilter implements FilterPlugin {
                 ? Optional.of("cluster runs a workload named '" + name + "' given directly through the API")
                 : Optional.empty();
     }
+
+    /** The set is fixed for this filter's life: a new set comes with a new engine ({@link LivePlacement}). */
+    @Override
+    public boolean decidesPerCluster() {
+        return true;
+    }
 }

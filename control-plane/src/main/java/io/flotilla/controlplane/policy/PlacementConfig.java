@@ -25,4 +25,13 @@ public interface PlacementConfig {
      */
     @WithDefault("5m")
     Duration offlineGrace();
+
+    /**
+     * How much a cluster's load may move, as the load penalty placement scores it by (milliseconds: 10 per
+     * waiting request, up to 100 for GPU utilisation above 80 %), before placement takes the new load. Telemetry
+     * moves every cluster's load a little all the time; below this a cluster counts as unchanged, so that one
+     * cluster's change re-places in milliseconds rather than every cluster looking changed. 0 takes every change.
+     */
+    @WithDefault("5")
+    double loadHysteresisMs();
 }

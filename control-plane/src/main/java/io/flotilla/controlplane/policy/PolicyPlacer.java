@@ -9,17 +9,13 @@ import io.flotilla.controlplane.fleet.ClusterRepository;
 import io.flotilla.controlplane.fleet.ClusterWorkload;
 import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
+import io.flotilla.controlplane.support.ChangeStages;
 import io.flotilla.placement.ClusterAssignment;
 import io.flotilla.placement.ClusterExclusion;
-import io.flotilla.placement.FilterPlugin;
 import io.flotilla.placement.PlacementDecision;
-import io.flotilla.placement.PlacementEngine;
-import io.flotilla.placement.PlacementPlugins;
 import io.flotilla.placement.PlacementResult;
 import io.flotilla.placement.Reservation;
 import io.flotilla.policy.FleetPolicy;
-import io.flotilla.policy.JurisdictionCatalog;
-import io.flotilla.policy.Sites;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -69,29 +65,38 @@ public class PolicyPlacer {
     private final ClusterRepository clusters;
     private final ClusterWorkloadRepository workloads;
     private final DesiredStateDispatcher dispatcher;
-    private final JurisdictionCatalog jurisdictions;
-    private final Sites sites;
+    private final LivePlacement live;
+    private final ChangeStages stages;
     private final ObjectMapper json;
     private final Clock clock;
     private final RolloutRepository rollouts;
 
     PolicyPlacer(RolloutRepository rollouts, FleetSnapshots snapshots, PolicyPlacementRepository placements, ClusterRepository clusters,
-            ClusterWorkloadRepository workloads, DesiredStateDispatcher dispatcher, JurisdictionCatalog jurisdictions,
-            Sites sites, ObjectMapper json, Clock clock) {
+            ClusterWorkloadRepository workloads, DesiredStateDispatcher dispatcher, LivePlacement live,
+            ChangeStages stages, ObjectMapper json, Clock clock) {
+        this.stages = stages;
         this.rollouts = rollouts;
         this.snapshots = snapshots;
         this.placements = placements;
         this.clusters = clusters;
         this.workloads = workloads;
         this.dispatcher = dispatcher;
-        this.jurisdictions = jurisdictions;
-        this.sites = sites;
+        this.live = live;
         this.json = json;
         this.clock = clock;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public Plan plan(Collection<FleetPolicy> policies) {
+        long start = System.nanoTime();
+        try {
+            return planTimed(policies);
+        } finally {
+            stages.since(ChangeStages.Stage.PLACEMENT, start);
+        }
+    }
+
+    private Plan planTimed(Collection<FleetPolicy> policies) {
         var previous = new ArrayList<PlacementDecision>();
         var reserved = new HashMap<String, List<Reservation>>();
         for (PolicyPlacement p : placements.listAll()) {
@@ -101,10 +106,7 @@ public class PolicyPlacer {
             d.chosen().forEach(a -> reserved.computeIfAbsent(a.clusterId(), k -> new ArrayList<>()).add(a.reservation()));
         }
         FleetSnapshots.Inventory inventory = snapshots.take(reserved, Map.of());
-        var filters = new ArrayList<FilterPlugin>(PlacementPlugins.standard().filters());
-        filters.add(new DirectWorkloadFilter(inventory.direct()));
-        var engine = new PlacementEngine(jurisdictions, sites, new PlacementPlugins(filters, PlacementPlugins.standard().scores()));
-        PlacementResult result = engine.place(inventory.snapshot(), List.copyOf(policies), new PlacementResult(previous));
+        PlacementResult result = live.place(inventory, List.copyOf(policies), new PlacementResult(previous));
 
         Map<String, FleetPolicy> byName = new HashMap<>();
         policies.forEach(p -> byName.put(p.name(), p));
@@ -149,6 +151,15 @@ public class PolicyPlacer {
     /** @param revisions the revision each placed policy was at */
     @Transactional(Transactional.TxType.MANDATORY)
     public void commit(Plan plan, Map<String, Long> revisions) {
+        long start = System.nanoTime();
+        try {
+            commitTimed(plan, revisions);
+        } finally {
+            stages.since(ChangeStages.Stage.COMMIT, start);
+        }
+    }
+
+    private void commitTimed(Plan plan, Map<String, Long> revisions) {
         Instant now = clock.instant();
         for (PolicyPlacement stale : placements.listAll()) {
             if (!plan.decisions().containsKey(stale.policyName)) {
