@@ -28,8 +28,21 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the REST API with the session's token; 401 sends the user to the login page. */
+/** Calls the REST API with the session's token; 401 sends the user to the login page. Answers the parsed JSON. */
 export async function api(path, options = {}) {
+  return (await call(path, options)).body;
+}
+
+/**
+ * One page of a paged listing (GET /api/v1/clusters?limit=...): its items, and next, the token that asks for the
+ * following page (the X-Continue header; null on the last page).
+ */
+export async function apiPage(path, options = {}) {
+  const { body, response } = await call(path, options);
+  return { items: body || [], next: response.headers.get('X-Continue') };
+}
+
+async function call(path, options) {
   const headers = Object.assign({ Accept: 'application/json' }, options.headers || {});
   const t = token();
   if (t) headers.Authorization = 'Bearer ' + t;
@@ -43,7 +56,7 @@ export async function api(path, options = {}) {
     throw new ApiError(401, body);
   }
   if (!response.ok) throw new ApiError(response.status, body);
-  return body;
+  return { body, response };
 }
 
 /** Builds an element; strings become text nodes (never HTML), so API data cannot inject markup. */

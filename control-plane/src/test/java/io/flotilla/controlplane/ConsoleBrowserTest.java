@@ -186,6 +186,8 @@ class ConsoleBrowserTest {
         eventually(() -> assertThat(driver.findElement(By.cssSelector("#clusters tbody tr")).getAttribute("data-cluster"))
                 .isEqualTo("dm-fra"));
         new Select(driver.findElement(By.id("f-jurisdiction"))).selectByValue("");
+        // the server answers the filter: the table is drawn again when its page arrives
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#clusters tbody tr"), FLEET.size()));
         driver.findElement(By.cssSelector("button[data-sort='gpus']")).click();
         driver.findElement(By.cssSelector("button[data-sort='gpus']")).click();
         wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#clusters tbody tr:first-child"), "data-cluster", "dm-fra"));
@@ -510,6 +512,83 @@ class ConsoleBrowserTest {
                 .contains("200");
         assertThat(driver.findElements(By.cssSelector("#audit tbody tr"))).hasSize(1);
         screenshot("16-audit");
+    }
+
+    /** More clusters than one page of the cluster table (100): pg-000 to pg-104, every third in DE-BY, every other tier=edge. */
+    private static final int PAGED = 105;
+
+    @Test
+    @Order(13)
+    void theClusterTablePagesThroughTheFleetInIdOrderWithTheFiltersOnTheServer() throws Exception {
+        for (int i = 0; i < PAGED; i++) {
+            given().auth().oauth2(token).contentType(ContentType.JSON).body("""
+                    {"id": "pg-%03d", "jurisdiction": "%s", "labels": {"tier": "%s"}}
+                    """.formatted(i, List.of("DE-BY", "FR", "US").get(i % 3), i % 2 == 0 ? "edge" : "core"))
+                    .post("/api/v1/clusters").then().statusCode(201);
+        }
+        List<java.util.Map<String, Object>> fleet = given().auth().oauth2(token).get("/api/v1/clusters").then().statusCode(200)
+                .extract().jsonPath().getList("$");
+        List<String> all = fleet.stream().map(c -> (String) c.get("id")).toList();
+        assertThat(all).hasSizeGreaterThan(100).isSorted();
+        List<String> german = fleet.stream().filter(c -> ((String) c.get("jurisdiction")).matches("DE(-.*)?"))
+                .map(c -> (String) c.get("id")).toList();
+        List<String> edge = fleet.stream().filter(c -> c.get("labels") instanceof java.util.Map<?, ?> labels && "edge".equals(labels.get("tier")))
+                .map(c -> (String) c.get("id")).toList();
+        assertThat(german).hasSizeGreaterThan(30).hasSizeLessThan(100);
+        assertThat(edge).hasSizeGreaterThan(50).hasSizeLessThan(100);
+
+        // the first page: the first 100 clusters by id, then the next page the rest
+        driver.get(url("/clusters.html"));
+        eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(all.subList(0, 100)));
+        assertThat(driver.findElement(By.id("shown")).getText()).isEqualTo("100 clusters shown (page 1, more on the next page)");
+        assertThat(driver.findElement(By.id("clusters-prev")).isEnabled()).isFalse();
+        screenshot("17-clusters-page-1");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("clusters-next"))).click();
+        eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(all.subList(100, all.size())));
+        assertThat(driver.findElement(By.id("shown")).getText())
+                .isEqualTo((all.size() - 100) + " clusters shown (page 2, the last)");
+        assertThat(driver.findElement(By.id("clusters-next")).isEnabled()).isFalse();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("clusters-prev"))).click();
+        eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(all.subList(0, 100)));
+
+        // a jurisdiction asked of the server: the country with its subdivisions, on one page, back to page 1
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("clusters-next"))).click();
+        eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(all.subList(100, all.size())));
+        new Select(driver.findElement(By.id("f-jurisdiction"))).selectByValue("DE");
+        eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(german));
+        assertThat(driver.findElements(By.cssSelector("#clusters tbody td.jurisdiction"))).extracting(WebElement::getText)
+                .allSatisfy(j -> assertThat(j).matches("DE(-.*)?"));
+        assertThat(driver.findElement(By.id("clusters-next")).isEnabled()).isFalse();
+        assertThat(driver.findElement(By.id("clusters-prev")).isEnabled()).isFalse();
+        assertThat(driver.getCurrentUrl()).contains("jurisdiction=DE");
+        screenshot("18-clusters-jurisdiction");
+
+        // a smaller page (?limit=) pages through the filtered clusters
+        driver.get(url("/clusters.html?limit=10&jurisdiction=DE"));
+        eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(german.subList(0, 10)));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("clusters-next"))).click();
+        eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(german.subList(10, 20)));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("clusters-next"))).click();
+        eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(german.subList(20, 30)));
+        assertThat(driver.findElement(By.id("shown")).getText()).isEqualTo("10 clusters shown (page 3, more on the next page)");
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", driver.findElement(By.id("clusters-next")));
+        screenshot("19-clusters-small-pages");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("clusters-prev"))).click();
+        eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(german.subList(10, 20)));
+
+        // a label filter is key=value, asked of the server too
+        driver.get(url("/clusters.html"));
+        eventually(() -> assertThat(rowIds()).hasSize(100));
+        visible(By.id("f-label")).sendKeys("tier");
+        visible(By.id("label-hint"));
+        driver.findElement(By.id("f-label")).sendKeys(" = edge");
+        eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(edge));
+        assertThat(driver.getCurrentUrl()).contains("label=tier");
+    }
+
+    /** The cluster table's rows, top to bottom. */
+    private static List<String> rowIds() {
+        return driver.findElements(By.cssSelector("#clusters tbody tr")).stream().map(r -> r.getAttribute("data-cluster")).toList();
     }
 
     /** Last: every page above ran under the console's Content-Security-Policy without one violation. */
