@@ -52,5 +52,5 @@ wait_ready "http://127.0.0.1:$http_port/q/health/ready" "$cp_pid" "$work/control
 echo "load before: $(uptime)"
 "$java" -Xmx"${SIM_XMX:-2g}" "${sim_jfr[@]}" -cp "$bench_jar" io.flotilla.bench.scale.ConvergenceBenchmark \
     --clusters "$clusters" --control-plane "http://127.0.0.1:$http_port" --broker "tcp://127.0.0.1:$mqtt_port" \
-    --control-plane-pid "$cp_pid" --token "$(admin_token "$work/cp")"
+    --control-plane-pid "$cp_pid" --broker-pid "$mq_pid" --token "$(admin_token "$work/cp")"
 echo "load after: $(uptime)"

@@ -38,7 +38,8 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
  * {@code --control-plane-pid}, the control plane's resident memory with the fleet connected is reported.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.scale.ConvergenceBenchmark --clusters 1000 \
- *     --control-plane http://127.0.0.1:18080 --broker tcp://127.0.0.1:19033 --control-plane-pid PID --token TOKEN</pre>
+ *     --control-plane http://127.0.0.1:18080 --broker tcp://127.0.0.1:19033 --control-plane-pid PID --broker-pid PID \
+ *     --token TOKEN</pre>
  */
 public final class ConvergenceBenchmark {
 
@@ -64,7 +65,10 @@ public final class ConvergenceBenchmark {
             simArgs.addAll(List.of("--token", token));
         }
         long[] flotilla;
+        long[] received;
+        long[] delivered;
         String rss;
+        String brokerPid = opts.get("broker-pid");
         try (FleetSimulator sim = FleetSimulator.start(SimOptions.parse(simArgs.toArray(String[]::new)), System.out)) {
             waitUntil("all connected", timeout, () -> sim.connected() == n);
             TreeSet<String> jurisdictions = new TreeSet<>();
@@ -80,8 +84,12 @@ public final class ConvergenceBenchmark {
 
             Map<String, Long> before = sim.appliedGenerations();
             Map<String, Long> convergedAt = new ConcurrentHashMap<>();
+            Map<String, Double> metricsBefore = scrape(cp, token);
+            CpuTimes cpuBefore = CpuTimes.now(pid, brokerPid);
+            sim.markArrivals();
             long start = System.nanoTime();
             apply(cp, token, policy(n, jurisdictions, "v2"));
+            long apiReturned = System.nanoTime() - start;
             long deadline = start + timeout.toNanos();
             while (convergedAt.size() < n && System.nanoTime() < deadline) {
                 long now = System.nanoTime();
@@ -92,18 +100,129 @@ public final class ConvergenceBenchmark {
                 });
                 Thread.sleep(10);
             }
+            CpuTimes cpuUsed = CpuTimes.now(pid, brokerPid).minus(cpuBefore);
+            long window = System.nanoTime() - start;
             flotilla = convergedAt.values().stream().mapToLong(Long::longValue).sorted().toArray();
+            Map<String, long[]> arrivals = sim.arrivals();
+            received = sinceStart(arrivals, 0, start);
+            delivered = sinceStart(arrivals, 1, start);
             System.out.printf("Flotilla: %d/%d clusters applied the change; %s%n", flotilla.length, n, summary(flotilla));
+            printBreakdown(apiReturned, received, delivered, flotilla, n, metricsBefore, scrape(cp, token));
+            System.out.printf("CPU used in the %.1f s from the API call to the last applied (2 cores = %.1f core-s): %s%n",
+                    window / 1e9, 2 * window / 1e9, cpuUsed);
         }
         // after the simulated fleet is gone: with 10,000 simulated clusters still reconciling on the same 2 cores,
         // connecting the raw subscribers alone took about 2 s each
         long[] raw = rawFanOut(broker, n, 1400);
         System.out.printf("raw broker fan-out of %d retained QoS 1 messages to %d subscribers: %s%n", n, n, summary(raw));
+        if (delivered.length > 0 && raw.length > 0) {
+            System.out.printf("ratio delivered/raw: p50 %.1fx, p99 %.1fx, max %.1fx%n",
+                    ratio(delivered, raw, 0.50), ratio(delivered, raw, 0.99), ratio(delivered, raw, 1.0));
+        }
         if (flotilla.length > 0 && raw.length > 0) {
-            System.out.printf("ratio Flotilla/raw: p50 %.1fx, p99 %.1fx, max %.1fx%n",
+            System.out.printf("ratio applied/raw: p50 %.1fx, p99 %.1fx, max %.1fx%n",
                     ratio(flotilla, raw, 0.50), ratio(flotilla, raw, 0.99), ratio(flotilla, raw, 1.0));
         }
         System.out.printf("control-plane RSS with %d clusters connected: %s%n", n, rss);
+    }
+
+    /** Per cluster, the nanoTime at {@code index} of its arrival less {@code start}, sorted; clusters without one left out. */
+    private static long[] sinceStart(Map<String, long[]> arrivals, int index, long start) {
+        return arrivals.values().stream().mapToLong(a -> a[index]).filter(t -> t != 0).map(t -> t - start).sorted().toArray();
+    }
+
+    /**
+     * Where the time went: the control plane's own stage timers (count, mean, p99 over the last minutes, max, from its
+     * /q/metrics before and after), then per cluster, from the API call: the desired state received from the broker,
+     * verified and stored (delivered), applied.
+     */
+    private static void printBreakdown(long apiReturned, long[] received, long[] delivered, long[] applied, int n,
+            Map<String, Double> before, Map<String, Double> after) {
+        System.out.println("Breakdown of the change (control plane: its own timers, this change only; agents: per cluster, from the API call)");
+        System.out.printf("  %-44s %8s %10s %10s %10s%n", "stage", "count", "mean ms", "p99 ms", "max ms");
+        for (String stage : List.of("api", "placement", "commit", "compile-sign", "outbox-write", "outbox-to-ack", "publish-ack")) {
+            String labels = "{stage=\"" + stage + "\"}";
+            double count = after.getOrDefault("flotilla_change_stage_seconds_count" + labels, 0.0)
+                    - before.getOrDefault("flotilla_change_stage_seconds_count" + labels, 0.0);
+            double sum = after.getOrDefault("flotilla_change_stage_seconds_sum" + labels, 0.0)
+                    - before.getOrDefault("flotilla_change_stage_seconds_sum" + labels, 0.0);
+            double p99 = after.getOrDefault("flotilla_change_stage_seconds{stage=\"" + stage + "\",quantile=\"0.99\"}", Double.NaN);
+            double max = after.getOrDefault("flotilla_change_stage_seconds_max" + labels, Double.NaN);
+            System.out.printf("  %-44s %8.0f %10.2f %10.2f %10.2f%n", "control plane: " + stage, count,
+                    count == 0 ? Double.NaN : sum / count * 1e3, p99 * 1e3, max * 1e3);
+        }
+        for (String mode : List.of("full", "incremental")) {
+            String labels = "{mode=\"" + mode + "\"}";
+            double count = after.getOrDefault("flotilla_placement_engine_seconds_count" + labels, 0.0)
+                    - before.getOrDefault("flotilla_placement_engine_seconds_count" + labels, 0.0);
+            double sum = after.getOrDefault("flotilla_placement_engine_seconds_sum" + labels, 0.0)
+                    - before.getOrDefault("flotilla_placement_engine_seconds_sum" + labels, 0.0);
+            System.out.printf("  %-44s %8.0f %10.2f %10s %10s%n", "control plane: placement engine, " + mode, count,
+                    count == 0 ? Double.NaN : sum / count * 1e3, "", "");
+        }
+        System.out.printf("  %-44s %8d %10s %10.2f%n", "API call returned to the client", 1, "", apiReturned / 1e6);
+        agentStage("agents: received from the broker", received, n);
+        agentStage("agents: verified and stored (delivered)", delivered, n);
+        agentStage("agents: applied", applied, n);
+    }
+
+    private static void agentStage(String name, long[] sorted, int n) {
+        System.out.printf("  %-44s %8d %10s %10.2f %10.2f   p50 %.2f ms%n", name, sorted.length, "", percentile(sorted, 0.99) / 1e6,
+                sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6, percentile(sorted, 0.50) / 1e6);
+        if (sorted.length < n) {
+            System.out.printf("  (%d of %d clusters did not reach this stage)%n", n - sorted.length, n);
+        }
+    }
+
+    /** The control plane's Prometheus metrics, series (name and labels as written) to value. */
+    private static Map<String, Double> scrape(URI cp, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(cp.resolve("/q/metrics")).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("reading the control plane's metrics failed: " + r.statusCode());
+        }
+        Map<String, Double> series = new java.util.HashMap<>();
+        for (String line : r.body().split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (line.startsWith("flotilla_") && space > 0) {
+                try {
+                    series.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+                } catch (NumberFormatException e) {
+                    // not a sample line
+                }
+            }
+        }
+        return series;
+    }
+
+    /** CPU seconds used so far by the control plane, the broker and this process (the simulated fleet and the benchmark). */
+    record CpuTimes(double controlPlane, double broker, double simulator) {
+        static CpuTimes now(String controlPlanePid, String brokerPid) throws Exception {
+            return new CpuTimes(cpuSeconds(controlPlanePid), cpuSeconds(brokerPid),
+                    ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN));
+        }
+
+        CpuTimes minus(CpuTimes o) {
+            return new CpuTimes(controlPlane - o.controlPlane, broker - o.broker, simulator - o.simulator);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("control plane %.1f s, broker %.1f s, simulated fleet and benchmark %.1f s", controlPlane, broker, simulator);
+        }
+
+        /** utime + stime from /proc/PID/stat, in seconds (100 clock ticks a second, as on Linux x86-64). */
+        private static double cpuSeconds(String pid) throws Exception {
+            if (pid == null) {
+                return Double.NaN;
+            }
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        }
     }
 
     /** One publisher, N subscribers each on its own topic: time from the start of publishing to each arrival. */

@@ -273,6 +273,21 @@ public final class FleetSimulator implements AutoCloseable {
         return applied;
     }
 
+    /** Starts timing the next desired state each agent receives; see {@link #arrivals()}. */
+    public void markArrivals() {
+        agents.forEach(SimulatedAgent::markArrival);
+    }
+
+    /**
+     * Per cluster, {@link System#nanoTime()} when the first desired state since {@link #markArrivals()} arrived from the
+     * broker and when its agent had verified and stored it; 0 where that did not happen.
+     */
+    public Map<String, long[]> arrivals() {
+        var out = new java.util.TreeMap<String, long[]>();
+        agents.forEach(a -> out.put(a.cluster().id(), a.arrival()));
+        return out;
+    }
+
     /**
      * Restarts one cluster's agent as a pod restart would: the running agent disconnects cleanly (announcing OFFLINE
      * presence) and a new one starts with the same identity and state folder, so it loads the desired state and the

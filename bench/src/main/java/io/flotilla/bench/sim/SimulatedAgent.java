@@ -32,6 +32,7 @@ final class SimulatedAgent implements AutoCloseable {
     private final SimCluster cluster;
     private final DesiredStateStore store;
     private final MqttControlPlaneLink link;
+    private final StageTimingLink timing;
     private final EdgeAgent agent;
 
     /**
@@ -65,6 +66,7 @@ final class SimulatedAgent implements AutoCloseable {
                 identity.brokerCaPem(),
                 MAX_PACKET_SIZE),
                 pahoExecutor);
+        this.timing = new StageTimingLink(link);
         EdgeAgent.Settings settings = EdgeAgent.Settings.defaults(id, cluster.namespace())
                 .withDesiredStateFloor(identity.desiredStateFloor())
                 .withAgentVersion(VERSION)
@@ -81,7 +83,7 @@ final class SimulatedAgent implements AutoCloseable {
                 return report;
             };
         }
-        this.agent = new EdgeAgent(settings, link, codec, store, kubernetes, telemetry, clock,
+        this.agent = new EdgeAgent(settings, timing, codec, store, kubernetes, telemetry, clock,
                 Thread.ofVirtual().name("sim-agent-" + id).factory(),
                 modelServer == null ? EndpointResolver.IN_CLUSTER : (target, workload) -> modelServer.endpoint());
     }
@@ -104,6 +106,16 @@ final class SimulatedAgent implements AutoCloseable {
 
     long storedGeneration() {
         return store.storedGeneration();
+    }
+
+    /** Forgets when the last desired state arrived and was stored; see {@link #arrival()}. */
+    void markArrival() {
+        timing.mark();
+    }
+
+    /** {@link System#nanoTime()} when the first desired state since {@link #markArrival()} arrived and was stored; 0 if not. */
+    long[] arrival() {
+        return new long[] {timing.receivedAt(), timing.storedAt()};
     }
 
     /** The simulated kubelet changed something: report the workload conditions again. */

@@ -15,6 +15,7 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -47,6 +48,12 @@ public class DesiredStateDispatcher {
 
     /** Signals that the outbox holds something new once the transaction has committed. */
     public record OutboxWritten(String clusterId, long generation) {
+    }
+
+    /** Prepares dispatches to many clusters in this transaction: their outbox entries in a few queries, not one each. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void preload(List<String> clusterIds) {
+        outbox.preload(clusterIds);
     }
 
     /** @param cluster locked by the caller's transaction */

@@ -40,6 +40,17 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, Stri
         });
     }
 
+    /**
+     * Loads the outbox entries of {@code clusterIds} into the transaction, a thousand per query, so that a dispatch
+     * to each of them finds its entry without a query of its own (one per cluster was 0.2 ms each, 10,000 round
+     * trips for a change to 10,000 clusters).
+     */
+    public void preload(List<String> clusterIds) {
+        for (int from = 0; from < clusterIds.size(); from += 1000) {
+            list("clusterId in ?1", clusterIds.subList(from, Math.min(clusterIds.size(), from + 1000)));
+        }
+    }
+
     public int markAttempted(String clusterId, long generation) {
         return update("attempts = attempts + 1 where clusterId = ?1 and generation = ?2", clusterId, generation);
     }

@@ -196,6 +196,7 @@ public class PolicyPlacer {
                     .map(ClusterChange::clusterId).toList();
             clusters.findAllForUpdate(ids).forEach(c -> locked.put(c.id, c));
         }
+        dispatcher.preload(ordered.stream().map(ClusterChange::clusterId).toList());
         for (ClusterChange change : ordered) {
             Cluster cluster = locked.get(change.clusterId());
             if (cluster == null) {
