@@ -184,11 +184,15 @@ public final class PlacementEngine {
         List<ScorePlugin> scores = plugins.scores();
         Scoring scoring = new Scoring(live, index, prev);
         double[][] normalised = new double[scores.size()][];
+        boolean[] varies = new boolean[scores.size()];
+        boolean anyVaries = false;
         for (int p = 0; p < scores.size(); p++) {
-            if (!scores.get(p).dependsOnSelection()) {
+            varies[p] = scores.get(p).dependsOnSelection(live);
+            anyVaries |= varies[p];
+            if (!varies[p]) {
                 double[] raw = new double[n];
                 for (int i = 0; i < n; i++) {
-                    raw[i] = scoring.raw(p, feasible[i], null);
+                    raw[i] = scoring.raw(p, feasible[i], List.of());
                 }
                 normalised[p] = scores.get(p).normalise(raw);
             }
@@ -197,36 +201,17 @@ public final class PlacementEngine {
         int maxClusters = placement.maxClusters();
         boolean[] taken = new boolean[n];
         double[] lastTotal = new double[n];
+        // no score depends on the picks so far: every round would rank the same totals, so rank them once
+        // (a policy over the whole fleet was n rounds of n totals: 8.6 s at 10,000 clusters)
+        int[] ranked = anyVaries || maxClusters <= 0 ? null : rankedByTotal(normalised, lastTotal, n);
         var chosenStates = new ArrayList<ClusterState>();
         var chosenIdx = new ArrayList<Integer>();
         var chosen = new ArrayList<ClusterAssignment>();
         var chosenAfter = new ArrayList<CapacityLedger.Free>();
+        live.setChosen(chosenStates);
         while (chosen.size() < maxClusters && chosen.size() < n) {
-            live.setChosen(chosenStates);
-            for (int p = 0; p < scores.size(); p++) {
-                if (scores.get(p).dependsOnSelection()) {
-                    double[] raw = new double[n];
-                    for (int i = 0; i < n; i++) {
-                        raw[i] = scoring.raw(p, feasible[i], chosenIdx);
-                    }
-                    normalised[p] = scores.get(p).normalise(raw);
-                }
-            }
-            int best = -1;
-            for (int i = 0; i < n; i++) {
-                if (taken[i]) {
-                    continue;
-                }
-                double total = 0;
-                for (int p = 0; p < weights.length; p++) {
-                    total += weights[p] * normalised[p][i];
-                }
-                lastTotal[i] = totalWeight == 0 ? 0 : total / totalWeight;
-                // feasible is in id order, so a strict comparison keeps the smaller id on ties
-                if (best < 0 || lastTotal[i] > lastTotal[best]) {
-                    best = i;
-                }
-            }
+            int best = ranked != null ? ranked[chosen.size()] : bestOfRound(live, scoring, feasible, chosenStates, chosenIdx,
+                    normalised, varies, taken, lastTotal);
             int ci = feasible[best];
             ClusterState c = index.clusters.get(ci);
             taken[best] = true;
@@ -264,6 +249,59 @@ public final class PlacementEngine {
     }
 
     /** The distinct sources of the reasons cluster {@code i} (not chosen) is excluded for. */
+    /** Fills {@code total} with each feasible cluster's total and returns the positions best first, the smaller id on ties. */
+    private int[] rankedByTotal(double[][] normalised, double[] total, int n) {
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int p = 0; p < weights.length; p++) {
+                sum += weights[p] * normalised[p][i];
+            }
+            total[i] = totalWeight == 0 ? 0 : sum / totalWeight;
+            order[i] = i;
+        }
+        // as the rounds pick: the highest total, on ties the smaller position (feasible is in id order)
+        Arrays.sort(order, (a, b) -> total[a] != total[b] ? Double.compare(total[b], total[a]) : Integer.compare(a, b));
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = order[i];
+        }
+        return out;
+    }
+
+    /** One selection round: the scores that depend on the picks so far computed again, and the best cluster not taken. */
+    private int bestOfRound(PlacementContext live, Scoring scoring, int[] feasible, List<ClusterState> chosenStates,
+            List<Integer> chosenIdx, double[][] normalised, boolean[] varies, boolean[] taken, double[] lastTotal) {
+        List<ScorePlugin> scores = plugins.scores();
+        int n = feasible.length;
+        live.setChosen(chosenStates);
+        for (int p = 0; p < scores.size(); p++) {
+            if (varies[p]) {
+                double[] raw = new double[n];
+                for (int i = 0; i < n; i++) {
+                    raw[i] = scoring.raw(p, feasible[i], chosenIdx);
+                }
+                normalised[p] = scores.get(p).normalise(raw);
+            }
+        }
+        int best = -1;
+        for (int i = 0; i < n; i++) {
+            if (taken[i]) {
+                continue;
+            }
+            double total = 0;
+            for (int p = 0; p < weights.length; p++) {
+                total += weights[p] * normalised[p][i];
+            }
+            lastTotal[i] = totalWeight == 0 ? 0 : total / totalWeight;
+            // feasible is in id order, so a strict comparison keeps the smaller id on ties
+            if (best < 0 || lastTotal[i] > lastTotal[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     private LinkedHashSet<String> sources(Checks checks, int[] feasible, int i) {
         var out = new LinkedHashSet<String>(2);
         if (Arrays.binarySearch(feasible, i) >= 0) {

@@ -36,4 +36,12 @@ public interface ScorePlugin {
     default boolean dependsOnSelection() {
         return false;
     }
+
+    /**
+     * Whether the score depends on the selection for this policy: a score that can but does not here (spread with no
+     * spreadBy) lets the engine rank the feasible clusters once instead of once per pick.
+     */
+    default boolean dependsOnSelection(PlacementContext context) {
+        return dependsOnSelection();
+    }
 }

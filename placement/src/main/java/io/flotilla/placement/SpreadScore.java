@@ -24,6 +24,11 @@ public final class SpreadScore implements ScorePlugin {
     }
 
     @Override
+    public boolean dependsOnSelection(PlacementContext context) {
+        return context.policy().spec().placement().spreadBy().isPresent();
+    }
+
+    @Override
     public double rawScore(PlacementContext context, ClusterState cluster) {
         Optional<String> key = context.policy().spec().placement().spreadBy();
         if (key.isEmpty()) {
