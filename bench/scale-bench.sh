@@ -19,6 +19,16 @@ require_command /usr/sbin/mosquitto "apt-get install -y mosquitto"
 require_command curl "apt-get install -y curl"
 require_built "$cp_app/quarkus-run.jar" "./flotilla build"
 require_built "$bench_jar" "./flotilla build"
+# each simulated agent holds an MQTT socket, and a file while it stores a desired state: up to 2 per cluster
+want_fds=$((clusters * 2 + 2000))
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want_fds" ]; then
+    ulimit -n "$want_fds" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+fi
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((clusters + 2000)) ]; then
+    die "$clusters clusters need at least $((clusters + 2000)) open files (better $want_fds); this shell allows $(ulimit -n), hard limit $(ulimit -Hn): raise it (ulimit -Hn as root, LimitNOFILE) or simulate fewer clusters"
+elif [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want_fds" ]; then
+    echo "scale-bench: open files limited to $(ulimit -n) (hard limit), under the $want_fds that $clusters clusters may use at once: agents that cannot store a desired state refuse it and get it again, which shows in the results" >&2
+fi
 work=$(mktemp -d)
 cp_jfr=() sim_jfr=()
 if [ -n "${JFR_DIR:-}" ]; then

@@ -14,8 +14,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.flotilla.proto.v1.ModelCache;
 import io.flotilla.proto.v1.WorkloadCondition;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class ClusterReconcilerTest {
 
     KubernetesClient client;
+    KubernetesMockServer server;
     private ClusterReconciler reconciler;
 
     @BeforeEach
@@ -47,6 +52,42 @@ class ClusterReconcilerTest {
         assertThat(result.workloads()).extracting(w -> w.getName() + ":" + w.getCondition())
                 .containsExactly("chat:WORKLOAD_CONDITION_PROGRESSING", "embed:WORKLOAD_CONDITION_PROGRESSING");
         assertThat(result.outcomes()).containsEntry(ResourceApplier.Outcome.CREATED, 5);
+    }
+
+    @Test
+    void objectsListedAsManagedAreAppliedWithoutReadingEachFirst() throws Exception {
+        reconciler.reconcile(desired(1, workload("chat")));
+        requests(); // forget the first reconcile's
+
+        ReconcileResult again = reconciler.reconcile(desired(1, workload("chat")));
+
+        List<String> requests = requests();
+        assertThat(again.outcomes()).containsEntry(ResourceApplier.Outcome.NOOP, 3);
+        // the mock server cannot server-side apply: the agent's fallback for it reads an existing object once to
+        // JSON-patch it (a real API server needs no read); the deployment is read once more for its status
+        assertThat(requests).filteredOn(r -> r.equals("GET /api/v1/namespaces/" + NAMESPACE + "/services/chat")).hasSize(1);
+        assertThat(requests).filteredOn(r -> r.equals("GET /apis/apps/v1/namespaces/" + NAMESPACE + "/deployments/chat")).hasSize(2);
+        // an object that is not listed (created by hand, not labelled as managed) is read first: it is not the agent's yet
+        client.services().inNamespace(NAMESPACE).withName("chat").edit(svc -> {
+            svc.getMetadata().getLabels().remove(ManagedLabels.MANAGED_BY);
+            return svc;
+        });
+        requests();
+        ReconcileResult adopted = reconciler.reconcile(desired(1, workload("chat")));
+        assertThat(adopted.outcomes()).containsEntry(ResourceApplier.Outcome.PATCHED, 1);
+        assertThat(requests()).filteredOn(r -> r.equals("GET /api/v1/namespaces/" + NAMESPACE + "/services/chat")).hasSize(2);
+    }
+
+    /** The requests the API server received since the last call, as "METHOD path" without the query. */
+    private List<String> requests() throws InterruptedException {
+        var out = new java.util.ArrayList<String>();
+        RecordedRequest r;
+        while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
+            String path = r.getPath();
+            int query = path.indexOf('?');
+            out.add(r.getMethod() + " " + (query < 0 ? path : path.substring(0, query)));
+        }
+        return out;
     }
 
     @Test
