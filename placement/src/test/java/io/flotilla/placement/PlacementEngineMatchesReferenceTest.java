@@ -29,10 +29,20 @@ class PlacementEngineMatchesReferenceTest {
 
     @Property(tries = 300)
     void sameDecisionsAsTheReference(@ForAll long seed) {
+        sameDecisions(seed, false);
+    }
+
+    /** Policies that pick more clusters than the engine picks round by round (it ranks them once where it can). */
+    @Property(tries = 40)
+    void sameDecisionsAsTheReferenceForPoliciesOverManyClusters(@ForAll long seed) {
+        sameDecisions(seed, true);
+    }
+
+    private void sameDecisions(long seed, boolean wide) {
         var random = new Random(seed);
-        List<FleetPolicy> policies = policies(random);
+        List<FleetPolicy> policies = policies(random, wide);
         var clusters = new ArrayList<ClusterState>();
-        int n = random.nextInt(40);
+        int n = wide ? 100 + random.nextInt(150) : random.nextInt(40);
         for (int i = 0; i < n; i++) {
             clusters.add(cluster(random, String.format("c%02d", i)));
         }
@@ -121,11 +131,20 @@ class PlacementEngineMatchesReferenceTest {
     }
 
     static List<FleetPolicy> policies(Random random) {
+        return policies(random, false);
+    }
+
+    /** @param wide policies that may pick 33 to 120 clusters */
+    static List<FleetPolicy> policies(Random random, boolean wide) {
         var out = new ArrayList<FleetPolicy>();
         for (int i = 0, n = 1 + random.nextInt(8); i < n; i++) {
             var b = Fixtures.policy("p" + i).jurisdictions(JURISDICTIONS.get(random.nextInt(JURISDICTIONS.size())).toArray(String[]::new))
                     .replicas(1 + random.nextInt(2)).cpu(1 + random.nextInt(4)).memoryGiB(1 + random.nextInt(16));
-            int gpu = random.nextInt(3);
+            if (wide) { // many clusters must fit for a policy to pick more than a few: small, GPU-less, broad jurisdictions
+                b.jurisdictions(random.nextBoolean() ? new String[] {"EU", "US", "JP", "IN"} : new String[] {"FIVE_EYES", "EU"})
+                        .replicas(1).cpu(1).memoryGiB(1);
+            }
+            int gpu = wide ? 0 : random.nextInt(3);
             if (gpu > 0) {
                 b.gpu(gpu, List.of(0, 24, 40, 80).get(random.nextInt(4)));
                 if (random.nextInt(3) == 0) {
@@ -133,14 +152,14 @@ class PlacementEngineMatchesReferenceTest {
                 }
             }
             int min = random.nextInt(3);
-            b.clusters(min, min + random.nextInt(4));
-            if (random.nextBoolean()) {
+            b.clusters(min, wide ? 33 + random.nextInt(88) : min + random.nextInt(4));
+            if (random.nextInt(wide ? 4 : 2) == 0) {
                 b.spreadBy(random.nextBoolean() ? "region" : "tier");
             }
             for (int d = random.nextInt(3); d > 0; d--) {
                 b.demandAt(SITE_NAMES.get(random.nextInt(SITE_NAMES.size())), 1 + random.nextInt(4));
             }
-            if (random.nextInt(5) == 0) {
+            if (!wide && random.nextInt(5) == 0) {
                 b.selector("tier", "core");
             }
             if (random.nextInt(4) == 0) {
