@@ -10,14 +10,17 @@ java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
 }
 
-# JAVA_HOME, the javac on PATH, then /usr/lib/jvm (and macOS's folder), newest first: the first JDK >= 21
+# JAVA_HOME, the javac on PATH, then /usr/lib/jvm (and macOS's folder; FLOTILLA_JDK_SEARCH, folders separated by
+# spaces, replaces those two), newest first: the first JDK >= 21
 find_jdk() {
   local candidates=()
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
   if command -v javac >/dev/null 2>&1; then
     candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
   fi
-  for d in $(ls -d /usr/lib/jvm/*/ /Library/Java/JavaVirtualMachines/*/Contents/Home/ 2>/dev/null | sort -rV); do
+  local search=${FLOTILLA_JDK_SEARCH:-/usr/lib/jvm /Library/Java/JavaVirtualMachines/*/Contents}
+  local dir
+  for d in $(for dir in $search; do ls -d "$dir"/*/ 2>/dev/null; done | sort -rV); do
     candidates+=("${d%/}")
   done
   for home in "${candidates[@]}"; do
