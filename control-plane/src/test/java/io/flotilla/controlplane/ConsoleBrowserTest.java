@@ -597,6 +597,22 @@ class ConsoleBrowserTest {
         assertThat(driver.getCurrentUrl()).contains("label=tier");
     }
 
+    /** "Last report" is the cluster's last sign of life, telemetry included, not the time of its last status. */
+    @Test
+    @Order(14)
+    void lastReportCountsTelemetryNotOnlyStatus() throws Exception {
+        given().auth().oauth2(token).get("/api/v1/clusters/dm-syd").then().statusCode(200)
+                .body("lastStatusAt", org.hamcrest.Matchers.nullValue());
+        TelemetryHistoryTest.publishAndRollUp(brokerPort, dataSource, maintenance, "dm-syd", List.of(Instant.now()), List.of(5.0));
+
+        driver.get(url("/cluster.html?id=dm-syd"));
+        wait.until(ExpectedConditions.textMatches(By.id("last-report"), java.util.regex.Pattern.compile("\\d+ s ago")));
+        assertThat(driver.findElement(By.id("last-status")).getText()).isEqualTo("never");
+        driver.get(url("/clusters.html?jurisdiction=AU"));
+        wait.until(ExpectedConditions.textMatches(By.cssSelector("#clusters tr[data-cluster='dm-syd'] td.last-report"),
+                java.util.regex.Pattern.compile("\\d+ s ago")));
+    }
+
     /** The cluster table's rows, top to bottom. */
     private static List<String> rowIds() {
         return driver.findElements(By.cssSelector("#clusters tbody tr")).stream().map(r -> r.getAttribute("data-cluster")).toList();
