@@ -189,7 +189,7 @@ export async function massOfflineBanner() {
 /** READY (online), OFFLINE (seen, now gone) or UNKNOWN (never heard from), as placement counts them. */
 export function health(cluster) {
   if (cluster.online) return 'ready';
-  return cluster.lastStatusAt || cluster.lastPresenceAt ? 'offline' : 'unknown';
+  return cluster.lastReportAt || cluster.lastStatusAt || cluster.lastPresenceAt ? 'offline' : 'unknown';
 }
 
 export function gpuCount(cluster) {

@@ -100,7 +100,8 @@ async function render() {
       el('dt', {}, 'CPU / memory'), el('dd', {}, c.capacity ? `${c.capacity.cpu || '?'} / ${c.capacity.memory || '?'}` : '—'),
       el('dt', {}, 'Generation'), el('dd', { id: 'generation' }, `applied ${c.appliedGeneration} of desired ${c.desiredGeneration} `,
         c.converged ? el('span', { class: 'badge ok' }, 'converged') : el('span', { class: 'badge warn' }, 'pending')),
-      el('dt', {}, 'Last report'), el('dd', {}, ago(c.lastStatusAt)),
+      el('dt', {}, 'Last report'), el('dd', { id: 'last-report', title: 'the newest of its status, presence and telemetry' }, ago(c.lastReportAt)),
+      el('dt', {}, 'Last status'), el('dd', { id: 'last-status', title: 'workloads and applied generation; sent when they change' }, ago(c.lastStatusAt)),
       el('dt', {}, 'Last presence'), el('dd', {}, ago(c.lastPresenceAt)),
       el('dt', {}, 'Agent'), el('dd', {}, c.agentVersion || '—'),
       c.applyError ? el('dt', {}, 'Apply error') : null, c.applyError ? el('dd', { class: 'error' }, c.applyError) : null));

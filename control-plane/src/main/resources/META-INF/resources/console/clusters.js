@@ -38,7 +38,7 @@ const COLUMNS = [
   ['gpuUtil', 'GPU utilisation', c => c.gpuUtilizationPercent ?? -1],
   ['workloads', 'Workloads', c => c.workloads.length],
   ['generation', 'Applied / desired', c => c.appliedGeneration - c.desiredGeneration],
-  ['report', 'Last report', c => c.lastStatusAt || ''],
+  ['report', 'Last report', c => c.lastReportAt || ''],
 ];
 
 /** The label filter as the API's label=key=value selectors (several separated by commas); null when one lacks its =. */
@@ -99,7 +99,7 @@ function table() {
         el('td', { class: 'num' }, c.workloads.length),
         el('td', {}, `${c.appliedGeneration} / ${c.desiredGeneration}`, ' ',
           c.converged ? el('span', { class: 'badge ok' }, 'converged') : el('span', { class: 'badge warn' }, 'pending')),
-        el('td', {}, ago(c.lastStatusAt)))))),
+        el('td', { class: 'last-report' }, ago(c.lastReportAt)))))),
     el('p', { class: 'muted note', id: 'sort-note' },
       `Pages hold up to ${state.limit} clusters in cluster id order; sorting by a column orders the clusters of this page only.`));
 }

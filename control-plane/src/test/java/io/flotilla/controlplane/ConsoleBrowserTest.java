@@ -248,6 +248,17 @@ class ConsoleBrowserTest {
         assertThat(driver.findElements(By.cssSelector("#annotated .line.has-error"))).allSatisfy(
                 l -> assertThat(l.getAttribute("data-line")).isIn("7", "8")); // 7: the workload then lacks its image
         given().auth().oauth2(token).get("/api/v1/policies").then().statusCode(200).body("$", hasSize(0));
+
+        // a text without a policy is refused as fleetctl refuses a file without one, not "Valid" with nothing in it
+        for (String text : new String[] {"", "# nothing yet\n---\n"}) {
+            setValue(visible(By.id("policy-yaml")), text);
+            driver.findElement(By.id("dry-run")).click();
+            wait.until(d -> d.findElements(By.id("apply-error")).stream().anyMatch(e -> e.getText().startsWith("nothing to apply")));
+            assertThat(driver.findElements(By.id("apply-ok"))).isEmpty();
+            assertThat(driver.findElement(By.cssSelector("#annotated .msg[data-error-line='1']")).getText())
+                    .contains("no policy in the request body (it is empty, or holds only comments or '---')");
+            driver.get(url("/policies.html"));
+        }
     }
 
     @Test
@@ -584,6 +595,22 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("f-label")).sendKeys(" = edge");
         eventually(() -> assertThat(rowIds()).containsExactlyElementsOf(edge));
         assertThat(driver.getCurrentUrl()).contains("label=tier");
+    }
+
+    /** "Last report" is the cluster's last sign of life, telemetry included, not the time of its last status. */
+    @Test
+    @Order(14)
+    void lastReportCountsTelemetryNotOnlyStatus() throws Exception {
+        given().auth().oauth2(token).get("/api/v1/clusters/dm-syd").then().statusCode(200)
+                .body("lastStatusAt", org.hamcrest.Matchers.nullValue());
+        TelemetryHistoryTest.publishAndRollUp(brokerPort, dataSource, maintenance, "dm-syd", List.of(Instant.now()), List.of(5.0));
+
+        driver.get(url("/cluster.html?id=dm-syd"));
+        wait.until(ExpectedConditions.textMatches(By.id("last-report"), java.util.regex.Pattern.compile("\\d+ s ago")));
+        assertThat(driver.findElement(By.id("last-status")).getText()).isEqualTo("never");
+        driver.get(url("/clusters.html?jurisdiction=AU"));
+        wait.until(ExpectedConditions.textMatches(By.cssSelector("#clusters tr[data-cluster='dm-syd'] td.last-report"),
+                java.util.regex.Pattern.compile("\\d+ s ago")));
     }
 
     /** The cluster table's rows, top to bottom. */

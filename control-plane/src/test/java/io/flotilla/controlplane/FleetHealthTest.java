@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.flotilla.controlplane.telemetry.LatestTelemetry;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.VerificationKey;
@@ -19,6 +20,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,9 @@ class FleetHealthTest {
 
     @Inject
     MutableClock clock;
+
+    @Inject
+    LatestTelemetry latestTelemetry;
 
     @Test
     void clusterThatDoesNotAcknowledgeIsRepublishedThenFlagged() throws Exception {
@@ -70,6 +75,36 @@ class FleetHealthTest {
             await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/k-fra").then()
                     .body("unacknowledged", equalTo(false)).body("appliedGeneration", equalTo(1)));
         }
+    }
+
+    /**
+     * "Last report" is the cluster's last sign of life: the console showed the status time (sent only when workloads
+     * change) as "2 min ago" beside telemetry 9 s old. The newest telemetry counts, held in memory where the stored
+     * heartbeat time is written only now and then.
+     */
+    @Test
+    void lastReportIsTheNewestOfStatusPresenceAndTelemetryHeldInMemory() throws Exception {
+        PolicyApiTest.cluster("r-fra", "DE", 50.11, 8.68, "r");
+        try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
+            EnvelopeCodec codec = TestAgents.of("r-fra").codec();
+            agent.publish(Topics.status("r-fra"), codec.encode("r-fra",
+                    ClusterStatus.newBuilder().setClusterId("r-fra").setAppliedGeneration(0).build()), false);
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/clusters/r-fra").then().body("lastStatusAt", notNullValue()));
+        }
+        Instant status = Instant.parse(given().get("/api/v1/clusters/r-fra").then().extract().path("lastStatusAt"));
+        assertThat(Instant.parse(given().get("/api/v1/clusters/r-fra").then().extract().path("lastReportAt"))).isEqualTo(status);
+
+        clock.advance(Duration.ofMinutes(2));
+        Instant received = clock.instant();
+        // as the ingestor keeps it, without the stored heartbeat time that the writer throttles
+        latestTelemetry.offer(TelemetryIngestionTest.report("r-fra", received.getEpochSecond(), 40), received);
+
+        given().get("/api/v1/clusters/r-fra").then().statusCode(200)
+                .body("lastStatusAt", equalTo(status.toString()))
+                .body("lastReportAt", equalTo(received.toString()));
+        given().get("/api/v1/clusters?label=suite=r").then().statusCode(200)
+                .body("find { it.id == 'r-fra' }.lastReportAt", equalTo(received.toString()))
+                .body("find { it.id == 'r-fra' }.lastStatusAt", equalTo(status.toString()));
     }
 
     @Test

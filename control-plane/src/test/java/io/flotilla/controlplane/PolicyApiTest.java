@@ -201,6 +201,25 @@ class PolicyApiTest {
                 .then().statusCode(400).body("details[0]", startsWith("request:"));
     }
 
+    /** As kubectl's "no objects passed to apply": a body without a policy would otherwise be a 200 that did nothing. */
+    @Test
+    void aBodyWithoutAPolicyIsRejectedAsNothingToApply() {
+        String expected = "console.yaml:1:1: no policy in the request body (it is empty, or holds only comments or '---')";
+        for (String body : new String[] {"", "---\n", "# nothing yet\n---\n# still nothing\n", "  \n\n"}) {
+            for (boolean dryRun : new boolean[] {false, true}) {
+                given().contentType("application/yaml").body(body.getBytes(StandardCharsets.UTF_8))
+                        .post("/api/v1/policies?source=console.yaml&dryRun=" + dryRun)
+                        .then().statusCode(400).contentType(ContentType.JSON)
+                        .body("status", equalTo(400))
+                        .body("error", equalTo("nothing to apply: no policy in the request body"))
+                        .body("details", equalTo(List.of(expected)));
+            }
+        }
+        given().contentType(ContentType.JSON).body("[]").post("/api/v1/policies")
+                .then().statusCode(400).body("details", equalTo(List.of(
+                        "request:1:1: no policy in the request body (it is empty, or holds only comments or '---')")));
+    }
+
     @Test
     void secretReferencesReachTheAgentAsReferencesAndPlainCredentialsDrawAWarning() throws Exception {
         cluster("s-fra", "DE", 50.11, 8.68, "s");

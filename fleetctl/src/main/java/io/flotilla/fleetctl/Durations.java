@@ -1,6 +1,7 @@
 package io.flotilla.fleetctl;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,6 +41,16 @@ final class Durations {
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * How long ago {@code then} was, in its largest whole unit, as kubectl prints ages: {@code 9s ago},
+     * {@code 2m ago}, {@code 5h ago}, {@code 3d ago}; a time ahead of {@code now} (clocks apart) is {@code 0s ago}.
+     */
+    static String ago(Instant then, Instant now) {
+        long s = Math.max(0, Duration.between(then, now).getSeconds());
+        String age = s < 60 ? s + "s" : s < 3600 ? s / 60 + "m" : s < 86_400 ? s / 3600 + "h" : s / 86_400 + "d";
+        return age + " ago";
     }
 
     /** 10m, 1h30m, 45s, 250ms: the shortest of the forms {@link #parse} reads. */

@@ -1,14 +1,16 @@
 package io.flotilla.fleetctl;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What fleetctl reads from its surroundings besides its arguments: environment variables and the working
- * directory (for {@code ./data/admin-token}). Tests pass their own instead of the process's.
+ * What fleetctl reads from its surroundings besides its arguments: environment variables, the working
+ * directory (for {@code ./data/admin-token}) and the clock (for ages such as "9s ago"). Tests pass their own
+ * instead of the process's.
  */
-public record Environment(Map<String, String> variables, Path workingDirectory) {
+public record Environment(Map<String, String> variables, Path workingDirectory, Clock clock) {
 
     public static final String SERVER_VARIABLE = "FLOTILLA_SERVER";
     public static final String TOKEN_VARIABLE = "FLOTILLA_TOKEN";
@@ -19,6 +21,11 @@ public record Environment(Map<String, String> variables, Path workingDirectory) 
     public Environment {
         variables = Map.copyOf(variables);
         workingDirectory = workingDirectory.toAbsolutePath().normalize();
+    }
+
+    /** With the system clock. */
+    public Environment(Map<String, String> variables, Path workingDirectory) {
+        this(variables, workingDirectory, Clock.systemUTC());
     }
 
     public static Environment system() {

@@ -1,6 +1,8 @@
 package io.flotilla.fleetctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,8 @@ final class GetCommand extends BaseCommand implements Runnable {
     }
 
     @Command(name = "clusters", aliases = "cluster",
-            description = "List the fleet's clusters, or show one: ID, jurisdiction, presence, generations, workloads.")
+            description = "List the fleet's clusters, or show one: ID, jurisdiction, presence, generations, last report "
+                    + "(the newest of status, presence and telemetry), workloads.")
     static final class Clusters extends BaseCommand implements Callable<Integer> {
 
         /** Clusters asked for per request: the server pages its listing, this many at a time. */
@@ -75,11 +78,12 @@ final class GetCommand extends BaseCommand implements Runnable {
                 out().flush();
                 return;
             }
-            var table = new Table("ID", "JURISDICTION", "ONLINE", "GEN", "WORKLOADS");
+            Instant now = root().environment().clock().instant();
+            var table = new Table("ID", "JURISDICTION", "ONLINE", "GEN", "LAST REPORT", "WORKLOADS");
             for (JsonNode c : clusters) {
                 var workloads = new ArrayList<String>();
                 c.path("workloads").forEach(w -> workloads.add(Json.cell(w, "name") + ready(w.path("status"))));
-                table.row(Json.cell(c, "id"), Json.cell(c, "jurisdiction"), online(c), generation(c),
+                table.row(Json.cell(c, "id"), Json.cell(c, "jurisdiction"), online(c), generation(c), lastReport(c, now),
                         workloads.isEmpty() ? "-" : String.join(",", workloads));
             }
             out().print(table.render());
@@ -94,6 +98,8 @@ final class GetCommand extends BaseCommand implements Runnable {
                     ? Json.number(c.path("latitude")) + "," + Json.number(c.path("longitude")) : "-"));
             out.println("Online:        " + online(c));
             out.println("Generation:    " + generation(c) + " (applied/desired)");
+            String age = lastReport(c, root().environment().clock().instant());
+            out.println("Last report:   " + (Json.text(c, "lastReportAt") == null ? age : Json.cell(c, "lastReportAt") + " (" + age + ")"));
             var labels = new ArrayList<String>();
             for (Map.Entry<String, JsonNode> e : c.path("labels").properties()) {
                 labels.add(e.getKey() + "=" + e.getValue().asText());
@@ -114,6 +120,25 @@ final class GetCommand extends BaseCommand implements Runnable {
                 table.render().lines().forEach(l -> out.println("  " + l));
             }
             out.flush();
+        }
+
+        /**
+         * The age of the cluster's last sign of life (the newest of its status, presence and telemetry): "9s ago";
+         * "never" before its first report; "-" from a server that does not say.
+         */
+        private static String lastReport(JsonNode c, Instant now) {
+            JsonNode at = c.get("lastReportAt");
+            if (at == null) {
+                return "-";
+            }
+            if (at.isNull()) {
+                return "never";
+            }
+            try {
+                return Durations.ago(Instant.parse(at.asText()), now);
+            } catch (DateTimeParseException e) {
+                return Json.cell(c, "lastReportAt");
+            }
         }
 
         private static String ready(JsonNode status) {

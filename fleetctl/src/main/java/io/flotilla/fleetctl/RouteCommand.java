@@ -1,7 +1,10 @@
 package io.flotilla.fleetctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.policy.Sites;
+import io.flotilla.policy.Suggestions;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -14,13 +17,16 @@ import picocli.CommandLine.ParameterException;
         "Exits 1 with the router's reason when no cluster is eligible."})
 final class RouteCommand extends BaseCommand implements Callable<Integer> {
 
+    /** How many site names an unknown one is answered with. */
+    static final int SUGGESTIONS = 3;
     private static final Pattern LAT_LON = Pattern.compile("\\s*([-+]?\\d+(?:\\.\\d+)?)\\s*,\\s*([-+]?\\d+(?:\\.\\d+)?)\\s*");
 
     @Option(names = "--model", required = true, paramLabel = "ALIAS", description = "The model name clients send (a policy's routing alias).")
     String model;
 
     @Option(names = "--from", required = true, paramLabel = "SITE|LAT,LON",
-            description = "Where the request comes from: a site name (e.g. frankfurt) or latitude,longitude (e.g. 50.11,8.68).")
+            description = "Where the request comes from: a built-in site's name (e.g. frankfurt; listed in docs/policy.md) "
+                    + "or latitude,longitude (e.g. 50.11,8.68).")
     String from;
 
     @Option(names = "--jurisdiction", split = ",", paramLabel = "J",
@@ -41,7 +47,7 @@ final class RouteCommand extends BaseCommand implements Callable<Integer> {
         } else if (from.isBlank() || from.contains(",")) {
             throw new ParameterException(spec.commandLine(), "--from '" + from + "': expected a site name or LAT,LON such as 50.11,8.68");
         } else {
-            query.append("&site=").append(ApiClient.encode(from.strip()));
+            query.append("&site=").append(ApiClient.encode(site(from)));
         }
         if (jurisdictions != null) {
             List<String> codes = jurisdictions.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
@@ -74,5 +80,22 @@ final class RouteCommand extends BaseCommand implements Callable<Integer> {
             }
         }
         return none ? ExitCodes.REJECTED : ExitCodes.OK;
+    }
+
+    /**
+     * A built-in site's name, as the control plane knows them (the same list ships in fleetctl); written any case,
+     * and with spaces or underscores for its hyphens. An unknown name is a usage error that offers the names
+     * nearest by spelling, and lat,lon for a place that has no site.
+     */
+    static String site(String from) {
+        String name = from.strip().toLowerCase(Locale.ROOT).replaceAll("[\\s_]+", "-");
+        Sites sites = Sites.builtIn();
+        if (sites.find(name).isPresent()) {
+            return name;
+        }
+        List<String> nearest = Suggestions.nearest(name, sites.names(), SUGGESTIONS);
+        throw new CliException(ExitCodes.USAGE, "unknown site '" + from.strip() + "'"
+                + (nearest.isEmpty() ? "" : "; did you mean " + String.join(", ", nearest) + "?")
+                + " or give LAT,LON such as 50.11,8.68 (the " + sites.names().size() + " built-in sites are listed in docs/policy.md)");
     }
 }

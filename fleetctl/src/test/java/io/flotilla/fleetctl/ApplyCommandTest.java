@@ -107,6 +107,47 @@ class ApplyCommandTest extends FakeApiTest {
     }
 
     @Test
+    void aFileWithoutAPolicyIsAnErrorAndNothingIsSent() {
+        for (String text : new String[] {"", "---\n", "# nothing yet\n"}) {
+            Path file = Policies.write(cwd, "empty.yaml", text);
+
+            var r = Cli.run(env, "apply", "-f", file.toString());
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).isEqualTo(file + ":1:1: no policy in this file (it is empty, or holds only comments or '---')\n"
+                    + "1 error in 1 file; nothing was sent to the server\n");
+        }
+        assertThat(api.requests()).isEmpty();
+    }
+
+    /** Otherwise --prune would take a directory whose files were emptied by mistake as "delete every policy". */
+    @Test
+    void aDirectoryWithoutAPolicyIsAnErrorAndNothingIsPruned() {
+        Path emptied = cwd.resolve("emptied");
+        Policies.write(emptied, "a.yaml", "# moved elsewhere\n");
+        api.on("GET", "/api/v1/policies", 200, "[{\"name\":\"alpha\"}]");
+
+        var r = Cli.run(env, "apply", "-f", emptied.toString(), "--prune");
+        var diff = Cli.run(env, "diff", "-f", emptied.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith(emptied + ":1:1: no policy in this directory").endsWith("; nothing was sent to the server\n");
+        assertThat(diff.exitCode()).as(diff.toString()).isEqualTo(1);
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void aFileOfCommentsBesidePoliciesIsSkipped() {
+        Policies.write(policies, "c.yaml", "# to do\n");
+
+        var r = Cli.run(env, "apply", "-f", policies.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(api.requests()).extracting(q -> q.query().get("source")).containsExactly("policies/a.yaml", "policies/b.yaml");
+    }
+
+    @Test
     void rejectionPrintsErrorAndDetailsAndExitsOne() {
         api.on("POST", "/api/v1/policies", 422,
                 "{\"status\":422,\"error\":\"policy rejected\",\"details\":[\"a.yaml:4:9: metadata.name: reserved\",\"second detail\"]}");

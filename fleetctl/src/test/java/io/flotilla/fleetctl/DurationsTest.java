@@ -26,4 +26,12 @@ class DurationsTest {
     void formatsTheShortestForm(String duration, String expected) {
         assertThat(Durations.format(Duration.parse(duration))).isEqualTo(expected);
     }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0s ago", "9, 9s ago", "59, 59s ago", "60, 1m ago", "119, 1m ago", "3599, 59m ago", "3600, 1h ago",
+            "86399, 23h ago", "86400, 1d ago", "1000000, 11d ago", "-5, 0s ago"})
+    void agesReadInTheirLargestWholeUnit(long secondsAgo, String expected) {
+        java.time.Instant now = java.time.Instant.parse("2026-12-06T10:00:00Z");
+        assertThat(Durations.ago(now.minusSeconds(secondsAgo), now)).isEqualTo(expected);
+    }
 }

@@ -2,6 +2,10 @@ package io.flotilla.fleetctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GetCommandTest extends FakeApiTest {
@@ -9,24 +13,33 @@ class GetCommandTest extends FakeApiTest {
     static final String FRA = """
             {"id":"fra-1","jurisdiction":"DE","latitude":50.11,"longitude":8.68,"labels":{"tier":"edge"},
              "desiredGeneration":3,"appliedGeneration":3,"converged":true,"online":true,"paused":false,
+             "lastStatusAt":"2026-12-06T09:58:00Z","lastReportAt":"2026-12-06T09:59:51Z",
              "workloads":[{"name":"chat-eu","desired":{"image":"vllm"},
                            "status":{"condition":"Ready","readyReplicas":1,"desiredReplicas":1,"endpoint":"http://10.0.0.5:8000"}},
                           {"name":"embed","desired":{"image":"tei"},"status":null}]}""";
     static final String MUM = """
             {"id":"mum-1","jurisdiction":"IN-MH","latitude":null,"longitude":null,"labels":{},
-             "desiredGeneration":5,"appliedGeneration":4,"converged":false,"online":false,"paused":true,"workloads":[]}""";
+             "desiredGeneration":5,"appliedGeneration":4,"converged":false,"online":false,"paused":true,
+             "lastStatusAt":null,"lastReportAt":null,"workloads":[]}""";
+
+    /** Nine seconds after fra-1's newest report (its telemetry), two minutes after its last status. */
+    static final Clock NOW = Clock.fixed(Instant.parse("2026-12-06T10:00:00Z"), ZoneOffset.UTC);
+
+    Environment env() {
+        return new Environment(Map.of(Environment.SERVER_VARIABLE, api.url()), cwd, NOW);
+    }
 
     @Test
     void clustersTable() {
         api.on("GET", "/api/v1/clusters", 200, "[" + FRA + "," + MUM + "]");
 
-        var r = Cli.run(Cli.env(cwd, api), "get", "clusters");
+        var r = Cli.run(env(), "get", "clusters");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).isEqualTo("""
-                ID      JURISDICTION   ONLINE        GEN    WORKLOADS
-                fra-1   DE             yes           3/3    chat-eu(1/1),embed
-                mum-1   IN-MH          no (paused)   4/5*   -
+                ID      JURISDICTION   ONLINE        GEN    LAST REPORT   WORKLOADS
+                fra-1   DE             yes           3/3    9s ago        chat-eu(1/1),embed
+                mum-1   IN-MH          no (paused)   4/5*   never         -
                 """);
     }
 
@@ -64,14 +77,31 @@ class GetCommandTest extends FakeApiTest {
     void oneClusterInDetail() {
         api.on("GET", "/api/v1/clusters/fra-1", 200, FRA);
 
-        var r = Cli.run(Cli.env(cwd, api), "get", "cluster", "fra-1");
+        var r = Cli.run(env(), "get", "cluster", "fra-1");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("Cluster:       fra-1\n", "Location:      50.11,8.68\n", "Labels:        tier=edge\n",
-                "Generation:    3/3 (applied/desired)\n")
+                "Generation:    3/3 (applied/desired)\n", "Last report:   2026-12-06T09:59:51Z (9s ago)\n")
                 .contains("  NAME      DESIRED   CONDITION   READY   ENDPOINT\n")
                 .contains("  chat-eu   yes       Ready       1/1     http://10.0.0.5:8000\n")
                 .contains("  embed     yes       -           -       -\n");
+    }
+
+    @Test
+    void lastReportIsTheServersLastReportAtNotTheStatusTimeAndReadsInTheLargestUnit() {
+        String old = FRA.replace("\"lastReportAt\":\"2026-12-06T09:59:51Z\"", "\"lastReportAt\":\"2026-12-03T07:00:00Z\"");
+        String hours = FRA.replace("\"lastReportAt\":\"2026-12-06T09:59:51Z\"", "\"lastReportAt\":\"2026-12-06T05:00:00Z\"");
+        String older = FRA.replace("\"lastStatusAt\":\"2026-12-06T09:58:00Z\",\"lastReportAt\":\"2026-12-06T09:59:51Z\",", "");
+        api.on("GET", "/api/v1/clusters", 200, "[" + old + "," + hours + "," + older + "]");
+
+        var r = Cli.run(env(), "get", "clusters");
+
+        assertThat(older).doesNotContain("lastReportAt");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out().lines().skip(1).map(l -> l.split("\\s{2,}")[4]).toList())
+                .as("3 days, 5 hours, and a server without the field").containsExactly("3d ago", "5h ago", "-");
+        api.on("GET", "/api/v1/clusters/mum-1", 200, MUM);
+        assertThat(Cli.run(env(), "get", "cluster", "mum-1").out()).contains("Last report:   never\n");
     }
 
     @Test

@@ -68,6 +68,34 @@ class RouteCommandTest extends FakeApiTest {
     }
 
     @Test
+    void anUnknownSiteIsAUsageErrorOfferingTheNearestNamesAndLatLon() {
+        var r = Cli.run(Cli.env(cwd, api), "route", "--model", "chat", "--from", "krakow");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("error: unknown site 'krakow'; did you mean dhaka, karachi, lagos? or give LAT,LON such as "
+                + "50.11,8.68 (the 70 built-in sites are listed in docs/policy.md)\n");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void aMisspeltSiteIsOfferedTheSiteItLooksLike() {
+        var r = Cli.run(Cli.env(cwd, api), "route", "--model", "chat", "--from", "frankfort");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: unknown site 'frankfort'; did you mean frankfurt? or give LAT,LON");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void aSiteMayBeWrittenInAnyCaseAndWithSpaces() {
+        var r = Cli.run(Cli.env(cwd, api), "route", "--model", "chat", "--from", "New York");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(api.requests()).singleElement().satisfies(q -> assertThat(q.query()).containsEntry("site", "new-york"));
+    }
+
+    @Test
     void modelIsRequired() {
         var r = Cli.run(Cli.env(cwd, api), "route", "--from", "paris");
 

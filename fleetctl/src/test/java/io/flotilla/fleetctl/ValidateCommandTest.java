@@ -175,13 +175,67 @@ class ValidateCommandTest {
         assertThat(r.err()).contains("Missing required option: '--filename=FILE|DIR'");
     }
 
-    @Test
-    void fileWithOnlyCommentsHasNoPolicies() throws Exception {
-        Path file = Files.writeString(dir.resolve("empty.yaml"), "# nothing yet\n");
+    /** As kubectl's "no objects passed to apply": a file without a policy is a mistake, not a valid set of none. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "---\n", "# nothing yet\n", "# one\n---\n# two\n---\n", "\n  \n"})
+    void aFileWithoutAPolicyIsAnErrorNamingTheFile(String text) throws Exception {
+        Path file = Files.writeString(dir.resolve("empty.yaml"), text);
 
         var r = Cli.run(Cli.env(dir), "validate", "-f", file.toString());
 
-        assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).isEqualTo("0 policies valid\n");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo(file + ":1:1: no policy in this file (it is empty, or holds only comments or '---')\n"
+                + "1 error in 1 file; " + file + " is not valid\n");
+    }
+
+    @Test
+    void aFileWithoutAPolicyIsInvalidInJsonOutputToo() throws Exception {
+        Path file = Files.writeString(dir.resolve("empty.yaml"), "---\n");
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", file.toString(), "-o", "json");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode json = Json.MAPPER.readTree(r.out());
+        assertThat(json.path("valid").asBoolean(true)).isFalse();
+        assertThat(json.path("policies")).isEmpty();
+        assertThat(json.path("errors").get(0).path("message").asText()).startsWith("no policy in this file");
+    }
+
+    @Test
+    void aDirectoryWithoutPolicyFilesIsAnError() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("policies"));
+        Policies.write(empty, "notes.txt", Policies.yaml("alpha")); // not a policy file name
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", empty.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo(empty + ":1:1: no policy files (*.yaml, *.yml, *.json) in this directory\n"
+                + "1 error in 1 file; " + empty + " is not valid\n");
+    }
+
+    @Test
+    void aDirectoryWhosePolicyFilesHoldNoPolicyIsAnError() throws Exception {
+        Path policies = Files.createDirectory(dir.resolve("policies"));
+        Policies.write(policies, "a.yaml", "# to do\n");
+        Policies.write(policies, "b.yaml", "---\n");
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", policies.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo(policies + ":1:1: no policy in this directory (its policy files are empty, "
+                + "or hold only comments or '---')\n1 error in 1 file; " + policies + " is not valid\n");
+    }
+
+    @Test
+    void aFileOfCommentsBesidePoliciesInADirectoryIsFine() throws Exception {
+        Path policies = Files.createDirectory(dir.resolve("policies"));
+        Policies.write(policies, "a.yaml", Policies.yaml("alpha"));
+        Policies.write(policies, "b.yaml", "# to do\n");
+
+        var r = Cli.run(Cli.env(dir), "validate", "-f", policies.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("1 policy valid: alpha\n");
     }
 }

@@ -97,9 +97,17 @@ public final class PolicyParser {
 
     /**
      * Reads a file, or every {@code *.yaml}, {@code *.yml} and {@code *.json} file directly inside a directory
-     * (in name order), as one set. Unreadable files and oversized ones are reported as errors.
+     * (in name order), as one set. Unreadable files and oversized ones are reported as errors, and so are a
+     * directory without such files and a file or directory that holds no policy at all (only comments, only
+     * {@code ---}, nothing): a set to apply that holds nothing is a mistake, not a valid set.
      */
     public PolicySet parse(Path fileOrDirectory) {
+        boolean directory = Files.isDirectory(fileOrDirectory);
+        return readAll(fileOrDirectory).requiringAPolicy(fileOrDirectory.toString(),
+                directory ? PolicySet.NO_POLICY_IN_DIRECTORY : PolicySet.NO_POLICY_IN_FILE);
+    }
+
+    private PolicySet readAll(Path fileOrDirectory) {
         List<Path> files;
         if (Files.isDirectory(fileOrDirectory)) {
             try (Stream<Path> list = Files.list(fileOrDirectory)) {

@@ -9,6 +9,16 @@ import java.util.Optional;
  * can. Warnings never make a set invalid.
  */
 public record PolicySet(List<FleetPolicy> policies, List<PolicyError> errors, List<PolicyError> warnings) {
+
+    /*
+     * Why a file, a directory or a request body that holds no policy at all is refused, as kubectl apply refuses
+     * one with no objects: applying it would silently do nothing, which is never what was meant.
+     */
+    public static final String NO_POLICY_IN_FILE = "no policy in this file (it is empty, or holds only comments or '---')";
+    public static final String NO_POLICY_IN_DIRECTORY =
+            "no policy in this directory (its policy files are empty, or hold only comments or '---')";
+    public static final String NO_POLICY_IN_BODY = "no policy in the request body (it is empty, or holds only comments or '---')";
+
     public PolicySet {
         policies = List.copyOf(policies);
         errors = List.copyOf(errors);
@@ -21,6 +31,17 @@ public record PolicySet(List<FleetPolicy> policies, List<PolicyError> errors, Li
 
     public boolean isValid() {
         return errors.isEmpty();
+    }
+
+    /**
+     * This set, or, when it has no error and yet no policy, the set with the one error {@code where:1:1: message}
+     * (one of the {@code NO_POLICY_IN_...} messages).
+     */
+    public PolicySet requiringAPolicy(String where, String message) {
+        if (!isValid() || !policies.isEmpty()) {
+            return this;
+        }
+        return new PolicySet(policies, List.of(new PolicyError(where, 1, 1, "", message)), warnings);
     }
 
     public Optional<FleetPolicy> policy(String name) {

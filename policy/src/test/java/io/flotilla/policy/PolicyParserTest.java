@@ -221,6 +221,22 @@ class PolicyParserTest {
     }
 
     @Test
+    void aFileOrDirectoryWithoutAPolicyIsAnError(@TempDir Path dir) throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
+        Path comments = Files.writeString(dir.resolve("comments.yml"), "# nothing yet\n---\n");
+        assertThat(parser.parse(empty).formatErrors())
+                .isEqualTo(empty + ":1:1: no policy in this file (it is empty, or holds only comments or '---')\n");
+        assertThat(parser.parse(comments).formatErrors())
+                .isEqualTo(comments + ":1:1: no policy in this file (it is empty, or holds only comments or '---')\n");
+        assertThat(parser.parse(dir).formatErrors())
+                .isEqualTo(dir + ":1:1: no policy in this directory (its policy files are empty, or hold only comments or '---')\n");
+
+        Files.writeString(dir.resolve("real.yaml"), policy("a", "{ jurisdictions: [DE] }"));
+        assertThat(parser.parse(dir).isValid()).isTrue();
+        assertThat(parser.parse(dir).policies()).extracting(FleetPolicy::name).containsExactly("a");
+    }
+
+    @Test
     void emptyDocumentsAndCommentOnlyFilesHoldNoPolicies() {
         PolicySet set = parser.parse("empty.yaml", "# nothing yet\n---\n---\n");
         assertThat(set.isValid()).isTrue();

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * An OpenAI-shaped stand-in for a simulated cluster's model server, on 127.0.0.1 at a random port: answers
- * {@code /v1/chat/completions}, {@code /v1/completions} and {@code /v1/embeddings} naming its cluster, and streams
- * server-sent events, a word at a time, when the request says {@code "stream": true}. The simulated agent reports its
+ * {@code /v1/chat/completions} and {@code /v1/completions} naming its cluster, streaming server-sent events, a word
+ * at a time, when the request says {@code "stream": true}; and {@code /v1/embeddings} as OpenAI does, one
+ * deterministic vector per input, as floats or base64 (see {@link SimulatedEmbeddings}). The simulated agent reports its
  * address as the workload's endpoint, so the control plane's router reaches it as it would a real cluster.
  *
  * <p>Also runs alone, as the upstream of the router benchmark (bench/router/run.sh):
@@ -71,8 +72,13 @@ public final class SimulatedModelServer implements AutoCloseable {
                                         + "\",\"choices\":[{\"index\":0,\"text\":\"" + text + "\",\"finish_reason\":\"stop\"}]}");
                     }
                 }
-                case "/v1/embeddings" -> send(exchange, 200, "{\"object\":\"list\",\"model\":\"" + model
-                        + "\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.1,0.2,0.3]}]}");
+                case "/v1/embeddings" -> {
+                    try {
+                        send(exchange, 200, SimulatedEmbeddings.answer(body));
+                    } catch (SimulatedEmbeddings.InvalidRequest e) {
+                        send(exchange, 400, SimulatedEmbeddings.error(e.getMessage(), e.param()));
+                    }
+                }
                 default -> send(exchange, 404, error("no such path " + path));
             }
         }
@@ -115,7 +121,7 @@ public final class SimulatedModelServer implements AutoCloseable {
     }
 
     private static String error(String message) {
-        return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}";
+        return SimulatedEmbeddings.error(message, null);
     }
 
     @Override

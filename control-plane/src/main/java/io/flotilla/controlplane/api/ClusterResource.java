@@ -34,6 +34,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,8 +66,15 @@ public class ClusterResource {
     }
 
     private ClusterView view(FleetService.ClusterState state) {
-        OptionalDouble gpu = telemetry.gpuUtilization(state.cluster().id);
-        return ClusterViews.of(state, gpu.isPresent() ? gpu.getAsDouble() : null);
+        String id = state.cluster().id;
+        OptionalDouble gpu = telemetry.gpuUtilization(id);
+        // the stored telemetry time is written at most once per heartbeat interval; the newest report is in memory
+        Instant lastReport = latest(state.cluster().lastReportAt(), telemetry.of(id).map(LatestTelemetry.Entry::receivedAt).orElse(null));
+        return ClusterViews.of(state, lastReport, gpu.isPresent() ? gpu.getAsDouble() : null);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     public record RegisterCluster(

@@ -22,7 +22,9 @@ public final class ClusterViews {
 
     /**
      * @param converged applied the desired generation and every desired workload reports Available
-     * @param lastReportAt the newest status, presence or telemetry time
+     * @param lastReportAt the cluster's last sign of life: the newest of its status, presence and telemetry times
+     * @param lastStatusAt when its agent last sent a full status report (workloads and applied generation)
+     * @param lastPresenceAt when its agent last said it was online or going offline
      * @param unacknowledged did not apply its desired generation within the acknowledgement timeout, even after a re-publication
      * @param capacity null when the cluster was registered without one (placement then puts nothing there)
      * @param gpuUtilizationPercent mean utilisation of its GPUs in the newest telemetry; null without telemetry or GPUs */
@@ -44,7 +46,11 @@ public final class ClusterViews {
     public record GenerationView(String cluster, String workload, long desiredGeneration) {
     }
 
-    static ClusterView of(FleetService.ClusterState state, Double gpuUtilizationPercent) {
+    /**
+     * @param lastReportAt the newest of the cluster's status, presence and telemetry times, the telemetry held in
+     *                     memory included (the stored telemetry time is written only now and then)
+     */
+    static ClusterView of(FleetService.ClusterState state, Instant lastReportAt, Double gpuUtilizationPercent) {
         Cluster c = state.cluster();
         Map<String, WorkloadStatusRecord> reported = new TreeMap<>();
         state.reported().forEach(r -> reported.put(r.key.name(), r));
@@ -60,6 +66,6 @@ public final class ClusterViews {
         return new ClusterView(c.id, c.jurisdiction, c.latitude, c.longitude, new TreeMap<>(c.labels),
                 state.capacity(), state.taints(), c.desiredGeneration, c.appliedGeneration,
                 ClusterHealth.converged(c, state.desired().keySet(), state.reported()), c.online,
-                ClusterHealth.of(c, state.reported()), c.lastReportAt(), c.offlineSince, c.unacknowledged, c.paused, c.applyError, c.agentVersion, c.lastStatusAt, c.lastPresenceAt, gpuUtilizationPercent, workloads);
+                ClusterHealth.of(c, state.reported()), lastReportAt, c.offlineSince, c.unacknowledged, c.paused, c.applyError, c.agentVersion, c.lastStatusAt, c.lastPresenceAt, gpuUtilizationPercent, workloads);
     }
 }

@@ -10,7 +10,6 @@ import io.flotilla.policy.CanonicalPolicy;
 import io.flotilla.policy.FleetPolicy;
 import io.flotilla.policy.ImagePolicy;
 import io.flotilla.policy.PolicyDiff;
-import io.flotilla.policy.PolicyError;
 import io.flotilla.policy.PolicyParser;
 import io.flotilla.policy.PolicySet;
 import io.flotilla.policy.PolicySource;
@@ -102,11 +101,7 @@ public class PolicyService {
                 // malformed: the YAML parser reports it with line and column
             }
         }
-        PolicySet set = incoming.parse(sources);
-        if (set.isValid() && set.policies().isEmpty()) {
-            return new PolicySet(List.of(), List.of(new PolicyError(source, 1, 1, "", "no policy documents found")));
-        }
-        return set;
+        return incoming.parse(sources).requiringAPolicy(source, PolicySet.NO_POLICY_IN_BODY);
     }
 
     /**
