@@ -54,6 +54,21 @@ class FlotillaScriptTest {
     }
 
     @Test
+    void jdkToolsComeFromTheJdkFoundToo() throws Exception {
+        Path old = fakeJdk("jdk-17", 17);
+
+        Result r = flotilla(Map.of("PATH", old.resolve("bin") + ":/usr/bin:/bin", "JAVA_HOME", old.toString()), "jdk", "javac", "-version");
+        Result missing = flotilla(Map.of(), "jdk", "no-such-tool");
+
+        assertThat(r.exit).as(r.output).isZero();
+        Matcher m = Pattern.compile("javac (\\d+)").matcher(r.output);
+        assertThat(m.find()).as(r.output).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).isGreaterThanOrEqualTo(21);
+        assertThat(missing.exit).isEqualTo(2);
+        assertThat(missing.output).contains("usage: ./flotilla jdk TOOL ARGS...");
+    }
+
+    @Test
     void withoutAJdk21ItStopsWithTheInstallHint() throws Exception {
         Path old = fakeJdk("jdk-17", 17);
 
@@ -70,7 +85,7 @@ class FlotillaScriptTest {
         Result r = flotilla(Map.of(), "frobnicate");
 
         assertThat(r.exit).isEqualTo(2);
-        assertThat(r.output).contains("usage: ./flotilla [run|test|build|dist|mvn ARGS...|java ARGS...]");
+        assertThat(r.output).contains("usage: ./flotilla [run|test|build|dist|mvn ARGS...|java ARGS...|jdk TOOL ARGS...]");
     }
 
     /** A JDK folder whose java and javac only say they are {@code major}. */
