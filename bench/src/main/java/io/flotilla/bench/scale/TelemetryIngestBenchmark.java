@@ -1,6 +1,11 @@
 package io.flotilla.bench.scale;
 
 import com.google.protobuf.Timestamp;
+import io.flotilla.agent.identity.AgentIdentity;
+import io.flotilla.bench.sim.FleetPlan;
+import io.flotilla.bench.sim.FleetSimulator;
+import io.flotilla.bench.sim.SimCluster;
+import io.flotilla.policy.Sites;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.CpuSample;
@@ -15,9 +20,11 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,6 +75,14 @@ public final class TelemetryIngestBenchmark {
         // each publisher sends one report (gpus + 1 samples) per interval; 0: no pacing
         long intervalNanos = rate <= 0 ? 0 : 1_000_000_000L * publishers * (gpus + 1) / rate;
 
+        // the control plane takes a cluster's telemetry only signed with the key the cluster enrolled
+        List<SimCluster> fleet = FleetPlan.plan(Sites.builtIn(), clusters, "tel", 42);
+        System.out.printf("registering and enrolling %d clusters...%n", clusters);
+        Map<String, AgentIdentity> identities = FleetSimulator.enroll(cp, token, fleet);
+        List<String> ids = fleet.stream().map(SimCluster::id).toList();
+        Map<String, EnvelopeCodec> codecs = new HashMap<>();
+        identities.forEach((id, identity) -> codecs.put(id, identity.envelopeCodec(Clock.systemUTC())));
+
         long before = count(jdbc, user, password, "telemetry_sample");
         ScheduledExecutorService executor = Executors.newScheduledThreadPool(10_000, Thread.ofVirtual().factory());
         AtomicBoolean running = new AtomicBoolean(true);
@@ -93,8 +108,8 @@ public final class TelemetryIngestBenchmark {
                             LockSupport.parkNanos(wait);
                         }
                     }
-                    String id = "tel-" + (c % clusters);
-                    EnvelopeCodec codec = EnvelopeCodec.builder("flotilla/clusters/" + id).build();
+                    String id = ids.get(c % clusters);
+                    EnvelopeCodec codec = codecs.get(id);
                     TelemetryReport.Builder r = TelemetryReport.newBuilder().setClusterId(id)
                             .setTime(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()).setNanos((int) (seq % 1_000_000_000)))
                             .setCpu(CpuSample.newBuilder().setUsedCores(3.5).setCapacityCores(32))

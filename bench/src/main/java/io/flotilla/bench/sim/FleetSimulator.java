@@ -218,6 +218,29 @@ public final class FleetSimulator implements AutoCloseable {
                 clock, modelServerOf.get(cluster.id()), telemetryReports);
     }
 
+    /**
+     * Registers and enrolls {@code clusters} with the control plane at {@code base} (API token {@code token}), each
+     * with a new key, for a harness that publishes as those clusters itself: the control plane takes a cluster's
+     * reports only signed with its enrolled key.
+     *
+     * @throws IOException when a cluster could not be registered or enrolled
+     */
+    public static Map<String, AgentIdentity> enroll(java.net.URI base, String token, List<SimCluster> clusters)
+            throws IOException, InterruptedException {
+        var controlPlane = new ControlPlaneClient(base, token);
+        EnrollmentClient enrollment = new EnrollmentClient(controlPlane.base(), Optional.empty());
+        Map<String, AgentIdentity> out = new java.util.concurrent.ConcurrentHashMap<>();
+        for (SimCluster cluster : clusters) {
+            controlPlane.register(cluster);
+            try {
+                out.put(cluster.id(), enrollment.enroll(cluster.id(), controlPlane.bootstrapToken(cluster), AgentKey.generate(RANDOM)));
+            } catch (EnrollmentException e) {
+                throw new IOException("enrolling " + cluster.id() + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
     /** Registers and enrolls every cluster: each simulated agent exchanges its token for its identity, as agents do. */
     private void register(ControlPlaneClient controlPlane) throws InterruptedException {
         EnrollmentClient enrollment = new EnrollmentClient(controlPlane.base(), Optional.empty());
