@@ -9,6 +9,11 @@ function scoreBar(v) {
     el('span', { style: `width:${Math.max(0, Math.min(100, v))}%` }));
 }
 
+/** Every cluster left out; the placement lists the first of them (decisions stored before the count list all). */
+function excludedTotal(p) {
+  return Math.max(p.excludedTotal || 0, p.excluded.length);
+}
+
 function placement(p) {
   const scorers = [...new Set(p.chosen.flatMap(c => Object.keys(c.scores || {})))];
   return el('section', { class: 'panel', id: 'placement', 'aria-labelledby': 'pl-h' },
@@ -25,7 +30,10 @@ function placement(p) {
           el('td', {}, c.jurisdiction), el('td', { class: 'num' }, c.replicas), el('td', { class: 'num' }, c.score.toFixed(1)),
           scorers.map(s => el('td', {}, el('div', { style: 'display:flex;gap:6px;align-items:center' },
             scoreBar(c.scores[s] || 0), el('span', { class: 'muted' }, (c.scores[s] || 0).toFixed(0))))))))),
-    el('h3', {}, `Excluded (${p.excluded.length})`),
+    el('h3', {}, `Excluded (${excludedTotal(p)})`),
+    excludedTotal(p) > p.excluded.length ? el('p', { class: 'muted', id: 'excluded-summary' },
+      `By reason: ${Object.entries(p.excludedBySource || {}).map(([s, n]) => `${s} ${n}`).join(', ')}. `
+      + `The first ${p.excluded.length} by cluster id are listed.`) : null,
     p.excluded.length === 0 ? el('p', { class: 'muted' }, 'No cluster excluded.') :
       el('table', { id: 'excluded' },
         el('thead', {}, el('tr', {}, ['Cluster', 'Jurisdiction', 'Why not'].map(t => el('th', { scope: 'col' }, t)))),

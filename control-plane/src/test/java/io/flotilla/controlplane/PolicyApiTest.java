@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
@@ -76,7 +77,9 @@ class PolicyApiTest {
                 .body("chosen[0].replicas", equalTo(1))
                 .body("excluded.find { it.cluster == 'a-nyc' }.reasons", hasItem("jurisdiction US is not in [EU]"))
                 .body("excluded.find { it.cluster == 'a-bom' }.reasons", hasItem("jurisdiction IN-MH is not in [EU]"))
-                .body("excluded.find { it.cluster == 'a-nyc' }.jurisdiction", equalTo("US"));
+                .body("excluded.find { it.cluster == 'a-nyc' }.jurisdiction", equalTo("US"))
+                .body("excludedBySource.jurisdiction", greaterThanOrEqualTo(2))
+                .body("excludedTotal", equalTo(given().get("/api/v1/policies/chat-a/placement").path("excluded.size()")));
         given().get("/api/v1/policies").then().statusCode(200)
                 .body("find { it.name == 'chat-a' }.chosenClusters", equalTo(2))
                 .body("find { it.name == 'chat-a' }.satisfied", equalTo(true))

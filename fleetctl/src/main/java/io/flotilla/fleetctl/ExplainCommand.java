@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "explain", description = {
         "Explain a policy's placement: why each cluster was chosen or left out.",
         "Shows the chosen clusters with replicas, score and each plugin's score,",
-        "then every other cluster with the reasons it was left out."})
+        "then the clusters left out with their reasons (the first 100 by cluster id,",
+        "and how many per reason for all of them)."})
 final class ExplainCommand extends BaseCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "POLICY", description = "The policy's name.")
@@ -57,10 +58,19 @@ final class ExplainCommand extends BaseCommand implements Callable<Integer> {
             table.render().lines().forEach(l -> out.println("  " + l));
         }
         out.println();
+        int excludedTotal = Math.max(placement.path("excludedTotal").asInt(0), excluded.size());
         if (excluded.isEmpty()) {
             out.println("Left out: none");
         } else {
-            out.println("Left out:");
+            if (excludedTotal > excluded.size()) {
+                var bySource = new ArrayList<String>();
+                placement.path("excludedBySource").properties()
+                        .forEach(e -> bySource.add(e.getKey() + " " + e.getValue().asInt()));
+                out.println("Left out: " + PolicyFiles.plural(excludedTotal, "cluster", "clusters") + " (by reason: "
+                        + String.join(", ", bySource) + "); the first " + excluded.size() + " by cluster id:");
+            } else {
+                out.println("Left out:");
+            }
             var table = new Table("CLUSTER", "JURISDICTION", "REASONS");
             for (JsonNode e : excluded) {
                 List<String> reasons = Json.texts(e.path("reasons"));

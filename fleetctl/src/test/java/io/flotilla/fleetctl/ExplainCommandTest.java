@@ -48,6 +48,24 @@ class ExplainCommandTest extends FakeApiTest {
     }
 
     @Test
+    void aLongListOfClustersLeftOutIsCountedPerReasonBeforeTheClustersListed() {
+        api.on("GET", "/api/v1/policies/chat-eu/placement", 200, """
+                {"policy":"chat-eu","revision":2,"satisfied":true,"reason":null,
+                 "chosen":[{"cluster":"fra-1","jurisdiction":"DE","replicas":1,"score":90,"scores":{"latency":90}}],
+                 "excluded":[{"cluster":"aaa-1","jurisdiction":"US","reasons":["jurisdiction US is outside EU"]}],
+                 "excludedTotal":9812,"excludedBySource":{"gpu":12,"jurisdiction":9800}}""");
+
+        var r = Cli.run(Cli.env(cwd, api), "explain", "chat-eu");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("""
+                Left out: 9812 clusters (by reason: gpu 12, jurisdiction 9800); the first 1 by cluster id:
+                  CLUSTER   JURISDICTION   REASONS
+                  aaa-1     US             jurisdiction US is outside EU
+                """);
+    }
+
+    @Test
     void unknownPolicyExitsOne() {
         var r = Cli.run(Cli.env(cwd, api), "explain", "ghost");
 

@@ -75,6 +75,32 @@ final class ExclusionList extends AbstractList<ClusterExclusion> implements Rand
         return new ClusterExclusion(c.id(), failed);
     }
 
+    /**
+     * Per reason source, how many clusters were left out with a reason from it, without formatting the reasons of
+     * the clusters ranked below the cut (they are counted as {@code rank}).
+     */
+    java.util.SortedMap<String, Integer> countBySource() {
+        var counts = new java.util.TreeMap<String, Integer>();
+        List<ClusterState> clusters = context.snapshot().clusters();
+        int next = 0;
+        for (int i = 0; i < clusters.size(); i++) {
+            if (next < chosen.length && chosen[next] == i) {
+                next++;
+                continue;
+            }
+            if (Arrays.binarySearch(feasible, i) >= 0) {
+                counts.merge("rank", 1, Integer::sum);
+                continue;
+            }
+            for (FilterPlugin filter : filters) {
+                if (filter.reject(context, clusters.get(i)).isPresent()) {
+                    counts.merge(filter.name(), 1, Integer::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
     /** The exclusion of {@code clusterId}, without building the others. */
     Optional<ClusterExclusion> find(String clusterId) {
         List<ClusterState> clusters = context.snapshot().clusters();

@@ -25,6 +25,21 @@ public record PlacementDecision(String policyName, List<ClusterAssignment> chose
         return chosen.stream().filter(a -> a.clusterId().equals(clusterId)).findFirst();
     }
 
+    /**
+     * Per reason source (a filter's name, or {@code rank} for the maxClusters cut), how many clusters were left out
+     * with a reason from it; a cluster left out for two reasons counts under both. Cheaper than reading every
+     * exclusion: the reasons are not formatted.
+     */
+    public java.util.SortedMap<String, Integer> excludedBySource() {
+        if (excluded instanceof ExclusionList lazy) {
+            return lazy.countBySource();
+        }
+        var counts = new java.util.TreeMap<String, Integer>();
+        excluded.forEach(e -> e.reasons().stream().map(ClusterExclusion.Reason::source).distinct()
+                .forEach(s -> counts.merge(s, 1, Integer::sum)));
+        return counts;
+    }
+
     public Optional<ClusterExclusion> exclusion(String clusterId) {
         if (excluded instanceof ExclusionList lazy) {
             return lazy.find(clusterId);

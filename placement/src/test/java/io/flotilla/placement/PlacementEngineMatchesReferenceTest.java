@@ -81,11 +81,20 @@ class PlacementEngineMatchesReferenceTest {
             assertThat(g.chosen()).as("%s %s chosen", what, r.policyName()).isEqualTo(r.chosen());
             assertThat(List.copyOf(g.excluded())).as("%s %s excluded", what, r.policyName()).isEqualTo(r.excluded());
             assertThat(g.shortfall()).as("%s %s shortfall", what, r.policyName()).isEqualTo(r.shortfall());
+            assertThat(g.excludedBySource()).as("%s %s counts per reason", what, r.policyName()).isEqualTo(r.excludedBySource())
+                    .containsAllEntriesOf(countedFromReasons(r.excluded()));
             assertThat(g).isEqualTo(r);
             for (ClusterExclusion e : r.excluded()) {
                 assertThat(g.exclusion(e.clusterId())).contains(e);
             }
         }
+    }
+
+    private static java.util.Map<String, Integer> countedFromReasons(List<ClusterExclusion> excluded) {
+        var counts = new java.util.HashMap<String, Integer>();
+        excluded.forEach(e -> e.reasons().stream().map(ClusterExclusion.Reason::source).distinct()
+                .forEach(source -> counts.merge(source, 1, Integer::sum)));
+        return counts;
     }
 
     static FleetSnapshot change(Random random, FleetSnapshot s) {

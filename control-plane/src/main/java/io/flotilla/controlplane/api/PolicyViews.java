@@ -43,9 +43,14 @@ public final class PolicyViews {
     public record DeletedView(String name, boolean deleted) {
     }
 
-    /** @param reason why fewer than minClusters clusters were chosen; null when satisfied */
+    /**
+     * @param reason why fewer than minClusters clusters were chosen; null when satisfied
+     * @param excluded the first clusters left out by cluster id (at most {@link StoredDecision#EXCLUDED_KEPT}), with reasons
+     * @param excludedTotal every cluster left out
+     * @param excludedBySource per reason source (a filter, or rank), the clusters left out with a reason from it
+     */
     public record PlacementView(String policy, long revision, boolean satisfied, String reason, List<ChosenView> chosen,
-            List<ExcludedView> excluded) {
+            List<ExcludedView> excluded, int excludedTotal, Map<String, Integer> excludedBySource) {
     }
 
     /** @param scores each scorer's normalised score, 0..100 */
@@ -80,13 +85,14 @@ public final class PolicyViews {
 
     static PlacementView placement(String name, long revision, StoredDecision d) {
         if (d == null) {
-            return new PlacementView(name, revision, false, "not placed yet", List.of(), List.of());
+            return new PlacementView(name, revision, false, "not placed yet", List.of(), List.of(), 0, Map.of());
         }
         return new PlacementView(name, revision, d.satisfied(), d.shortfall(),
                 d.chosen().stream().map(c -> new ChosenView(c.cluster(), c.jurisdiction(), c.replicas(), round(c.score()),
                         rounded(c.scores()))).toList(),
                 d.excluded().stream().map(e -> new ExcludedView(e.cluster(), e.jurisdiction(),
-                        e.reasons().stream().map(ClusterExclusion.Reason::message).toList())).toList());
+                        e.reasons().stream().map(ClusterExclusion.Reason::message).toList())).toList(),
+                d.excludedTotal(), d.excludedBySource());
     }
 
     static RouteView route(RouteDecision d) {

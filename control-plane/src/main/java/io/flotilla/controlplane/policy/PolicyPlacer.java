@@ -173,9 +173,14 @@ public class PolicyPlacer {
                 p = new PolicyPlacement();
                 p.policyName = name;
             }
-            p.revision = revisions.get(name);
-            p.decisionJson = write(decision);
-            p.placedAt = now;
+            long revision = revisions.get(name);
+            String text = write(decision);
+            if (created || p.revision != revision || !text.equals(p.decisionJson)) {
+                // unchanged rows are left alone: a re-placement after one cluster's change writes the few it moved
+                p.revision = revision;
+                p.decisionJson = text;
+                p.placedAt = now;
+            }
             if (created) {
                 placements.persist(p);
             }
