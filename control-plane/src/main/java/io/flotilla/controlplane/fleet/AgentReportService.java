@@ -24,13 +24,15 @@ public class AgentReportService {
     private final WorkloadStatusRepository statuses;
     private final Clock clock;
     private final Event<FleetChanged> changed;
+    private final Duration presenceMargin;
 
     AgentReportService(ClusterRepository clusters, WorkloadStatusRepository statuses, Clock clock,
-            Event<FleetChanged> changed) {
+            Event<FleetChanged> changed, FleetConfig fleet) {
         this.clusters = clusters;
         this.statuses = statuses;
         this.clock = clock;
         this.changed = changed;
+        this.presenceMargin = fleet.heartbeatTimeout().dividedBy(2);
     }
 
     /** What routing reads from a workload's status; other fields changing need not tell anyone. */
@@ -61,7 +63,8 @@ public class AgentReportService {
         c.paused = status.getPaused();
         c.agentVersion = status.getAgentVersion().isEmpty() ? c.agentVersion : status.getAgentVersion();
         c.lastStatusAt = clock.instant();
-        if (!c.online) {
+        // a status waits in the inbox behind others: one the agent sent before its OFFLINE must not undo it
+        if (!c.online && !offlineByPresence(c, presenceMargin)) {
             markOnline(c);
         }
         fireIfEligibilityChanged(c, wasEligible);
@@ -173,14 +176,21 @@ public class AgentReportService {
     public boolean reviveByTelemetry(String clusterId, Duration presenceMargin) {
         Cluster c = clusters.findForUpdate(clusterId).orElse(null);
         if (c == null || c.online || c.offlineSince == null || c.lastTelemetryAt == null
-                || !c.lastTelemetryAt.isAfter(c.offlineSince)
-                || c.lastPresenceAt != null && !c.lastPresenceAt.isBefore(c.offlineSince.minus(presenceMargin))) {
+                || !c.lastTelemetryAt.isAfter(c.offlineSince) || offlineByPresence(c, presenceMargin)) {
             return false;
         }
         boolean wasEligible = c.eligibleForPlacement();
         markOnline(c);
         fireIfEligibilityChanged(c, wasEligible);
         return true;
+    }
+
+    /**
+     * Whether an offline cluster's own presence (an OFFLINE it published, or its will) put it offline, rather than
+     * silence: then only its ONLINE presence, published on every connect, brings it back.
+     */
+    private static boolean offlineByPresence(Cluster c, Duration presenceMargin) {
+        return c.offlineSince != null && c.lastPresenceAt != null && !c.lastPresenceAt.isBefore(c.offlineSince.minus(presenceMargin));
     }
 
     /**

@@ -11,6 +11,7 @@ import io.flotilla.controlplane.policy.PolicyService;
 import io.flotilla.policy.FleetPolicy;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
+import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.Presence;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -164,6 +165,36 @@ class PresenceRaceTest {
         Cluster c = load("race-order");
         assertThat(c.online).isFalse();
         assertThat(c.lastPresenceAt).isEqualTo(t.plusMillis(2));
+    }
+
+    @Test
+    void statusSentBeforeTheOfflinePresenceAndAppliedAfterItLeavesTheClusterOffline() {
+        register("race-status");
+        receive("race-status", Presence.State.STATE_ONLINE);
+        ingestor.flushPresence();
+        // the agent acknowledged a change, then shut down cleanly; its status waited in the inbox behind others
+        receive("race-status", Presence.State.STATE_OFFLINE);
+        ingestor.flushPresence();
+        clock.advance(Duration.ofSeconds(14));
+        reports.applyStatus(ClusterStatus.newBuilder().setClusterId("race-status").build());
+
+        Cluster c = load("race-status");
+        assertThat(c.online).as("its OFFLINE said it went away").isFalse();
+        assertThat(c.offlineSince).isNotNull();
+        assertThat(c.lastStatusAt).as("the status itself is taken").isNotNull();
+    }
+
+    @Test
+    void statusAfterSilenceBringsTheClusterBack() {
+        register("race-silent");
+        receive("race-silent", Presence.State.STATE_ONLINE);
+        ingestor.flushPresence();
+        clock.advance(HEARTBEAT.plusSeconds(1));
+        assertThat(reports.expireHeartbeat("race-silent", clock.instant().minus(HEARTBEAT))).isTrue();
+
+        reports.applyStatus(ClusterStatus.newBuilder().setClusterId("race-silent").build());
+
+        assertThat(load("race-silent").online).as("silence, not its presence, counted it offline").isTrue();
     }
 
     @Test
