@@ -2,7 +2,8 @@
 # Fleet-at-scale convergence benchmark: Mosquitto + the packaged control plane (H2, external broker) +
 # N simulated clusters in one JVM. Prints p50/p99/max convergence, the raw Mosquitto fan-out of the same
 # messages, their ratio, and the control plane's RSS. Build first: ./flotilla build
-# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones; SIM_XMX sets the fleet JVM heap (2g). JFR_DIR=folder records a JFR profile of
+# CP_APP (a quarkus-app folder) and BENCH_JAR override the built ones; SIM_XMX sets the fleet JVM heap (2g), CP_XMX
+# the control plane's (1g). JFR_DIR=folder records a JFR profile of
 # the control plane (control-plane.jfr) and of the benchmark with its simulated fleet (fleet.jfr) there.
 # Usage: bench/scale-bench.sh [CLUSTERS] [HTTP_PORT] [MQTT_PORT]
 set -euo pipefail
@@ -54,7 +55,13 @@ mq_pid=$!
 # heartbeat: with the default 90 s timeout, clusters that had converged and then sat idle were counted offline and,
 # after the 5-minute grace, placement removed their workloads in the middle of the measurement. So no heartbeat
 # timeout during the benchmark; presence (will messages) still marks clusters offline.
-"$java" -Xmx1g "${cp_jfr[@]}" -Dquarkus.http.port="$http_port" -Dflotilla.broker.embedded=false -Dflotilla.broker.port="$mqtt_port" \
+# REPLACEMENTS=K [POLICIES=P]: afterwards, P policies (1000) and K times one cluster offline beyond the grace and back
+replace_opts=() replace_args=()
+if [ "${REPLACEMENTS:-0}" -gt 0 ]; then
+    replace_opts=(-Dflotilla.placement.offline-grace="${OFFLINE_GRACE:-5s}")
+    replace_args=(--replacements "$REPLACEMENTS" --policies "${POLICIES:-1000}")
+fi
+"$java" -Xmx"${CP_XMX:-1g}" "${cp_jfr[@]}" "${replace_opts[@]}" -Dquarkus.http.port="$http_port" -Dflotilla.broker.embedded=false -Dflotilla.broker.port="$mqtt_port" \
     -Dflotilla.data-dir="$work/cp" -Dquarkus.log.level=WARN -Dflotilla.fleet.heartbeat-timeout=1h \
     -jar "$cp_app/quarkus-run.jar" > "$work/control-plane.log" 2>&1 &
 cp_pid=$!
@@ -62,5 +69,5 @@ wait_ready "http://127.0.0.1:$http_port/q/health/ready" "$cp_pid" "$work/control
 echo "load before: $(uptime)"
 "$java" -Xmx"${SIM_XMX:-2g}" "${sim_jfr[@]}" -cp "$bench_jar" io.flotilla.bench.scale.ConvergenceBenchmark \
     --clusters "$clusters" --control-plane "http://127.0.0.1:$http_port" --broker "tcp://127.0.0.1:$mqtt_port" \
-    --control-plane-pid "$cp_pid" --broker-pid "$mq_pid" --token "$(admin_token "$work/cp")"
+    --control-plane-pid "$cp_pid" --broker-pid "$mq_pid" --token "$(admin_token "$work/cp")" "${replace_args[@]}"
 echo "load after: $(uptime)"

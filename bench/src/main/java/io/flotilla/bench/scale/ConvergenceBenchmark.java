@@ -35,7 +35,8 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
  * change to it (rollout waveSize 100%) is applied and the time until each cluster has applied the new
  * generation is measured. In the same run, the raw broker fan-out of the same number of messages of the same
  * size (one publisher, N subscribers, retained QoS 1, no Flotilla) is measured for the ratio. With
- * {@code --control-plane-pid}, the control plane's resident memory with the fleet connected is reported.
+ * {@code --control-plane-pid}, the control plane's resident memory with the fleet connected is reported. With
+ * {@code --replacements K [--policies P]}, re-placement is measured after that (see {@link #replacements}).
  *
  * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.scale.ConvergenceBenchmark --clusters 1000 \
  *     --control-plane http://127.0.0.1:18080 --broker tcp://127.0.0.1:19033 --control-plane-pid PID --broker-pid PID \
@@ -110,6 +111,11 @@ public final class ConvergenceBenchmark {
             printBreakdown(apiReturned, received, delivered, flotilla, n, metricsBefore, scrape(cp, token));
             System.out.printf("CPU used in the %.1f s from the API call to the last applied (2 cores = %.1f core-s): %s%n",
                     window / 1e9, 2 * window / 1e9, cpuUsed);
+            int replacements = Integer.parseInt(opts.getOrDefault("replacements", "0"));
+            if (replacements > 0) {
+                replacements(cp, token, sim, Integer.parseInt(opts.getOrDefault("policies", "1000")), replacements,
+                        jurisdictions, timeout);
+            }
         }
         // after the simulated fleet is gone: with 10,000 simulated clusters still reconciling on the same 2 cores,
         // connecting the raw subscribers alone took about 2 s each
@@ -124,6 +130,103 @@ public final class ConvergenceBenchmark {
                     ratio(flotilla, raw, 0.50), ratio(flotilla, raw, 0.99), ratio(flotilla, raw, 1.0));
         }
         System.out.printf("control-plane RSS with %d clusters connected: %s%n", n, rss);
+    }
+
+    /**
+     * Re-placement in the running control plane: {@code policies} policies in all (the benchmark's own and small ones,
+     * three clusters each in one jurisdiction), then {@code rounds} times one cluster's agent stops until the control
+     * plane's offline grace has passed (its eligibility changes: placement runs) and starts again (placement runs
+     * again). Prints the control plane's own timers for those runs: the engine's (full or incremental) and the
+     * placement and commit stages around it.
+     */
+    private static void replacements(URI cp, String token, FleetSimulator sim, int policies, int rounds,
+            TreeSet<String> jurisdictions, Duration timeout) throws Exception {
+        List<String> names = List.copyOf(jurisdictions);
+        var yaml = new StringBuilder();
+        for (int i = 1; i < policies; i++) {
+            yaml.append("""
+                    apiVersion: flotilla.io/v1alpha1
+                    kind: FleetPolicy
+                    metadata:
+                      name: replace-bench-%04d
+                    spec:
+                      workload:
+                        model: bench/model-%04d
+                        image: registry.example/bench:v1
+                        resources: { gpu: 0, cpu: "10m", memory: 16Mi }
+                      placement:
+                        clusterSelector: { matchLabels: { simulated: "true" } }
+                        jurisdictions: [%s]
+                        minClusters: 1
+                        maxClusters: 3
+                    ---
+                    """.formatted(i, i, names.get(i % names.size())));
+        }
+        long t = System.nanoTime();
+        apply(cp, token, yaml.toString());
+        System.out.printf("%d more policies applied in one call in %.1f s (%d in all)%n", policies - 1,
+                (System.nanoTime() - t) / 1e9, policies);
+        waitUntilSteady(sim, timeout);
+
+        Map<String, Double> before = scrape(cp, token);
+        var random = new java.util.Random(42);
+        List<SimCluster> fleet = sim.clusters();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int round = 0; round < rounds; round++) {
+            String id = fleet.get(random.nextInt(fleet.size())).id();
+            double runs = placementRuns(scrape(cp, token));
+            sim.stop(id);
+            waitUntil("placement after " + id + " went offline beyond the grace", Duration.ofNanos(deadline - System.nanoTime()),
+                    () -> placementRuns(scrape(cp, token)) > runs);
+            double again = placementRuns(scrape(cp, token));
+            sim.start(id);
+            waitUntil("placement after " + id + " came back", Duration.ofNanos(deadline - System.nanoTime()),
+                    () -> placementRuns(scrape(cp, token)) > again);
+        }
+        Map<String, Double> after = scrape(cp, token);
+        System.out.printf("Re-placement after one cluster's eligibility changed, %d policies x %d clusters, %d changes"
+                + " (control plane's timers, these runs only; p99: its own estimate over the last minutes)%n",
+                policies, fleet.size(), 2 * rounds);
+        System.out.printf("  %-44s %8s %10s %10s %10s%n", "timer", "count", "mean ms", "p99 ms", "max ms");
+        for (String mode : List.of("incremental", "full")) {
+            timerRow("placement engine, " + mode, "flotilla_placement_engine_seconds", "mode=\"" + mode + "\"", before, after);
+        }
+        for (String stage : List.of("placement", "commit")) {
+            timerRow("stage " + stage + " (engine included)", "flotilla_change_stage_seconds", "stage=\"" + stage + "\"",
+                    before, after);
+        }
+    }
+
+    private static double placementRuns(Map<String, Double> metrics) {
+        return metrics.getOrDefault("flotilla_placement_engine_seconds_count{mode=\"full\"}", 0.0)
+                + metrics.getOrDefault("flotilla_placement_engine_seconds_count{mode=\"incremental\"}", 0.0);
+    }
+
+    private static void timerRow(String name, String metric, String label, Map<String, Double> before, Map<String, Double> after) {
+        String labels = "{" + label + "}";
+        double count = after.getOrDefault(metric + "_count" + labels, 0.0) - before.getOrDefault(metric + "_count" + labels, 0.0);
+        double sum = after.getOrDefault(metric + "_sum" + labels, 0.0) - before.getOrDefault(metric + "_sum" + labels, 0.0);
+        System.out.printf("  %-44s %8.0f %10.2f %10.2f %10.2f%n", name, count, count == 0 ? Double.NaN : sum / count * 1e3,
+                after.getOrDefault(metric + "{" + label + ",quantile=\"0.99\"}", Double.NaN) * 1e3,
+                after.getOrDefault(metric + "_max" + labels, Double.NaN) * 1e3);
+    }
+
+    /** Until no cluster applied a new generation for 5 s: the dispatch of the last change is over. */
+    private static void waitUntilSteady(FleetSimulator sim, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Long> last = sim.appliedGenerations();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < 5_000_000_000L) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout + " waiting for the fleet to apply the policies");
+            }
+            Thread.sleep(500);
+            Map<String, Long> now = sim.appliedGenerations();
+            if (!now.equals(last)) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
     }
 
     /** Per cluster, the nanoTime at {@code index} of its arrival less {@code start}, sorted; clusters without one left out. */

@@ -336,20 +336,46 @@ public final class FleetSimulator implements AutoCloseable {
                 }
             }
             agents.get(position).close();
-            synchronized (this) {
-                if (closed) {
-                    return false;
-                }
-                SimulatedAgent fresh = newAgent(position);
-                agents.set(position, fresh);
-                byNamespace.put(fresh.cluster().namespace(), fresh);
-                fresh.start();
+            if (!startAgent(position)) {
+                return false;
             }
             restarts.incrementAndGet();
             return true;
         } finally {
             restarting.remove(clusterId);
         }
+    }
+
+    /**
+     * Stops one cluster's agent as a device switched off would, after a clean disconnect (OFFLINE presence); it stays
+     * away until {@link #start(String)}.
+     */
+    public void stop(String clusterId) {
+        agents.get(position(clusterId)).close();
+    }
+
+    /** Starts a stopped cluster's agent again, with its identity and state folder, as {@link #restart} does. */
+    public boolean start(String clusterId) throws IOException {
+        return startAgent(position(clusterId));
+    }
+
+    private int position(String clusterId) {
+        Integer position = positions.get(clusterId);
+        if (position == null) {
+            throw new IllegalArgumentException("no simulated cluster " + clusterId);
+        }
+        return position;
+    }
+
+    private synchronized boolean startAgent(int position) throws IOException {
+        if (closed) {
+            return false;
+        }
+        SimulatedAgent fresh = newAgent(position);
+        agents.set(position, fresh);
+        byNamespace.put(fresh.cluster().namespace(), fresh);
+        fresh.start();
+        return true;
     }
 
     /** Agent restarts done by {@link #restart(String)}. */
