@@ -6,6 +6,8 @@
 #   ROUNDS=3 STEADY=30 WORKLOADS=200 BUILD=1 edge-agent/bench/footprint.sh
 #   DIST=path/to/unpacked/dist edge-agent/bench/footprint.sh   # also measure bin/flotilla-agent
 #   ONLY='tuned|nmt' edge-agent/bench/footprint.sh               # only the flag sets whose name matches
+# The plain-* rows run the agent without Quarkus (io.flotilla.agent.AgentMain on target/plain-lib,
+# built by the "plain" Maven profile) with the same flags as the rows they are named after.
 # A flag set with -XX:NativeMemoryTracking also gets jcmd's NMT summary, thread dump and class
 # list at the steady point (runs/<name>-<round>/VM.native_memory.txt etc.).
 #
@@ -21,6 +23,7 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 OUT="$AGENT/target/footprint"
 APP="$AGENT/target/quarkus-app/quarkus-run.jar"
+PLAIN_LIB="$AGENT/target/plain-lib"
 # Another build of the agent to compare against in the same run (interleaved, same load):
 # BASELINE_APP=/path/to/old/quarkus-app/quarkus-run.jar adds the rows baseline-tuned and baseline-tuned+nmt.
 BASELINE_APP="${BASELINE_APP:-}"
@@ -40,8 +43,32 @@ TUNED="-Xms8m -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICo
 LEAN="-Xms8m -Xmx32m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
 -XX:ReservedCodeCacheSize=16m -XX:+UseCompactObjectHeaders -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"
 
-if [[ "${BUILD:-0}" == 1 || ! -f "$APP" ]]; then
-  (cd "$ROOT" && ./mvnw -q -o -pl edge-agent -am package -DskipTests)
+# The plain class path is needed when a plain-* flag set is selected; it is stale when the module jar
+# was rebuilt without the profile after it was copied.
+PLAIN_BUILD="./mvnw -o -pl edge-agent -am package -Pplain -DskipTests"
+need_plain=0
+if [[ -z "${ONLY:-}" ]] || printf 'plain-lean\nplain-lean+appcds\n' | awk -v only="$ONLY" '$0 ~ only {found=1} END {exit !found}'; then
+  need_plain=1
+fi
+plain_jar="$(basename "$(ls "$AGENT"/target/flotilla-edge-agent-*.jar 2>/dev/null | grep -v -- -tests.jar | head -1)" 2>/dev/null || true)"
+plain_stale=0
+if [[ $need_plain == 1 && ( -z "$plain_jar" || ! -f "$PLAIN_LIB/$plain_jar" || "$AGENT/target/$plain_jar" -nt "$PLAIN_LIB/$plain_jar" ) ]]; then
+  plain_stale=1
+fi
+if [[ "${BUILD:-0}" == 1 || ! -f "$APP" || $plain_stale == 1 ]]; then
+  (cd "$ROOT" && ./mvnw -q -o -pl edge-agent -am package -DskipTests $([[ $need_plain == 1 ]] && echo -Pplain))
+fi
+if [[ $need_plain == 1 ]]; then
+  if ! ls "$PLAIN_LIB"/flotilla-edge-agent-*.jar >/dev/null 2>&1; then
+    echo "footprint.sh: no plain class path in $PLAIN_LIB (the plain-* rows need it); build it with: $PLAIN_BUILD" >&2
+    exit 1
+  fi
+  if ls "$PLAIN_LIB" | grep -E '^(quarkus-|vertx-|netty-)' >/dev/null; then
+    echo "footprint.sh: $PLAIN_LIB holds Quarkus, Vert.x or Netty jars; rebuild it: rm -rf $PLAIN_LIB && $PLAIN_BUILD" >&2
+    exit 1
+  fi
+  # explicit jars, not plain-lib/*, so that the AppCDS rows see one fixed class path
+  PLAIN_CP="$(ls "$PLAIN_LIB"/*.jar | sort | paste -sd:)"
 fi
 rm -rf "$OUT/runs" "$OUT/nojdk-bin" "$OUT"/*.aot "$OUT"/*.jsa
 mkdir -p "$OUT/classes"
@@ -71,6 +98,11 @@ T=$'\t'
   echo "lean+nmt${T}measure${T}$JAVA $LEAN -XX:NativeMemoryTracking=summary -jar $APP"
   echo "lean+appcds${T}train${T}$JAVA $LEAN -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-lean.jsa -jar $APP"
   echo "lean+appcds${T}measure${T}$JAVA $LEAN -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-lean.jsa -jar $APP"
+  if [[ $need_plain == 1 ]]; then
+    echo "plain-lean${T}measure${T}$JAVA $LEAN -cp $PLAIN_CP io.flotilla.agent.AgentMain"
+    echo "plain-lean+appcds${T}train${T}$JAVA $LEAN -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-plain-lean.jsa -cp $PLAIN_CP io.flotilla.agent.AgentMain"
+    echo "plain-lean+appcds${T}measure${T}$JAVA $LEAN -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$OUT/agent-plain-lean.jsa -cp $PLAIN_CP io.flotilla.agent.AgentMain"
+  fi
   echo "tuned+aot${T}train${T}$JAVA $TUNED -XX:AOTCacheOutput=$OUT/agent.aot -jar $APP"
   echo "tuned+aot${T}measure${T}$JAVA $TUNED -XX:AOTCache=$OUT/agent.aot -jar $APP"
   if [[ -n "${DIST:-}" ]]; then

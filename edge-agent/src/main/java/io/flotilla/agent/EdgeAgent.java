@@ -46,7 +46,8 @@ import java.util.function.Supplier;
  * and a resync tick that arrive together cause one reconcile pass over the whole desired state,
  * never one per event. Failures are retried with exponential backoff and jitter; nothing sleeps.
  *
- * <p>Plain Java: the Quarkus layer ({@link AgentLifecycle}) only builds it from configuration.
+ * <p>Plain Java: {@link AgentRuntime} builds it from configuration, for the Quarkus build
+ * ({@link AgentLifecycle}) and the plain entry point ({@link AgentMain}) alike.
  */
 public final class EdgeAgent implements AutoCloseable {
 

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** An embedded HiveMQ CE on 127.0.0.1 with a plain listener and, given a key store, a TLS one; in memory. */
-final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable {
 
     private final EmbeddedHiveMQ hivemq;
     private final int port;
@@ -21,7 +21,7 @@ final class TestBroker implements AutoCloseable {
         this.tlsPort = tlsPort;
     }
 
-    static TestBroker start(Path dir) throws Exception {
+    public static TestBroker start(Path dir) throws Exception {
         return start(dir, null, null);
     }
 
@@ -73,7 +73,7 @@ final class TestBroker implements AutoCloseable {
         return new TestBroker(hivemq, port, tlsPort);
     }
 
-    String tcpUrl() {
+    public String tcpUrl() {
         return "tcp://127.0.0.1:" + port;
     }
 
