@@ -55,7 +55,8 @@ mq_pid=$!
 # heartbeat: with the default 90 s timeout, clusters that had converged and then sat idle were counted offline and,
 # after the 5-minute grace, placement removed their workloads in the middle of the measurement. So no heartbeat
 # timeout during the benchmark; presence (will messages) still marks clusters offline.
-# REPLACEMENTS=K [POLICIES=P]: afterwards, P policies (1000) and K times one cluster offline beyond the grace and back
+# REPLACEMENTS=K [POLICIES=P]: afterwards, P small policies (1000) in place of the benchmark's own, then K times one
+# cluster offline beyond the grace and back
 replace_opts=() replace_args=()
 if [ "${REPLACEMENTS:-0}" -gt 0 ]; then
     replace_opts=(-Dflotilla.placement.offline-grace="${OFFLINE_GRACE:-5s}")

@@ -23,6 +23,8 @@ final class ExclusionList extends AbstractList<ClusterExclusion> implements Rand
     private final int[] feasible;
     private final double[] lastTotal;
     private final int maxClusters;
+    /** Per snapshot index of a cluster not chosen, the sources of its reasons, from the checks the engine decided with. */
+    private final java.util.function.IntFunction<? extends java.util.Collection<String>> sources;
 
     /**
      * @param context the policy's context with a frozen ledger (state before its own reservations)
@@ -30,7 +32,9 @@ final class ExclusionList extends AbstractList<ClusterExclusion> implements Rand
      * @param feasible indices of the clusters that passed every filter, ascending
      * @param lastTotal each feasible cluster's total in the last selection round (parallel to feasible)
      */
-    ExclusionList(PlacementContext context, List<FilterPlugin> filters, int[] chosen, int[] feasible, double[] lastTotal, int maxClusters) {
+    ExclusionList(PlacementContext context, List<FilterPlugin> filters, int[] chosen, int[] feasible, double[] lastTotal, int maxClusters,
+            java.util.function.IntFunction<? extends java.util.Collection<String>> sources) {
+        this.sources = sources;
         this.context = context;
         this.filters = filters;
         this.chosen = chosen;
@@ -76,26 +80,20 @@ final class ExclusionList extends AbstractList<ClusterExclusion> implements Rand
     }
 
     /**
-     * Per reason source, how many clusters were left out with a reason from it, without formatting the reasons of
-     * the clusters ranked below the cut (they are counted as {@code rank}).
+     * Per reason source, how many clusters were left out with a reason from it, from the checks the engine decided
+     * with: no reason is formatted.
      */
     java.util.SortedMap<String, Integer> countBySource() {
         var counts = new java.util.TreeMap<String, Integer>();
-        List<ClusterState> clusters = context.snapshot().clusters();
+        int size = context.snapshot().clusters().size();
         int next = 0;
-        for (int i = 0; i < clusters.size(); i++) {
+        for (int i = 0; i < size; i++) {
             if (next < chosen.length && chosen[next] == i) {
                 next++;
                 continue;
             }
-            if (Arrays.binarySearch(feasible, i) >= 0) {
-                counts.merge("rank", 1, Integer::sum);
-                continue;
-            }
-            for (FilterPlugin filter : filters) {
-                if (filter.reject(context, clusters.get(i)).isPresent()) {
-                    counts.merge(filter.name(), 1, Integer::sum);
-                }
+            for (String source : sources.apply(i)) {
+                counts.merge(source, 1, Integer::sum);
             }
         }
         return counts;

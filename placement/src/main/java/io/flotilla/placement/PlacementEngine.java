@@ -233,7 +233,9 @@ public final class PlacementEngine {
         int[] picks = chosenIdx.stream().mapToInt(Integer::intValue).toArray();
         int[] sortedPicks = picks.clone();
         Arrays.sort(sortedPicks);
-        var excluded = new ExclusionList(frozen, plugins.filters(), sortedPicks, feasible, lastTotal, maxClusters);
+        int[] feasibleIds = feasible;
+        var excluded = new ExclusionList(frozen, plugins.filters(), sortedPicks, feasible, lastTotal, maxClusters,
+                i -> sources(checks, feasibleIds, i));
         TreeMap<String, Integer> counts = null;
         Optional<String> shortfall = Optional.empty();
         if (chosen.size() < placement.minClusters()) {
@@ -463,7 +465,8 @@ public final class PlacementEngine {
         int[] sortedPicks = o.chosen.clone();
         Arrays.sort(sortedPicks);
         Placement placement = live.policy().spec().placement();
-        var excluded = new ExclusionList(frozen, plugins.filters(), sortedPicks, o.feasible, lastTotal, placement.maxClusters());
+        var excluded = new ExclusionList(frozen, plugins.filters(), sortedPicks, o.feasible, lastTotal, placement.maxClusters(),
+                i -> sources(checks, o.feasible, i));
         Optional<String> shortfall = counts == null ? Optional.empty()
                 : Optional.of(shortfall(placement.minClusters(), o.chosen.length, index.size, counts));
         var decision = new PlacementDecision(o.decision.policyName(), o.decision.chosen(), excluded, shortfall);

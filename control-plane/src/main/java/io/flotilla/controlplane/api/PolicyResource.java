@@ -121,7 +121,7 @@ public class PolicyResource {
 
     @GET
     @Path("/{name}/placement")
-    @Operation(summary = "Where a policy is placed: chosen clusters with replicas and scores, every other cluster with its reasons")
+    @Operation(summary = "Where a policy is placed: chosen clusters with replicas and scores, the first 100 clusters left out with their reasons, and how many were left out per reason")
     public PlacementView placement(@PathParam("name") String name) {
         return PolicyViews.placement(policies.get(name));
     }
