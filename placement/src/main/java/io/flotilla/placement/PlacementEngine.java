@@ -141,9 +141,19 @@ public final class PlacementEngine {
             while (j < decisions.size() && decisions.get(j).policyName().compareTo(p.name()) < 0) {
                 j++;
             }
-            out.add(j < decisions.size() && decisions.get(j).policyName().equals(p.name()) ? Optional.of(decisions.get(j)) : Optional.empty());
+            out.add(j < decisions.size() && decisions.get(j).policyName().equals(p.name())
+                    ? Optional.of(chosenOnly(decisions.get(j))) : Optional.empty());
         }
         return out;
+    }
+
+    /**
+     * A previous decision as plugins read it: its chosen clusters and shortfall. Its lazily explained exclusions are
+     * left behind: they hold the context they were decided in, with the decision before it, and so on, so an engine
+     * fed its own results would keep every run it ever made.
+     */
+    private static PlacementDecision chosenOnly(PlacementDecision d) {
+        return d.excluded().isEmpty() ? d : new PlacementDecision(d.policyName(), d.chosen(), List.of(), d.shortfall());
     }
 
     private Run full(SnapshotIndex index, List<FleetPolicy> ordered, List<Optional<PlacementDecision>> previous) {
@@ -465,8 +475,9 @@ public final class PlacementEngine {
         int[] sortedPicks = o.chosen.clone();
         Arrays.sort(sortedPicks);
         Placement placement = live.policy().spec().placement();
-        var excluded = new ExclusionList(frozen, plugins.filters(), sortedPicks, o.feasible, lastTotal, placement.maxClusters(),
-                i -> sources(checks, o.feasible, i));
+        int[] feasible = o.feasible; // the lambda must not hold o: each run would keep the one before it alive
+        var excluded = new ExclusionList(frozen, plugins.filters(), sortedPicks, feasible, lastTotal, placement.maxClusters(),
+                i -> sources(checks, feasible, i));
         Optional<String> shortfall = counts == null ? Optional.empty()
                 : Optional.of(shortfall(placement.minClusters(), o.chosen.length, index.size, counts));
         var decision = new PlacementDecision(o.decision.policyName(), o.decision.chosen(), excluded, shortfall);

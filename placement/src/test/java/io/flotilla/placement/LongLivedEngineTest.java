@@ -96,6 +96,37 @@ class LongLivedEngineTest {
     }
 
     @Test
+    void aLongLivedEngineHoldsOnlyWhatItsLastRunNeeds() throws InterruptedException {
+        var random = new Random(11);
+        List<FleetPolicy> policies = policies(random);
+        var clusters = new ArrayList<ClusterState>();
+        for (int i = 0; i < 30; i++) {
+            clusters.add(cluster(random, String.format("c%02d", i)));
+        }
+        var engine = new PlacementEngine(CATALOG, SITES, withFilter(new Occupied(Set.of())));
+        FleetSnapshot fleet = new FleetSnapshot(Fixtures.T0, clusters);
+        PlacementResult previous = engine.place(fleet, policies, PlacementResult.EMPTY);
+        List<java.lang.ref.WeakReference<PlacementDecision>> first = previous.decisions().stream()
+                .map(java.lang.ref.WeakReference::new).toList();
+        int reused = 0;
+        for (int round = 0; round < 5; round++) {
+            fleet = change(random, fleet);
+            previous = engine.place(fleet, policies, previous);
+            assertThat(engine.lastRunStats().incremental()).isTrue();
+            reused += policies.size() - engine.lastRunStats().policiesPlaced();
+        }
+        assertThat(reused).as("decisions carried over from the run before").isPositive();
+
+        for (int i = 0; i < 50 && first.stream().anyMatch(d -> d.get() != null); i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(first).as("the first run's decisions, five runs later (a run must not keep the one before alive)")
+                .allSatisfy(d -> assertThat(d.get()).isNull());
+        assertThat(previous.decisions()).hasSameSizeAs(policies);
+    }
+
+    @Test
     void aFilterThatDoesNotDecidePerClusterMakesEveryRunStartFromScratch() {
         var random = new Random(7);
         List<FleetPolicy> policies = policies(random);
