@@ -59,22 +59,7 @@ class AgentMainTest {
 
     /** fabric8's discovery, as on a device: a kubeconfig naming the mock API server. */
     private void pointKubeconfigAtTheMockServer() throws Exception {
-        Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                users:
-                - name: mock
-                  user:
-                    token: mock-token
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: mock, namespace: default}
-                current-context: mock
-                """.formatted(client.getMasterUrl()));
+        Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), Fixtures.kubeconfig(client.getMasterUrl()));
         kubeconfigBefore = System.getProperty("kubeconfig");
         System.setProperty("kubeconfig", kubeconfig.toString());
     }

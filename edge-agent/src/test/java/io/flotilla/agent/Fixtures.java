@@ -10,6 +10,27 @@ import java.security.SecureRandom;
 /** Small builders shared by the agent's tests. */
 public final class Fixtures {
 
+    /** A kubeconfig that points fabric8's discovery at {@code server} (the mock API server), as a device's would. */
+    public static String kubeconfig(Object server) {
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster:
+                    server: %s
+                users:
+                - name: mock
+                  user:
+                    token: mock-token
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: mock, namespace: default}
+                current-context: mock
+                """.formatted(server);
+    }
+
+
     public static final String CLUSTER = "edge-1";
     public static final String NAMESPACE = "flotilla-workloads";
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -149,25 +149,7 @@ public final class FootprintBench {
         api.init(InetAddress.getLoopbackAddress(), 0);
         NamespacedKubernetesClient client = api.createClient();
         Path kubeconfig = work.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                users:
-                - name: mock
-                  user:
-                    token: mock-token
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: mock
-                    namespace: default
-                current-context: mock
-                """.formatted(client.getMasterUrl().toString()));
+        Files.writeString(kubeconfig, io.flotilla.agent.Fixtures.kubeconfig(client.getMasterUrl()));
         CompletableFuture<Long> applied = new CompletableFuture<>();
         // MqttClient.subscribe(String, int, IMqttMessageListener) recurses forever in Paho 1.2.5
         // the agent's identity, as enrollment would have left it (the bench's broker takes any client)
