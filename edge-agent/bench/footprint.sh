@@ -79,7 +79,8 @@ if [[ ! -s "$OUT/classpath.txt" || "$AGENT/pom.xml" -nt "$OUT/classpath.txt" ]];
       -Dmdep.outputFile="$OUT/classpath.txt")
 fi
 CP="$AGENT/target/classes:$(cat "$OUT/classpath.txt")"
-"$JAVA_HOME/bin/javac" --release 21 -d "$OUT/classes" -cp "$CP" "$AGENT"/src/test/java/io/flotilla/agent/footprint/*.java
+"$JAVA_HOME/bin/javac" --release 21 -d "$OUT/classes" -cp "$CP" "$AGENT"/src/test/java/io/flotilla/agent/footprint/*.java \
+    "$AGENT"/src/test/java/io/flotilla/agent/Fixtures.java
 
 # name <TAB> mode <TAB> command. "train" lines run first, once, and are stopped with SIGTERM at
 # ready so the JVM writes its AOT cache / dynamic CDS archive on exit.
