@@ -183,12 +183,10 @@ public final class ConvergenceBenchmark {
             String id = fleet.get(random.nextInt(fleet.size())).id();
             double runs = placementRuns(scrape(cp, token));
             sim.stop(id);
-            waitUntil("placement after " + id + " went offline beyond the grace", Duration.ofNanos(deadline - System.nanoTime()),
-                    () -> placementRuns(scrape(cp, token)) > runs);
+            awaitPlacementRun(cp, token, runs, deadline, "placement after " + id + " went offline beyond the grace");
             double again = placementRuns(scrape(cp, token));
             sim.start(id);
-            waitUntil("placement after " + id + " came back", Duration.ofNanos(deadline - System.nanoTime()),
-                    () -> placementRuns(scrape(cp, token)) > again);
+            awaitPlacementRun(cp, token, again, deadline, "placement after " + id + " came back");
         }
         Map<String, Double> after = scrape(cp, token);
         System.out.printf("Re-placement after one cluster's eligibility changed, %d policies x %d clusters, %d changes"
@@ -201,6 +199,20 @@ public final class ConvergenceBenchmark {
         for (String stage : List.of("placement", "commit")) {
             timerRow("stage " + stage + " (engine included)", "flotilla_change_stage_seconds", "stage=\"" + stage + "\"",
                     before, after);
+        }
+    }
+
+    /**
+     * Until the control plane has run placement more than {@code runs} times. Polled twice a second: its metrics page
+     * lists a series per cluster, and scraping it as often as {@link #waitUntil} polls would load the control plane
+     * during the runs being measured.
+     */
+    private static void awaitPlacementRun(URI cp, String token, double runs, long deadline, String what) throws Exception {
+        while (placementRuns(scrape(cp, token)) <= runs) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for: " + what);
+            }
+            Thread.sleep(500);
         }
     }
 
@@ -432,27 +444,23 @@ public final class ConvergenceBenchmark {
     }
 
     private static void apply(URI cp, String token, String yaml) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(cp.resolve("/api/v1/policies?source=bench"))
-                .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml))
-                .timeout(Duration.ofMinutes(5));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("applying the policy failed: " + r.statusCode() + " " + r.body());
-        }
+        send(token, HttpRequest.newBuilder(cp.resolve("/api/v1/policies?source=bench"))
+                .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml)), "applying the policy");
     }
 
     private static void delete(URI cp, String token, String policy) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(cp.resolve("/api/v1/policies/" + policy)).DELETE()
-                .timeout(Duration.ofMinutes(5));
+        send(token, HttpRequest.newBuilder(cp.resolve("/api/v1/policies/" + policy)).DELETE(), "deleting policy " + policy);
+    }
+
+    /** Sends a change to the control plane with the admin token; anything but 200 ends the benchmark. */
+    private static void send(String token, HttpRequest.Builder request, String what) throws Exception {
+        request.timeout(Duration.ofMinutes(5));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
         HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("deleting policy " + policy + " failed: " + r.statusCode() + " " + r.body());
+            throw new IllegalStateException(what + " failed: " + r.statusCode() + " " + r.body());
         }
     }
 
