@@ -11,7 +11,6 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
-import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.WorkloadCondition;
@@ -24,8 +23,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -162,7 +161,7 @@ class InferenceRouterTest {
                     .contains("flotilla_router_failovers_total{cluster=\"ae-fra\",reason=\"endpoint_not_allowed\"}");
 
             // ae-ams was never given the policy's workload (another suite label): claiming to serve it makes no route
-            PolicyApiTest.cluster("ae-ams", "NL", 52.37, 4.90, "other-suite");
+            ApiFixtures.cluster("ae-ams", "NL", 52.37, 4.90, "other-suite");
             try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
                 agents.publish(Topics.status("ae-ams"), TestAgents.of("ae-ams").encode(ClusterStatus.newBuilder()
                         .setClusterId("ae-ams").setAppliedGeneration(0)
@@ -520,8 +519,8 @@ class InferenceRouterTest {
     static void serve(int brokerPort, String alias, String suite, String jurisdictions, Map<String, Place> clusters)
             throws Exception {
         var ordered = new LinkedHashMap<>(clusters);
-        ordered.forEach((id, p) -> PolicyApiTest.cluster(id, p.jurisdiction(), p.lat(), p.lon(), suite));
-        PolicyApiTest.apply(PolicyApiTest.policy(alias, suite, jurisdictions, clusters.size(), clusters.size(),
+        ordered.forEach((id, p) -> ApiFixtures.cluster(id, p.jurisdiction(), p.lat(), p.lon(), suite));
+        ApiFixtures.apply(ApiFixtures.policy(alias, suite, jurisdictions, clusters.size(), clusters.size(),
                 "vllm/vllm-openai:v0.8.5"), false).statusCode(200);
         try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
             for (var c : ordered.entrySet()) {

@@ -1,14 +1,15 @@
 package io.flotilla.controlplane;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 
+import com.google.protobuf.Timestamp;
 import io.agroal.api.AgroalDataSource;
 import io.flotilla.controlplane.telemetry.TelemetryMaintenance;
-import com.google.protobuf.Timestamp;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.GpuSample;
@@ -25,8 +26,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The control-plane store against a real PostgreSQL: migrations, registry, outbox and status. */
 @QuarkusTest
@@ -51,12 +50,12 @@ class PostgresStoreTest {
 
     @Test
     void aPlacementDecisionOfSeveralMegabytesIsStored() throws Exception {
-        PlacementDecisionStorageTest.assertStoresDecisionOfSeveralMegabytes(dataSource);
+        ApiFixtures.assertStoresDecisionOfSeveralMegabytes(dataSource);
     }
 
     @Test
     void registryOutboxAndStatusRoundTripThroughPostgresql() throws Exception {
-        ClusterApiTest.register("mumbai-1", "IN-MH");
+        ApiFixtures.register("mumbai-1", "IN-MH");
         given().contentType(ContentType.JSON)
                 .body("{\"model\":\"BAAI/bge-m3\",\"image\":\"vllm/vllm-openai:v0.8.5\",\"resources\":{\"gpu\":1}}")
                 .put("/api/v1/clusters/mumbai-1/workloads/embed").then().statusCode(200)
@@ -75,7 +74,7 @@ class PostgresStoreTest {
 
         EnvelopeCodec agentCodec = TestAgents.of("mumbai-1").codec();
         try (MqttTestClient agent = new MqttTestClient(brokerPort)) {
-            agent.publish(Topics.status("mumbai-1"), agentCodec.encode("mumbai-1", ClusterApiTest.status("mumbai-1", 1)), false);
+            agent.publish(Topics.status("mumbai-1"), agentCodec.encode("mumbai-1", ApiFixtures.status("mumbai-1", 1)), false);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     given().get("/api/v1/clusters/mumbai-1").then()
                             .body("appliedGeneration", equalTo(1))
@@ -86,9 +85,9 @@ class PostgresStoreTest {
 
     @Test
     void telemetryLandsInPostgresqlAndInTheLatestViewAndIsRolledUpAndExpired() throws Exception {
-        ClusterApiTest.register("tokyo-1", "JP");
+        ApiFixtures.register("tokyo-1", "JP");
         long now = Instant.now().getEpochSecond();
-        TelemetryReport report = TelemetryIngestionTest.report("tokyo-1", now, 64).toBuilder()
+        TelemetryReport report = ApiFixtures.report("tokyo-1", now, 64).toBuilder()
                 .setTime(Timestamp.newBuilder().setSeconds(now).setNanos(123_456_000))
                 .addGpus(GpuSample.newBuilder().setIndex(1).setModel("NVIDIA L4").setUtilizationPercent(32)).build();
         EnvelopeCodec agentCodec = TestAgents.of("tokyo-1").codec();
@@ -141,9 +140,9 @@ class PostgresStoreTest {
 
     @Test
     void telemetryHistoryIsReadFromPostgresqlRollUps() throws Exception {
-        ClusterApiTest.register("osaka-1", "JP");
+        ApiFixtures.register("osaka-1", "JP");
         Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(2));
-        TelemetryHistoryTest.publishAndRollUp(brokerPort, dataSource, maintenance, "osaka-1",
+        ApiFixtures.publishAndRollUp(brokerPort, dataSource, maintenance, "osaka-1",
                 List.of(minute.plusSeconds(10), minute.plusSeconds(40)), List.of(30.0, 70.0));
         given().get("/api/v1/clusters/osaka-1/telemetry/history?minutes=10").then().statusCode(200)
                 .body("node", hasSize(1))

@@ -2,7 +2,7 @@ package io.flotilla.controlplane.api;
 
 import io.flotilla.controlplane.fleet.ClusterFilter;
 import io.flotilla.controlplane.fleet.ClusterHealth;
-import io.flotilla.controlplane.fleet.FleetException;
+import io.flotilla.controlplane.support.FleetException;
 import io.flotilla.policy.schema.PolicySchema;
 import io.flotilla.proto.Topics;
 import java.nio.charset.StandardCharsets;

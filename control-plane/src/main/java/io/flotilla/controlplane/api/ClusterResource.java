@@ -1,18 +1,18 @@
 package io.flotilla.controlplane.api;
 
-import io.flotilla.controlplane.audit.AuditDetails;
-import io.flotilla.controlplane.auth.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.api.ClusterViews.ClusterView;
 import io.flotilla.controlplane.api.ClusterViews.GenerationView;
+import io.flotilla.controlplane.audit.AuditDetails;
+import io.flotilla.controlplane.auth.Roles;
+import io.flotilla.controlplane.dispatch.DirectWorkloads;
 import io.flotilla.controlplane.fleet.ClusterCapacity;
-import io.flotilla.controlplane.fleet.ClusterFilter;
 import io.flotilla.controlplane.fleet.ClusterTaint;
-import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.fleet.FleetService;
+import io.flotilla.controlplane.fleet.LatestTelemetry;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
-import io.flotilla.controlplane.telemetry.LatestTelemetry;
+import io.flotilla.controlplane.support.FleetException;
 import io.flotilla.policy.schema.PolicySchema;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -27,17 +27,16 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -56,11 +55,13 @@ public class ClusterResource {
     static final String LABEL_VALUE_TOO_LONG = "label values are at most " + PolicySchema.LABEL_VALUE_MAX + " characters";
 
     private final FleetService fleet;
+    private final DirectWorkloads workloads;
     private final LatestTelemetry telemetry;
     private final AuditDetails audit;
 
-    ClusterResource(FleetService fleet, LatestTelemetry telemetry, AuditDetails audit) {
+    ClusterResource(FleetService fleet, DirectWorkloads workloads, LatestTelemetry telemetry, AuditDetails audit) {
         this.fleet = fleet;
+        this.workloads = workloads;
         this.telemetry = telemetry;
         this.audit = audit;
     }
@@ -137,7 +138,7 @@ public class ClusterResource {
     public GenerationView putWorkload(@PathParam("id") String id,
             @PathParam("name") @Pattern(regexp = DNS_LABEL, message = "workload name must be a DNS-1123 label") String name,
             @NotNull(message = "body is required") @Valid WorkloadSpec spec) {
-        return generation(id, name, fleet.putWorkload(id, name, spec));
+        return generation(id, name, workloads.putWorkload(id, name, spec));
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -145,7 +146,7 @@ public class ClusterResource {
     @Path("/{id}/workloads/{name}")
     @Operation(summary = "Take a workload away from a cluster; the agent prunes it")
     public GenerationView removeWorkload(@PathParam("id") String id, @PathParam("name") String name) {
-        return generation(id, name, fleet.removeWorkload(id, name));
+        return generation(id, name, workloads.removeWorkload(id, name));
     }
 
     private GenerationView generation(String cluster, String workload, long generation) {

@@ -1,11 +1,11 @@
 package io.flotilla.controlplane.api;
 
-import io.flotilla.controlplane.auth.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.audit.AuditDetails;
+import io.flotilla.controlplane.auth.Roles;
 import io.flotilla.controlplane.dispatch.KeyRotation;
-import io.flotilla.controlplane.dispatch.ProtocolKeys;
 import io.flotilla.controlplane.leader.Leadership;
+import io.flotilla.controlplane.protocol.ProtocolKeys;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -1,13 +1,13 @@
 package io.flotilla.controlplane.api;
 
+import io.flotilla.controlplane.api.PolicyViews.ApplyView;
 import io.flotilla.controlplane.audit.AuditDetails;
 import io.flotilla.controlplane.auth.Principal;
 import io.flotilla.controlplane.auth.Roles;
+import io.flotilla.controlplane.policy.PolicyService;
+import io.flotilla.controlplane.rollout.RolloutService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
-import io.flotilla.controlplane.api.PolicyViews.ApplyView;
-import io.flotilla.controlplane.policy.PolicyService;
-import io.flotilla.controlplane.policy.RolloutService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -1,12 +1,12 @@
 package io.flotilla.controlplane.api;
 
 import io.flotilla.controlplane.auth.Roles;
-import jakarta.annotation.security.RolesAllowed;
-import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.fleet.FleetService;
-import io.flotilla.controlplane.telemetry.LatestTelemetry;
+import io.flotilla.controlplane.fleet.LatestTelemetry;
+import io.flotilla.controlplane.support.FleetException;
 import io.flotilla.controlplane.telemetry.TelemetryHistory;
 import io.flotilla.proto.v1.TelemetryReport;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;

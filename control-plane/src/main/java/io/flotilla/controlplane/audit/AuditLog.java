@@ -17,7 +17,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class AuditLog {
 
-    static final int MAX_PAGE = 500;
+    public static final int MAX_PAGE = 500;
 
     private final EntityManager em;
 

@@ -1,8 +1,8 @@
 package io.flotilla.controlplane.auth;
 
-import io.flotilla.controlplane.fleet.FleetException;
-import io.quarkus.scheduler.Scheduled;
+import io.flotilla.controlplane.support.FleetException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;

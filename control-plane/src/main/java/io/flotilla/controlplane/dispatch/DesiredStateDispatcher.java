@@ -1,12 +1,12 @@
 package io.flotilla.controlplane.dispatch;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.controlplane.fleet.Cluster;
 import io.flotilla.controlplane.fleet.ClusterWorkload;
 import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
+import io.flotilla.controlplane.protocol.ProtocolKeys;
 import io.flotilla.controlplane.support.ChangeStages;
+import io.flotilla.controlplane.support.StoredJson;
 import io.flotilla.proto.VerificationKey;
 import io.flotilla.proto.v1.DesiredState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,13 +30,13 @@ public class DesiredStateDispatcher {
     private final ClusterWorkloadRepository workloads;
     private final OutboxRepository outbox;
     private final ProtocolKeys keys;
-    private final ObjectMapper json;
+    private final StoredJson json;
     private final Clock clock;
     private final Event<OutboxWritten> written;
     private final ChangeStages stages;
 
     DesiredStateDispatcher(ClusterWorkloadRepository workloads, OutboxRepository outbox, ProtocolKeys keys,
-            ObjectMapper json, Clock clock, Event<OutboxWritten> written, ChangeStages stages) {
+            StoredJson json, Clock clock, Event<OutboxWritten> written, ChangeStages stages) {
         this.stages = stages;
         this.workloads = workloads;
         this.outbox = outbox;
@@ -71,7 +71,7 @@ public class DesiredStateDispatcher {
     public DesiredState dispatch(Cluster cluster, Collection<ClusterWorkload> clusterWorkloads) {
         SortedMap<String, WorkloadSpec> specs = new TreeMap<>();
         for (ClusterWorkload w : clusterWorkloads) {
-            specs.put(w.key.name(), readSpec(w));
+            specs.put(w.key.name(), w.spec(json));
         }
         cluster.desiredGeneration++;
         Instant now = clock.instant();
@@ -103,11 +103,4 @@ public class DesiredStateDispatcher {
         return state;
     }
 
-    private WorkloadSpec readSpec(ClusterWorkload w) {
-        try {
-            return json.readValue(w.specJson, WorkloadSpec.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored workload " + w.key + " is not readable", e);
-        }
-    }
 }

@@ -2,14 +2,10 @@ package io.flotilla.controlplane.dispatch;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.nio.file.Path;
 import java.time.Duration;
 
 @ConfigMapping(prefix = "flotilla.dispatch")
 public interface DispatchConfig {
-
-    /** The control plane's Ed25519 signing key (base64 seed); generated on first start when absent. */
-    Path signingKeyFile();
 
     /** How often unpublished outbox entries are retried. */
     @WithDefault("2s")

@@ -1,5 +1,6 @@
 package io.flotilla.controlplane.fleet;
 
+import io.flotilla.controlplane.support.StoredJson;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
@@ -27,6 +28,11 @@ public class ClusterWorkload {
 
     @Column(name = "policy_name")
     public String policyName;
+
+    /** The stored spec; {@link WorkloadSpec#withDefaults()} was applied before it was stored. */
+    public WorkloadSpec spec(StoredJson json) {
+        return json.read(specJson, WorkloadSpec.class, "workload " + key.name() + " of cluster " + key.clusterId());
+    }
 
     @Embeddable
     public record Key(@Column(name = "cluster_id") String clusterId, @Column(name = "name") String name)

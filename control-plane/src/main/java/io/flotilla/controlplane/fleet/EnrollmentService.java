@@ -4,6 +4,7 @@ import io.flotilla.controlplane.broker.BrokerConfig;
 import io.flotilla.controlplane.identity.ClusterEnrollment;
 import io.flotilla.controlplane.identity.ClusterEnrollmentRepository;
 import io.flotilla.controlplane.identity.IdentityService;
+import io.flotilla.controlplane.support.FleetException;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Site;
 import io.flotilla.policy.Sites;

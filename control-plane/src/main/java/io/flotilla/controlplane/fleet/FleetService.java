@@ -1,8 +1,7 @@
 package io.flotilla.controlplane.fleet;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flotilla.controlplane.dispatch.DesiredStateDispatcher;
+import io.flotilla.controlplane.support.FleetException;
+import io.flotilla.controlplane.support.StoredJson;
 import io.flotilla.policy.ImagePolicy;
 import io.flotilla.proto.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,32 +12,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** Registers clusters and changes what they should run; every change dispatches a new generation. */
 @ApplicationScoped
 public class FleetService {
 
-    /** The length of the JSON columns (VARCHAR(65535)). */
-    static final int MAX_STORED_JSON_CHARS = 65_535;
 
     private final ClusterRepository clusters;
     private final ClusterWorkloadRepository workloads;
     private final WorkloadStatusRepository statuses;
-    private final DesiredStateDispatcher dispatcher;
-    private final ObjectMapper json;
+    private final StoredJson json;
     private final Clock clock;
     private final Event<FleetChanged> changed;
     private final ImagePolicy imagePolicy;
 
     FleetService(ClusterRepository clusters, ClusterWorkloadRepository workloads, WorkloadStatusRepository statuses,
-            DesiredStateDispatcher dispatcher, ObjectMapper json, Clock clock, Event<FleetChanged> changed,
+            StoredJson json, Clock clock, Event<FleetChanged> changed,
             ImagePolicy imagePolicy) {
         this.clusters = clusters;
         this.workloads = workloads;
         this.statuses = statuses;
-        this.dispatcher = dispatcher;
         this.json = json;
         this.clock = clock;
         this.changed = changed;
@@ -73,8 +67,8 @@ public class FleetService {
             c.labels.putAll(r.labels());
         }
         c.createdAt = clock.instant();
-        c.capacityJson = r.capacity() == null ? null : writeStored(r.capacity().withDefaults(), "capacity");
-        c.taintsJson = r.taints() == null || r.taints().isEmpty() ? null : writeStored(List.copyOf(r.taints()), "taints");
+        c.capacityJson = r.capacity() == null ? null : json.writeBounded(r.capacity().withDefaults(), "capacity");
+        c.taintsJson = r.taints() == null || r.taints().isEmpty() ? null : json.writeBounded(List.copyOf(r.taints()), "taints");
         clusters.persist(c);
         changed.fire(new FleetChanged(c.id, FleetChanged.Kind.REGISTERED));
         return c;
@@ -103,78 +97,15 @@ public class FleetService {
         return clusters.findByIdOptional(id).map(this::stateOf);
     }
 
-    /** Creates or replaces a workload; returns the cluster's new desired generation. */
-    @Transactional
-    public long putWorkload(String clusterId, String name, WorkloadSpec spec) {
-        List<String> imageProblems = imagePolicy.problems(spec.image());
-        if (!imageProblems.isEmpty()) {
-            throw new FleetException(FleetException.Kind.INVALID, String.join("; ", imageProblems));
-        }
-        if (spec.env() != null && spec.secretEnv() != null) {
-            var both = new TreeSet<>(spec.env().keySet());
-            both.retainAll(spec.secretEnv().keySet());
-            if (!both.isEmpty()) {
-                throw new FleetException(FleetException.Kind.INVALID, "env and secretEnv both set " + both
-                        + ": a variable has a plain value or a Secret reference, not both");
-            }
-        }
-        Cluster cluster = clusters.findForUpdate(clusterId).orElseThrow(() -> FleetException.unknownCluster(clusterId));
-        ClusterWorkload.Key key = new ClusterWorkload.Key(clusterId, name);
-        ClusterWorkload w = workloads.findById(key);
-        refusePolicyOwned(w);
-        boolean created = w == null;
-        if (created) {
-            w = new ClusterWorkload();
-            w.key = key;
-        }
-        w.specJson = writeStored(spec.withDefaults(), "workload '" + name + "'");
-        w.updatedAt = clock.instant();
-        if (created) {
-            workloads.persist(w);
-        }
-        workloads.flush();
-        return dispatcher.dispatch(cluster).getGeneration();
-    }
-
-    /** Removes a workload; the new generation without it makes the agent prune it. */
-    @Transactional
-    public long removeWorkload(String clusterId, String name) {
-        Cluster cluster = clusters.findForUpdate(clusterId).orElseThrow(() -> FleetException.unknownCluster(clusterId));
-        ClusterWorkload w = workloads.findById(new ClusterWorkload.Key(clusterId, name));
-        if (w == null) {
-            throw new FleetException(FleetException.Kind.NOT_FOUND,
-                    "cluster '" + clusterId + "' has no workload '" + name + "'");
-        }
-        refusePolicyOwned(w);
-        workloads.delete(w);
-        workloads.flush();
-        return dispatcher.dispatch(cluster).getGeneration();
-    }
-
-    /** Placement owns what it placed: direct changes would be undone by its next run. */
-    private static void refusePolicyOwned(ClusterWorkload w) {
-        if (w != null && w.policyName != null) {
-            throw new FleetException(FleetException.Kind.CONFLICT, "workload '" + w.key.name() + "' on cluster '"
-                    + w.key.clusterId() + "' is placed by policy '" + w.policyName + "'; change or delete the policy instead");
-        }
-    }
-
     /** The capacity a cluster was registered with; {@link ClusterCapacity#NONE} when it was registered without one. */
     public ClusterCapacity capacityOf(Cluster c) {
-        return c.capacityJson == null ? ClusterCapacity.NONE : read(c.capacityJson, ClusterCapacity.class);
+        return c.capacityJson == null ? ClusterCapacity.NONE : json.read(c.capacityJson, ClusterCapacity.class, "capacity of cluster " + c.id);
     }
 
     public List<ClusterTaint> taintsOf(Cluster c) {
-        return c.taintsJson == null ? List.of() : List.of(read(c.taintsJson, ClusterTaint[].class));
+        return c.taintsJson == null ? List.of() : List.of(json.read(c.taintsJson, ClusterTaint[].class, "taints of cluster " + c.id));
     }
 
-    private <T> T read(String text, Class<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored " + type.getSimpleName() + " is not readable", e);
-        }
-    }
 
     private ClusterState stateOf(Cluster c) {
         return stateOf(c, workloads.forCluster(c.id), statuses.forCluster(c.id));
@@ -194,30 +125,10 @@ public class FleetService {
     private ClusterState stateOf(Cluster c, List<ClusterWorkload> given, List<WorkloadStatusRecord> reported) {
         Map<String, WorkloadSpec> desired = new TreeMap<>();
         for (ClusterWorkload w : given) {
-            try {
-                desired.put(w.key.name(), json.readValue(w.specJson, WorkloadSpec.class));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("stored workload " + w.key + " is not readable", e);
-            }
+            desired.put(w.key.name(), w.spec(json));
         }
         return new ClusterState(c, c.capacityJson == null ? null : capacityOf(c), taintsOf(c), desired, reported);
     }
 
-    /** A document for a JSON column (spec_json, capacity_json, taints_json): refused when longer than the column. */
-    private String writeStored(Object value, String what) {
-        String json = write(value);
-        if (json.length() > MAX_STORED_JSON_CHARS) {
-            throw new FleetException(FleetException.Kind.INVALID, what + " is " + json.length()
-                    + " characters long as JSON; the limit is " + MAX_STORED_JSON_CHARS);
-        }
-        return json;
-    }
 
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package io.flotilla.controlplane.fleet;
 
 import io.flotilla.controlplane.leader.Leadership;
-import io.flotilla.controlplane.policy.PlacementConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,7 +1,7 @@
 package io.flotilla.controlplane.identity;
 
 import com.google.protobuf.Message;
-import io.flotilla.controlplane.dispatch.ProtocolKeys;
+import io.flotilla.controlplane.protocol.ProtocolKeys;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.ProtocolException;
 import io.flotilla.proto.Topics;

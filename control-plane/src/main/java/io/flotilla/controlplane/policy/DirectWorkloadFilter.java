@@ -1,5 +1,6 @@
 package io.flotilla.controlplane.policy;
 
+import io.flotilla.controlplane.fleet.FleetSnapshots;
 import io.flotilla.placement.ClusterState;
 import io.flotilla.placement.FilterPlugin;
 import io.flotilla.placement.PlacementContext;
@@ -19,10 +20,6 @@ final class DirectWorkloadFilter implements FilterPlugin {
         this.direct = direct;
     }
 
-    static String key(String clusterId, String workload) {
-        return clusterId + "/" + workload;
-    }
-
     @Override
     public String name() {
         return "direct-workload";
@@ -31,7 +28,7 @@ final class DirectWorkloadFilter implements FilterPlugin {
     @Override
     public Optional<String> reject(PlacementContext context, ClusterState cluster) {
         String name = context.policy().name();
-        return direct.contains(key(cluster.id(), name))
+        return direct.contains(FleetSnapshots.workloadKey(cluster.id(), name))
                 ? Optional.of("cluster runs a workload named '" + name + "' given directly through the API")
                 : Optional.empty();
     }

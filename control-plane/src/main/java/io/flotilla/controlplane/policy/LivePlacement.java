@@ -1,5 +1,7 @@
 package io.flotilla.controlplane.policy;
 
+import io.flotilla.controlplane.fleet.FleetSnapshots;
+import io.flotilla.controlplane.fleet.PlacementConfig;
 import io.flotilla.placement.ClusterState;
 import io.flotilla.placement.FilterPlugin;
 import io.flotilla.placement.FleetSnapshot;

@@ -1,15 +1,15 @@
 package io.flotilla.controlplane.policy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.controlplane.dispatch.DesiredStateDispatcher;
-import io.flotilla.controlplane.dispatch.RolloutRepository;
 import io.flotilla.controlplane.fleet.Cluster;
 import io.flotilla.controlplane.fleet.ClusterRepository;
 import io.flotilla.controlplane.fleet.ClusterWorkload;
 import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
+import io.flotilla.controlplane.fleet.FleetSnapshots;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
+import io.flotilla.controlplane.rollout.RolloutRepository;
 import io.flotilla.controlplane.support.ChangeStages;
+import io.flotilla.controlplane.support.StoredJson;
 import io.flotilla.placement.ClusterAssignment;
 import io.flotilla.placement.ClusterExclusion;
 import io.flotilla.placement.PlacementDecision;
@@ -30,7 +30,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Runs placement for all current policies and turns the decisions into the workloads each cluster
@@ -67,13 +66,13 @@ public class PolicyPlacer {
     private final DesiredStateDispatcher dispatcher;
     private final LivePlacement live;
     private final ChangeStages stages;
-    private final ObjectMapper json;
+    private final StoredJson json;
     private final Clock clock;
     private final RolloutRepository rollouts;
 
     PolicyPlacer(RolloutRepository rollouts, FleetSnapshots snapshots, PolicyPlacementRepository placements, ClusterRepository clusters,
             ClusterWorkloadRepository workloads, DesiredStateDispatcher dispatcher, LivePlacement live,
-            ChangeStages stages, ObjectMapper json, Clock clock) {
+            ChangeStages stages, StoredJson json, Clock clock) {
         this.stages = stages;
         this.rollouts = rollouts;
         this.snapshots = snapshots;
@@ -100,7 +99,7 @@ public class PolicyPlacer {
         var previous = new ArrayList<PlacementDecision>();
         var reserved = new HashMap<String, List<Reservation>>();
         for (PolicyPlacement p : placements.listAll()) {
-            PlacementDecision d = read(p.decisionJson, StoredDecision.class).toDecision(p.policyName);
+            PlacementDecision d = json.read(p.decisionJson, StoredDecision.class, "placement of policy " + p.policyName).toDecision(p.policyName);
             previous.add(d);
             // a deleted policy's reservations still count this run: its replicas run until they are pruned
             d.chosen().forEach(a -> reserved.computeIfAbsent(a.clusterId(), k -> new ArrayList<>()).add(a.reservation()));
@@ -123,29 +122,7 @@ public class PolicyPlacer {
         for (ClusterWorkload w : workloads.placedByPolicies()) {
             existing.computeIfAbsent(w.key.clusterId(), k -> new HashMap<>()).put(w.key.name(), readSpec(w));
         }
-        var touched = new TreeSet<>(desired.keySet());
-        touched.addAll(existing.keySet());
-        var changes = new ArrayList<ClusterChange>();
-        for (String clusterId : touched) {
-            SortedMap<String, WorkloadSpec> want = desired.getOrDefault(clusterId, new TreeMap<>());
-            Map<String, WorkloadSpec> have = existing.getOrDefault(clusterId, Map.of());
-            var put = new TreeMap<String, WorkloadSpec>();
-            var replaced = new TreeSet<String>();
-            want.forEach((name, spec) -> {
-                if (!spec.equals(have.get(name))) {
-                    put.put(name, spec);
-                    if (have.containsKey(name)) {
-                        replaced.add(name);
-                    }
-                }
-            });
-            var removed = new TreeSet<>(have.keySet());
-            removed.removeAll(want.keySet());
-            if (!put.isEmpty() || !removed.isEmpty()) {
-                changes.add(new ClusterChange(clusterId, put, removed, replaced));
-            }
-        }
-        return new Plan(decisions, changes);
+        return new Plan(decisions, WorkloadDiff.between(desired, existing));
     }
 
     /** @param revisions the revision each placed policy was at */
@@ -174,7 +151,7 @@ public class PolicyPlacer {
                 p.policyName = name;
             }
             long revision = revisions.get(name);
-            String text = write(decision);
+            String text = json.write(decision);
             if (created || p.revision != revision || !text.equals(p.decisionJson)) {
                 // unchanged rows are left alone: a re-placement after one cluster's change writes the few it moved
                 p.revision = revision;
@@ -187,7 +164,7 @@ public class PolicyPlacer {
         });
         Set<String> heldBack = rollouts.heldBack();
         // one query for the workloads of every changed cluster: a query per cluster would first flush (dirty-check)
-        // everything this transaction holds, which made a change to N clusters cost O(N²) (profiled with JFR)
+        // everything this transaction holds, which would make a change to N clusters cost O(N²)
         Map<String, Map<String, ClusterWorkload>> current = new HashMap<>();
         for (ClusterWorkload w : workloads.forClusters(plan.changes().stream().map(ClusterChange::clusterId).toList())) {
             current.computeIfAbsent(w.key.clusterId(), k -> new TreeMap<>()).put(w.key.name(), w);
@@ -232,12 +209,12 @@ public class PolicyPlacer {
                     w = new ClusterWorkload();
                     w.key = new ClusterWorkload.Key(cluster.id, name);
                     w.policyName = name;
-                    w.specJson = write(spec);
+                    w.specJson = json.write(spec);
                     w.updatedAt = now;
                     workloads.persist(w);
                     have.put(name, w);
                 } else {
-                    w.specJson = write(spec);
+                    w.specJson = json.write(spec);
                     w.updatedAt = now;
                 }
             }
@@ -258,22 +235,8 @@ public class PolicyPlacer {
     }
 
     private WorkloadSpec readSpec(ClusterWorkload w) {
-        return read(w.specJson, WorkloadSpec.class).withDefaults();
+        return w.spec(json).withDefaults();
     }
 
-    private <T> T read(String text, Class<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored " + type.getSimpleName() + " is not readable", e);
-        }
-    }
 
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
-    }
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
-import io.flotilla.controlplane.fleet.FleetException;
+import io.flotilla.controlplane.fleet.FleetSnapshots;
+import io.flotilla.controlplane.rollout.RolloutService;
+import io.flotilla.controlplane.support.FleetException;
+import io.flotilla.controlplane.support.StoredJson;
 import io.flotilla.placement.FleetSnapshot;
 import io.flotilla.policy.CanonicalPolicy;
 import io.flotilla.policy.FleetPolicy;
@@ -60,6 +63,7 @@ public class PolicyService {
     /** Reads what enters the fleet (applied sets, undone revisions), refusing images the fleet does not allow. */
     private final PolicyParser incoming;
     private final ObjectMapper json;
+    private final StoredJson stored;
     private final Clock clock;
     private final Event<PoliciesChanged> changed;
     private final RolloutService rollouts;
@@ -68,7 +72,8 @@ public class PolicyService {
 
     PolicyService(PolicyRevisionRepository revisions, PolicyPlacementRepository placements,
             ClusterWorkloadRepository workloads, PolicyPlacer placer, FleetSnapshots snapshots, PolicyParser parser,
-            ImagePolicy imagePolicy, ObjectMapper json, Clock clock, Event<PoliciesChanged> changed, RolloutService rollouts) {
+            ImagePolicy imagePolicy, ObjectMapper json, StoredJson stored, Clock clock, Event<PoliciesChanged> changed,
+            RolloutService rollouts) {
         this.rollouts = rollouts;
         this.revisions = revisions;
         this.placements = placements;
@@ -78,6 +83,7 @@ public class PolicyService {
         this.parser = parser;
         this.incoming = parser.withImagePolicy(imagePolicy);
         this.json = json;
+        this.stored = stored;
         this.clock = clock;
         this.changed = changed;
     }
@@ -208,8 +214,11 @@ public class PolicyService {
     @Transactional
     public void advanceRollouts() {
         placements.lockPlacement();
-        if (rollouts.advance()) {
-            replaceLocked();
+        RolloutService.Advance advance = rollouts.advance();
+        if (advance.released()) {
+            replaceLocked(); // fires PoliciesChanged
+        } else if (advance.moved()) {
+            changed.fire(new PoliciesChanged());
         }
     }
 
@@ -271,7 +280,7 @@ public class PolicyService {
 
     private CurrentPolicy currentOf(PolicyRevision r) {
         Optional<StoredDecision> placement = Optional.ofNullable(placements.findById(r.name()))
-                .map(p -> read(p.decisionJson));
+                .map(p -> stored.read(p.decisionJson, StoredDecision.class, "placement of policy " + p.policyName));
         return new CurrentPolicy(r.name(), r.revision(), r.yaml, r.createdAt, policyOf(r), placement);
     }
 
@@ -286,13 +295,6 @@ public class PolicyService {
         });
     }
 
-    private StoredDecision read(String text) {
-        try {
-            return json.readValue(text, StoredDecision.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored placement is not readable", e);
-        }
-    }
 
     private static FleetException unknown(String name) {
         return new FleetException(FleetException.Kind.NOT_FOUND, "policy '" + name + "' does not exist");

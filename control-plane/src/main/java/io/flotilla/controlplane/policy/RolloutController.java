@@ -1,8 +1,8 @@
 package io.flotilla.controlplane.policy;
 
-import io.flotilla.controlplane.dispatch.Rollout;
-import io.flotilla.controlplane.dispatch.RolloutRepository;
 import io.flotilla.controlplane.leader.Leadership;
+import io.flotilla.controlplane.rollout.Rollout;
+import io.flotilla.controlplane.rollout.RolloutRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

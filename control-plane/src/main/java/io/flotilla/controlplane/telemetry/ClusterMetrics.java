@@ -1,6 +1,7 @@
 package io.flotilla.controlplane.telemetry;
 
 import io.flotilla.controlplane.fleet.ClusterRepository;
+import io.flotilla.controlplane.fleet.LatestTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Telemetry rows in PostgreSQL's binary COPY format ({@code COPY ... FROM STDIN (FORMAT binary)}): no number or
- * timestamp is turned into text and parsed back. In the text format, {@code Double.toString} and
- * {@code Instant.toString} were most of the writer thread's time (JFR, telemetry benchmark). Column order and types
+ * timestamp is turned into text and parsed back (formatting them, {@code Double.toString} and {@code Instant.toString},
+ * would cost the writer thread more than the copy itself). Column order and types
  * are {@link TelemetryWriter#COLUMNS}'s: varchar, varchar, timestamptz, double, bigint, bigint, double, double,
  * double.
  */

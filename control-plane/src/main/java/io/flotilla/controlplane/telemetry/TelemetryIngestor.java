@@ -1,7 +1,8 @@
 package io.flotilla.controlplane.telemetry;
 
-import io.flotilla.policy.TerminalText;
+import io.flotilla.controlplane.fleet.LatestTelemetry;
 import io.flotilla.controlplane.identity.AgentReportVerifier;
+import io.flotilla.policy.TerminalText;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.TelemetryReport;
 import io.micrometer.core.instrument.Counter;
@@ -27,8 +28,8 @@ import org.jboss.logging.Logger;
  * otherwise hop to a worker thread per report, which capped ingestion at about 1,500 reports/s on two cores); one
  * decoder thread decodes, updates the latest view and hands the samples to the {@link TelemetryWriter}. Under
  * overload the inbox drops its oldest reports and counts them ({@code flotilla_telemetry_reports_dropped_total}).
- * Before, the event loop decoded as well, and when it fell 50,000 reports behind the connector failed the channel
- * with {@code BackPressureFailure} and telemetry stopped until a restart (seen in the ingestion benchmark at load 14).
+ * The event loop never decodes: a connector that falls its buffer's length behind fails the channel with
+ * {@code BackPressureFailure}, and telemetry would stop until a restart.
  */
 @ApplicationScoped
 public class TelemetryIngestor {

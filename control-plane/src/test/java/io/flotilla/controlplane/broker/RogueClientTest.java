@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.flotilla.controlplane.ClusterApiTest;
+import io.flotilla.controlplane.ApiFixtures;
 import io.flotilla.controlplane.MqttTestClient;
 import io.flotilla.controlplane.TestAgents;
 import io.flotilla.proto.EnvelopeCodec;
@@ -41,11 +41,11 @@ class RogueClientTest {
     int port;
 
     private static double refused(String action, String reason) {
-        return ClusterApiTest.metric("flotilla_broker_refused_total{action=\"" + action + "\",reason=\"" + reason + "\"}");
+        return ApiFixtures.metric("flotilla_broker_refused_total{action=\"" + action + "\",reason=\"" + reason + "\"}");
     }
 
     private static double rejected(String kind, String reason) {
-        return ClusterApiTest.metric("flotilla_mqtt_rejected_total{kind=\"" + kind + "\",reason=\"" + reason + "\"}");
+        return ApiFixtures.metric("flotilla_mqtt_rejected_total{kind=\"" + kind + "\",reason=\"" + reason + "\"}");
     }
 
     private static int connectRefusal(int port, String user, String password, String clientId) {
@@ -67,7 +67,7 @@ class RogueClientTest {
      */
     @Test
     void theBrokerGrantsNoTopicAliases() throws Exception {
-        ClusterApiTest.register("rogue-alias", "DE");
+        ApiFixtures.register("rogue-alias", "DE");
         TestAgents.Agent agent = TestAgents.of("rogue-alias");
         try (MqttTestClient c = MqttTestClient.as(port, "rogue-alias", agent.password(), "flotilla-agent-rogue-alias")) {
             assertThat(c.grantedTopicAliasMaximum()).isZero();
@@ -76,8 +76,8 @@ class RogueClientTest {
 
     @Test
     void anonymousAndWrongPasswordAndAnotherClustersClientIdAreRefused() throws Exception {
-        ClusterApiTest.register("rogue-a1", "DE");
-        ClusterApiTest.register("rogue-b1", "DE");
+        ApiFixtures.register("rogue-a1", "DE");
+        ApiFixtures.register("rogue-b1", "DE");
         TestAgents.Agent a = TestAgents.of("rogue-a1");
 
         double anonymous = refused("connect", "ANONYMOUS");
@@ -111,8 +111,8 @@ class RogueClientTest {
 
     @Test
     void aClusterReadsAndWritesOnlyItsOwnTopics() throws Exception {
-        ClusterApiTest.register("rogue-a2", "DE");
-        ClusterApiTest.register("rogue-b2", "DE");
+        ApiFixtures.register("rogue-a2", "DE");
+        ApiFixtures.register("rogue-b2", "DE");
         TestAgents.Agent a = TestAgents.of("rogue-a2");
         TestAgents.Agent b = TestAgents.of("rogue-b2");
         try (MqttTestClient agentA = MqttTestClient.as(port, "rogue-a2", a.password(), "flotilla-agent-rogue-a2");
@@ -155,8 +155,8 @@ class RogueClientTest {
 
     @Test
     void reportsThatAreUnsignedForgedReplayedOrFromUnenrolledClustersAreDropped() throws Exception {
-        ClusterApiTest.register("rogue-c3", "DE");
-        ClusterApiTest.register("rogue-unenrolled", "DE");
+        ApiFixtures.register("rogue-c3", "DE");
+        ApiFixtures.register("rogue-unenrolled", "DE");
         TestAgents.Agent c = TestAgents.of("rogue-c3");
         ClusterStatus status = ClusterStatus.newBuilder().setClusterId("rogue-c3").setAppliedGeneration(5).build();
         double unsigned = rejected("status", "UNSIGNED");
@@ -195,7 +195,7 @@ class RogueClientTest {
 
     @Test
     void aRevokedClusterIsDisconnectedAtOnceAndRefusedAfterwards() throws Exception {
-        ClusterApiTest.register("rogue-d4", "DE");
+        ApiFixtures.register("rogue-d4", "DE");
         TestAgents.Agent d = TestAgents.of("rogue-d4");
         String enrollment = given().get("/api/v1/enrollments").then().extract()
                 .path("find { it.clusterId == 'rogue-d4' && it.state == 'enrolled' }.id");

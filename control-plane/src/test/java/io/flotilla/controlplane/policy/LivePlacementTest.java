@@ -2,6 +2,8 @@ package io.flotilla.controlplane.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flotilla.controlplane.fleet.FleetSnapshots;
+import io.flotilla.controlplane.fleet.PlacementConfig;
 import io.flotilla.placement.ClusterState;
 import io.flotilla.placement.FilterPlugin;
 import io.flotilla.placement.FleetSnapshot;
@@ -96,7 +98,7 @@ class LivePlacementTest {
     void aChangeToTheDirectlyGivenWorkloadsStartsANewEngine() {
         PlacementResult first = live.place(inventory(fleet(c -> c), Set.of()), policies, PlacementResult.EMPTY);
         String chosen = first.decision("embed").orElseThrow().chosen().get(0).clusterId();
-        Set<String> direct = Set.of(DirectWorkloadFilter.key(chosen, "embed"));
+        Set<String> direct = Set.of(FleetSnapshots.workloadKey(chosen, "embed"));
 
         PlacementResult second = live.place(inventory(fleet(c -> c), direct), policies, first);
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.flotilla.controlplane.JsonFuzz;
+import io.flotilla.controlplane.api.JsonFuzz;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Sites;
 import java.io.IOException;
