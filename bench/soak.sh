@@ -73,7 +73,7 @@ bench_jar=${BENCH_JAR:-$root/bench/target/benchmarks.jar}
 "$JAVA_HOME/bin/jar" tf "$bench_jar" | grep -q '^io/flotilla/bench/soak/SoakRun.class$' \
   || die "$bench_jar predates the soak (no io.flotilla.bench.soak.SoakRun); rebuild:
   cd $root && $build_command"
-stale=$(find "$root/bench/src/main" "$root/edge-agent/src/main" -type f -newer "$bench_jar" 2>/dev/null | head -1 || true)
+stale=$(find "$root/bench/src/main" "$root/simulator/src/main" "$root/edge-agent/src/main" -type f -newer "$bench_jar" 2>/dev/null | head -1 || true)
 [ -z "$stale" ] || echo "soak: warning: $stale is newer than $bench_jar; rebuild with: $build_command" >&2
 if [ -z "$cp_app_arg" ] && [ -z "${CP_APP:-}" ]; then
   stale=$(find "$root/control-plane/src/main" "$root/policy/src/main" "$root/placement/src/main" "$root/proto/src/main" \

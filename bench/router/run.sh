@@ -20,13 +20,13 @@ WARMUP=${WARMUP:-5s}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 THREADS=${THREADS:-2}
 CP_JAR=control-plane/target/quarkus-app/quarkus-run.jar
-BENCH_JAR=bench/target/benchmarks.jar
+SIMULATOR_JAR=simulator/target/flotilla-simulator.jar
 
 for tool in nginx wrk curl python3; do
   require_command "$tool" "apt-get install -y $tool"
 done
 require_built "$CP_JAR" "./flotilla build"
-require_built "$BENCH_JAR" "./flotilla build"
+require_built "$SIMULATOR_JAR" "./flotilla build"
 
 WORK=$(mktemp -d /tmp/flotilla-router-bench.XXXXXX)
 PIDS=()
@@ -52,7 +52,7 @@ TOKEN=$(admin_token "$WORK/cp")
 AUTH="Authorization: Bearer $TOKEN"
 
 echo "starting one simulated cluster (sim-ahmedabad-1) with its stand-in model server ..." >&2
-"$java" -cp "$BENCH_JAR" io.flotilla.bench.sim.FleetSimulator --clusters 1 --prefix bench --token "$TOKEN" \
+"$java" -jar "$SIMULATOR_JAR" --clusters 1 --prefix bench --token "$TOKEN" \
   --control-plane "http://127.0.0.1:$HTTP_PORT" --broker "tcp://127.0.0.1:$BROKER_PORT" --telemetry-interval 0 \
   --ready-delay 1s >"$WORK/sim.log" 2>&1 &
 PIDS+=($!)

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.agent.state.DesiredStateStore;
-import io.flotilla.bench.sim.FleetSimulator;
-import io.flotilla.bench.sim.SimCluster;
-import io.flotilla.bench.sim.SimOptions;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.VerificationKey;
 import io.flotilla.proto.v1.DesiredState;
+import io.flotilla.simulator.FleetSimulator;
+import io.flotilla.simulator.SimCluster;
+import io.flotilla.simulator.SimOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

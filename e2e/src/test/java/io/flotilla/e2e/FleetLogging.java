@@ -18,7 +18,7 @@ final class FleetLogging {
         if (!QUIETED.isEmpty()) {
             return;
         }
-        for (String name : List.of("io.flotilla.agent", "io.flotilla.bench", "org.eclipse.paho", "io.fabric8")) {
+        for (String name : List.of("io.flotilla.agent", "io.flotilla.simulator", "org.eclipse.paho", "io.fabric8")) {
             Logger logger = Logger.getLogger(name);
             logger.setLevel(Level.WARNING);
             QUIETED.add(logger);

@@ -7,6 +7,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.flotilla.agent.Fixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -75,25 +76,7 @@ final class MockKubernetes implements AutoCloseable {
         kubeconfig = workDir.resolve("kubeconfig");
         try {
             Files.createDirectories(workDir);
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters:
-                    - name: mock
-                      cluster:
-                        server: %s
-                    users:
-                    - name: mock
-                      user:
-                        token: mock-token
-                    contexts:
-                    - name: mock
-                      context:
-                        cluster: mock
-                        user: mock
-                        namespace: default
-                    current-context: mock
-                    """.formatted(client.getMasterUrl().toString()));
+            Files.writeString(kubeconfig, Fixtures.kubeconfig(client.getMasterUrl()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

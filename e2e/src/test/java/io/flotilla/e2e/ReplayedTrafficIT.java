@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flotilla.bench.sim.FleetSimulator;
-import io.flotilla.bench.sim.SimCluster;
-import io.flotilla.bench.sim.SimOptions;
 import io.flotilla.proto.Topics;
+import io.flotilla.simulator.FleetSimulator;
+import io.flotilla.simulator.SimCluster;
+import io.flotilla.simulator.SimOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

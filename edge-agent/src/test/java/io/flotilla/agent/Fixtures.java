@@ -7,7 +7,7 @@ import io.flotilla.proto.v1.InferenceWorkload;
 import io.flotilla.proto.v1.Resources;
 import java.security.SecureRandom;
 
-/** Small builders shared by the agent's tests. */
+/** Small builders shared by the agent's tests, the fleet simulator's and the end-to-end tests (its test-jar). */
 public final class Fixtures {
 
     /** A kubeconfig that points fabric8's discovery at {@code server} (the mock API server), as a device's would. */

@@ -1,8 +1,8 @@
 package io.flotilla.bench.scale;
 
-import io.flotilla.bench.sim.FleetSimulator;
-import io.flotilla.bench.sim.SimCluster;
-import io.flotilla.bench.sim.SimOptions;
+import io.flotilla.simulator.FleetSimulator;
+import io.flotilla.simulator.SimCluster;
+import io.flotilla.simulator.SimOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

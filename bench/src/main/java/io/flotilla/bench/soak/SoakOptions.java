@@ -1,6 +1,6 @@
 package io.flotilla.bench.soak;
 
-import io.flotilla.bench.sim.SimOptions;
+import io.flotilla.simulator.SimOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

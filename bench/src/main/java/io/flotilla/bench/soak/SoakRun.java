@@ -1,8 +1,8 @@
 package io.flotilla.bench.soak;
 
-import io.flotilla.bench.sim.FleetSimulator;
-import io.flotilla.bench.sim.SimCluster;
-import io.flotilla.bench.sim.SimOptions;
+import io.flotilla.simulator.FleetSimulator;
+import io.flotilla.simulator.SimCluster;
+import io.flotilla.simulator.SimOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.FileOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import com.google.protobuf.Timestamp;
 import io.flotilla.proto.v1.CpuSample;

@@ -1,4 +1,4 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,11 +1,11 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flotilla.agent.EdgeAgent;
 import io.flotilla.agent.identity.AgentIdentity;
 import io.flotilla.agent.link.Backoff;
-import io.flotilla.agent.reconcile.EndpointResolver;
 import io.flotilla.agent.link.MqttControlPlaneLink;
+import io.flotilla.agent.reconcile.EndpointResolver;
 import io.flotilla.agent.state.DesiredStateStore;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;

@@ -1,4 +1,4 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -52,7 +52,7 @@ import java.util.stream.Stream;
  * by scanning all the objects it holds: at 1,000 clusters on one such API, and again at 10,000 clusters, that
  * scan, not Flotilla, was the slowest part of convergence (profiled with JFR, see docs/benchmarks.md).
  *
- * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.FleetSimulator --clusters=24</pre>
+ * <pre>java -jar simulator/target/flotilla-simulator.jar --clusters=24</pre>
  *
  * Also usable from code (benchmarks, tests): {@link #start(SimOptions, PrintStream)}, then {@link #close()};
  * {@link #restart(String)} restarts one cluster's agent as a pod restart would (the soak benchmark's random restarts).

@@ -1,4 +1,4 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ public record SimOptions(
     }
 
     public static final String USAGE = """
-            usage: java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.FleetSimulator [options]
+            usage: java -jar simulator/target/flotilla-simulator.jar [options]
               --clusters N              simulated edge clusters (default 20)
               --control-plane URL       registers the clusters there and fetches its signing key
                                         (default http://127.0.0.1:8080)

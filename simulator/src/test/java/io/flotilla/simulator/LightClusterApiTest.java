@@ -1,4 +1,4 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import static io.flotilla.agent.Fixtures.desired;
 import static io.flotilla.agent.Fixtures.workload;

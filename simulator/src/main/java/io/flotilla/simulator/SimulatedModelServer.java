@@ -1,4 +1,4 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * address as the workload's endpoint, so the control plane's router reaches it as it would a real cluster.
  *
  * <p>Also runs alone, as the upstream of the router benchmark (bench/router/run.sh):
- * {@code java -cp bench/target/benchmarks.jar io.flotilla.bench.sim.SimulatedModelServer PORT [NAME]}.
+ * {@code java -cp simulator/target/flotilla-simulator.jar io.flotilla.simulator.SimulatedModelServer PORT [NAME]}.
  */
 public final class SimulatedModelServer implements AutoCloseable {
 

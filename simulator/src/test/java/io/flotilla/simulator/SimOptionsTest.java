@@ -1,9 +1,9 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flotilla.bench.sim.SimOptions.ClusterApi;
+import io.flotilla.simulator.SimOptions.ClusterApi;
 import org.junit.jupiter.api.Test;
 
 class SimOptionsTest {

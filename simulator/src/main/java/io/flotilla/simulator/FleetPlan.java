@@ -1,4 +1,4 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import io.flotilla.policy.Site;
 import io.flotilla.policy.Sites;

@@ -1,5 +1,6 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
+import static io.flotilla.agent.Fixtures.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -131,20 +132,8 @@ class FleetSimulatorTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(sim.connected()).isEqualTo(3));
 
         String target = clusters.get(1).id();
-        DesiredState desired = DesiredState.newBuilder()
-                .setClusterId(target)
-                .setGeneration(1)
-                .addWorkloads(InferenceWorkload.newBuilder()
-                        .setName("chat")
-                        .setModel("meta-llama/Llama-3.1-8B-Instruct")
-                        .setRuntime("vllm")
-                        .setImage("vllm/vllm-openai:v0.8.5")
-                        .setPort(8000)
-                        .setReplicas(1)
-                        .setPolicy("chat-eu")
-                        .setResources(Resources.newBuilder().setGpu(1).setGpuMemoryMib(24576).setCpu("4")
-                                .setMemory("16Gi")))
-                .build();
+        DesiredState desired = DesiredState.newBuilder().setClusterId(target).setGeneration(1)
+                .addWorkloads(workload("chat")).build();
         EnvelopeCodec controlPlane = EnvelopeCodec.builder("flotilla/control-plane").signWith(controlPlaneKey).build();
         observer.publish(Topics.desired(target), controlPlane.encode(target, desired), 1, true)
                 .waitForCompletion(5000);

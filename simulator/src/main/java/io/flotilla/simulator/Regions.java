@@ -1,4 +1,4 @@
-package io.flotilla.bench.sim;
+package io.flotilla.simulator;
 
 import java.util.Map;
 
