@@ -1,17 +1,17 @@
 package io.flotilla.controlplane.api;
 
-import io.flotilla.controlplane.auth.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.flotilla.controlplane.api.PolicyViews.RouteView;
+import io.flotilla.controlplane.auth.Roles;
 import io.flotilla.controlplane.fleet.FleetException;
 import io.flotilla.controlplane.routing.RouteService;
-import io.flotilla.placement.RouteQuery;
+import io.flotilla.placement.routing.RouteQuery;
 import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.GeoPoint;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Site;
 import io.flotilla.policy.Sites;
 import io.flotilla.policy.Suggestions;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
