@@ -1,8 +1,8 @@
 package io.flotilla.bench;
 
-import io.flotilla.placement.RouteDecision;
-import io.flotilla.placement.RouteQuery;
-import io.flotilla.placement.Router;
+import io.flotilla.placement.routing.RouteDecision;
+import io.flotilla.placement.routing.RouteQuery;
+import io.flotilla.placement.routing.Router;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

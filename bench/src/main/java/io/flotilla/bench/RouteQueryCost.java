@@ -1,7 +1,7 @@
 package io.flotilla.bench;
 
-import io.flotilla.placement.RouteQuery;
-import io.flotilla.placement.Router;
+import io.flotilla.placement.routing.RouteQuery;
+import io.flotilla.placement.routing.Router;
 import java.util.Arrays;
 import java.util.Comparator;
 

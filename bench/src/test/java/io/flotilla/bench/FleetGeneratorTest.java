@@ -3,7 +3,7 @@ package io.flotilla.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flotilla.placement.ClusterState;
-import io.flotilla.placement.Router;
+import io.flotilla.placement.routing.Router;
 import java.util.HashSet;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,6 @@
 package io.flotilla.placement;
 
 import java.util.AbstractList;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -10,31 +9,28 @@ import java.util.RandomAccess;
 
 /**
  * A decision's excluded clusters (every cluster not chosen, in id order), formatted when read. Placement only
- * records which clusters were feasible and their last score; a filter's reason is produced by running the
- * filters again, on demand, against the context the policy was filtered in (the same snapshot and a frozen
- * copy of the capacity ledger at that moment), so it reads exactly as if it had been built eagerly.
+ * records which clusters were feasible and their last score; a filter's reason is asked, on demand, of the same
+ * prepared filters the engine decided with, which read the context the policy was filtered in (the same snapshot
+ * and a frozen copy of the capacity ledger at that moment), so it reads exactly as if it had been built eagerly.
  * Immutable; elements are built anew on each read.
  */
 final class ExclusionList extends AbstractList<ClusterExclusion> implements RandomAccess {
 
     private final PlacementContext context;
-    private final List<FilterPlugin> filters;
+    private final PreparedFilters filters;
     private final int[] chosen;
     private final int[] feasible;
     private final double[] lastTotal;
     private final int maxClusters;
-    /** Per snapshot index of a cluster not chosen, the sources of its reasons, from the checks the engine decided with. */
-    private final java.util.function.IntFunction<? extends java.util.Collection<String>> sources;
 
     /**
      * @param context the policy's context with a frozen ledger (state before its own reservations)
+     * @param filters the filters the engine decided with, prepared in {@code context}
      * @param chosen indices of the chosen clusters, ascending
      * @param feasible indices of the clusters that passed every filter, ascending
      * @param lastTotal each feasible cluster's total in the last selection round (parallel to feasible)
      */
-    ExclusionList(PlacementContext context, List<FilterPlugin> filters, int[] chosen, int[] feasible, double[] lastTotal, int maxClusters,
-            java.util.function.IntFunction<? extends java.util.Collection<String>> sources) {
-        this.sources = sources;
+    ExclusionList(PlacementContext context, PreparedFilters filters, int[] chosen, int[] feasible, double[] lastTotal, int maxClusters) {
         this.context = context;
         this.filters = filters;
         this.chosen = chosen;
@@ -72,11 +68,7 @@ final class ExclusionList extends AbstractList<ClusterExclusion> implements Rand
             return new ClusterExclusion(c.id(), List.of(new ClusterExclusion.Reason("rank",
                     String.format(Locale.ROOT, "ranked below maxClusters cut (score %.1f, maxClusters %d)", lastTotal[f], maxClusters))));
         }
-        var failed = new ArrayList<ClusterExclusion.Reason>(2);
-        for (FilterPlugin filter : filters) {
-            filter.reject(context, c).ifPresent(r -> failed.add(new ClusterExclusion.Reason(filter.name(), r)));
-        }
-        return new ClusterExclusion(c.id(), failed);
+        return new ClusterExclusion(c.id(), filters.reasons(i));
     }
 
     /**
@@ -92,7 +84,7 @@ final class ExclusionList extends AbstractList<ClusterExclusion> implements Rand
                 next++;
                 continue;
             }
-            for (String source : sources.apply(i)) {
+            for (String source : filters.sources(feasible, i)) {
                 counts.merge(source, 1, Integer::sum);
             }
         }

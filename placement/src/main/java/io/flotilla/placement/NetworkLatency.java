@@ -33,7 +33,7 @@ public final class NetworkLatency {
         return kmBetweenUnitVectors(u[0], u[1], u[2], v[0], v[1], v[2]);
     }
 
-    static double kmBetweenUnitVectors(double ax, double ay, double az, double bx, double by, double bz) {
+    public static double kmBetweenUnitVectors(double ax, double ay, double az, double bx, double by, double bz) {
         // atan2 of cross and dot stays accurate for nearby points, where acos of the dot loses precision
         double cx = ay * bz - az * by;
         double cy = az * bx - ax * bz;
@@ -59,12 +59,12 @@ public final class NetworkLatency {
                 + (health == Health.DEGRADED ? DEGRADED_PENALTY_MS : 0);
     }
 
-    static double[] unit(GeoPoint p) {
+    public static double[] unit(GeoPoint p) {
         return unit(p, new double[3]);
     }
 
     /** Writes the unit vector of {@code p} into {@code out} and returns it. */
-    static double[] unit(GeoPoint p, double[] out) {
+    public static double[] unit(GeoPoint p, double[] out) {
         double lat = Math.toRadians(p.lat());
         double lon = Math.toRadians(p.lon());
         double cosLat = Math.cos(lat);

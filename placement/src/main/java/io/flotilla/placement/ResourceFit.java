@@ -7,20 +7,20 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** What a policy needs on one cluster (all its replicas there), and which GPU pool serves it. */
-final class ResourceFit {
+public final class ResourceFit {
     private ResourceFit() {
     }
 
-    static int replicas(PlacementContext ctx) {
+    public static int replicas(PlacementContext ctx) {
         return ctx.policy().spec().placement().replicasPerCluster();
     }
 
-    static Resources resources(PlacementContext ctx) {
+    public static Resources resources(PlacementContext ctx) {
         return ctx.policy().spec().workload().resources();
     }
 
     /** The smallest adequate pool with enough free GPUs (then by model name), or empty. */
-    static Optional<GpuPool> pool(PlacementContext ctx, ClusterState c) {
+    public static Optional<GpuPool> pool(PlacementContext ctx, ClusterState c) {
         Resources r = resources(ctx);
         int needed = r.gpu() * replicas(ctx);
         return c.gpus().stream()
@@ -31,7 +31,7 @@ final class ResourceFit {
     }
 
     /** Why no pool fits, for a cluster where {@link #pool} found none. */
-    static String gpuShortfall(PlacementContext ctx, ClusterState c) {
+    public static String gpuShortfall(PlacementContext ctx, ClusterState c) {
         Resources r = resources(ctx);
         int needed = r.gpu() * replicas(ctx);
         var models = c.gpus().stream().filter(p -> r.gpuModel().map(m -> m.equals(p.model())).orElse(true)).toList();
@@ -54,15 +54,15 @@ final class ResourceFit {
                 + " (" + replicas(ctx) + " replicas x " + r.gpu() + "), " + mostFree + " free";
     }
 
-    static long cpuNeeded(PlacementContext ctx) {
+    public static long cpuNeeded(PlacementContext ctx) {
         return resources(ctx).cpu().millicores() * replicas(ctx);
     }
 
-    static long memoryNeeded(PlacementContext ctx) {
+    public static long memoryNeeded(PlacementContext ctx) {
         return resources(ctx).memory().bytes() * replicas(ctx);
     }
 
-    static Reservation reservation(PlacementContext ctx, ClusterState c) {
+    public static Reservation reservation(PlacementContext ctx, ClusterState c) {
         Resources r = resources(ctx);
         if (r.gpu() == 0) {
             return new Reservation("", 0, 0, cpuNeeded(ctx), memoryNeeded(ctx));
@@ -71,11 +71,11 @@ final class ResourceFit {
         return new Reservation(p.model(), p.memoryGiB(), r.gpu() * replicas(ctx), cpuNeeded(ctx), memoryNeeded(ctx));
     }
 
-    static String cpu(long millicores) {
+    public static String cpu(long millicores) {
         return new CpuQuantity(millicores).toString();
     }
 
-    static String memory(long bytes) {
+    public static String memory(long bytes) {
         return new MemoryQuantity(bytes).toString();
     }
 }

@@ -2,16 +2,24 @@ package io.flotilla.placement;
 
 /**
  * A preference among clusters that passed every filter. Each plugin gives a raw score per cluster, then
- * normalises all raw scores of one round to 0..100 (100 best); the engine adds them up by weight.
+ * normalises all raw scores of one round to 0..100 (100 best); the engine adds them up by the weights of
+ * {@link PlacementPlugins}.
  */
 public interface ScorePlugin {
 
+    /** Short, stable name: the key of the score breakdown and of the plugin's weight. */
     String name();
 
-    /** Relative weight of this plugin in the total. */
-    double weight();
-
     double rawScore(PlacementContext context, ClusterState cluster);
+
+    /**
+     * The score prepared for one policy in one cycle: per-snapshot columns looked up once, then raw scores by
+     * cluster index. The default asks {@link #rawScore} (with {@link PlacementContext#chosenSoFar()} kept up to
+     * date); a plugin that prepares must give exactly the same values.
+     */
+    default ScoreColumn prepare(PlacementContext context) {
+        return (cluster, chosen, chosenCount) -> rawScore(context, context.cluster(cluster));
+    }
 
     /**
      * Raw scores of all candidates to 0..100. The default maps the lowest raw score to 0 and the highest to
@@ -43,5 +51,20 @@ public interface ScorePlugin {
      */
     default boolean dependsOnSelection(PlacementContext context) {
         return dependsOnSelection();
+    }
+
+    /**
+     * True when the raw score depends only on the policy, the cluster's own state, the chosen clusters and
+     * reservations of the previous decision and the clusters chosen so far, and {@link #normalise} maps each raw
+     * score on its own (not relative to the others). A long-lived engine then re-scores only the clusters that
+     * changed; with a score that is not, every run starts from scratch.
+     */
+    default boolean scoresPerCluster() {
+        return false;
+    }
+
+    /** Whether the raw score reads free capacity; a re-placement then re-scores clusters whose capacity changed. */
+    default boolean readsCapacity() {
+        return true;
     }
 }

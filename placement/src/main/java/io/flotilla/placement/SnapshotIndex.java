@@ -10,11 +10,14 @@ import java.util.function.Predicate;
 /**
  * What placement needs to know about a snapshot, computed once per snapshot rather than once per policy and
  * cluster: cluster index by id, unit vectors, load penalties, distinct GPU pool slots, and lazily (per key)
- * boolean masks of the policy-independent filters and label values. A snapshot that differs from another
- * in a few clusters is {@link #derive derived} from it: arrays and masks are copied and patched at those
- * clusters only. Cluster indices are positions in {@link FleetSnapshot#clusters()} (id order).
+ * boolean masks of the policy-independent filters, label values and round-trip columns. A snapshot that differs
+ * from another in a few clusters is {@link #derive derived} from it: arrays and masks are copied and patched at
+ * those clusters only. Cluster indices are positions in {@link FleetSnapshot#clusters()} (id order).
+ *
+ * <p>Plugins read it while they prepare ({@link FilterPlugin#prepare}, {@link ScorePlugin#prepare}). Arrays it
+ * hands out are shared and must not be modified.
  */
-final class SnapshotIndex {
+public final class SnapshotIndex {
 
     final FleetSnapshot snapshot;
     final List<ClusterState> clusters;
@@ -137,6 +140,33 @@ final class SnapshotIndex {
         return false;
     }
 
+    public FleetSnapshot snapshot() {
+        return snapshot;
+    }
+
+    public List<ClusterState> clusters() {
+        return clusters;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Each cluster's load penalty, {@link NetworkLatency#loadPenaltyMs}. */
+    public double[] loadPenalties() {
+        return loadPenalty;
+    }
+
+    /** The cluster's distinct GPU pools (by model and memory, in {@link ClusterState#gpus()} order): their models. */
+    public String[] gpuSlotModels(int cluster) {
+        return slotModel[cluster];
+    }
+
+    /** GPU memory per GPU of each of the cluster's slots, parallel to {@link #gpuSlotModels}. */
+    public int[] gpuSlotMemoryGiB(int cluster) {
+        return slotMemory[cluster];
+    }
+
     static SnapshotIndex of(FleetSnapshot snapshot) {
         return new SnapshotIndex(snapshot, null, null);
     }
@@ -203,7 +233,7 @@ final class SnapshotIndex {
      * {@code test} over every cluster, cached under {@code key}; {@code test} must depend on the cluster and
      * the key only. A derived index takes its parent's masks and re-tests the changed clusters.
      */
-    boolean[] mask(Object key, Predicate<ClusterState> test) {
+    public boolean[] mask(Object key, Predicate<ClusterState> test) {
         Mask m = masks.get(key);
         if (m != null) {
             return m.values;
@@ -239,7 +269,7 @@ final class SnapshotIndex {
     }
 
     /** Each cluster's value of label {@code key}, "" when it has none. */
-    String[] labelValues(String key) {
+    public String[] labelValues(String key) {
         String[] v = labelValues.get(key);
         if (v != null) {
             return v;
@@ -255,7 +285,7 @@ final class SnapshotIndex {
      * Each cluster's measured round trip from {@code site}, NaN where it has none (a measured NaN also reads
      * NaN: callers then look in the cluster's map).
      */
-    double[] measured(String site) {
+    public double[] measured(String site) {
         double[] v = measured.get(site);
         if (v != null) {
             return v;
@@ -273,7 +303,7 @@ final class SnapshotIndex {
     }
 
     /** Each cluster's estimated round trip from {@code from}, exactly {@link NetworkLatency#estimatedRttMs(GeoPoint, GeoPoint)}. */
-    double[] estimated(io.flotilla.policy.GeoPoint from) {
+    public double[] estimated(io.flotilla.policy.GeoPoint from) {
         double[] v = estimated.get(from);
         if (v != null) {
             return v;

@@ -28,31 +28,31 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** Small fluent builders: {@code cluster("c1").jurisdiction("DE").gpus("A100", 2, 80)}. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
-    static final JurisdictionCatalog CATALOG = JurisdictionCatalog.builtIn();
-    static final Sites SITES = Sites.builtIn();
-    static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+    public static final JurisdictionCatalog CATALOG = JurisdictionCatalog.builtIn();
+    public static final Sites SITES = Sites.builtIn();
+    public static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
-    static ClusterBuilder cluster(String id) {
+    public static ClusterBuilder cluster(String id) {
         return new ClusterBuilder(id);
     }
 
-    static PolicyBuilder policy(String name) {
+    public static PolicyBuilder policy(String name) {
         return new PolicyBuilder(name);
     }
 
-    static FleetSnapshot fleet(ClusterBuilder... clusters) {
+    public static FleetSnapshot fleet(ClusterBuilder... clusters) {
         return new FleetSnapshot(T0, java.util.Arrays.stream(clusters).map(ClusterBuilder::build).toList());
     }
 
-    static GeoPoint at(String site) {
+    public static GeoPoint at(String site) {
         return SITES.find(site).orElseThrow().location();
     }
 
-    static final class ClusterBuilder {
+    public static final class ClusterBuilder {
         private final String id;
         private final Map<String, String> labels = new TreeMap<>();
         private String jurisdiction = "DE";
@@ -73,81 +73,81 @@ final class Fixtures {
         }
 
         /** Jurisdiction and location of a known site, e.g. "mumbai" gives IN-MH at 19.08,72.88. */
-        ClusterBuilder site(String site) {
+        public ClusterBuilder site(String site) {
             var s = SITES.find(site).orElseThrow();
             this.jurisdiction = s.subdivision();
             this.location = s.location();
             return this;
         }
 
-        ClusterBuilder jurisdiction(String j) {
+        public ClusterBuilder jurisdiction(String j) {
             this.jurisdiction = j;
             return this;
         }
 
-        ClusterBuilder location(double lat, double lon) {
+        public ClusterBuilder location(double lat, double lon) {
             this.location = new GeoPoint(lat, lon);
             return this;
         }
 
-        ClusterBuilder label(String k, String v) {
+        public ClusterBuilder label(String k, String v) {
             labels.put(k, v);
             return this;
         }
 
-        ClusterBuilder health(Health h) {
+        public ClusterBuilder health(Health h) {
             this.health = h;
             return this;
         }
 
-        ClusterBuilder taint(String key, String value, TaintEffect effect) {
+        public ClusterBuilder taint(String key, String value, TaintEffect effect) {
             taints.add(new Taint(key, value, effect));
             return this;
         }
 
-        ClusterBuilder gpus(String model, int count, int memoryGiB) {
+        public ClusterBuilder gpus(String model, int count, int memoryGiB) {
             return gpus(model, count, count, memoryGiB);
         }
 
-        ClusterBuilder gpus(String model, int count, int free, int memoryGiB) {
+        public ClusterBuilder gpus(String model, int count, int free, int memoryGiB) {
             gpus.add(new GpuPool(model, memoryGiB, count, free));
             return this;
         }
 
-        ClusterBuilder cpu(long cores, long freeCores) {
+        public ClusterBuilder cpu(long cores, long freeCores) {
             this.cpu = cores * 1000;
             this.cpuFree = freeCores * 1000;
             return this;
         }
 
-        ClusterBuilder memoryGiB(long total, long free) {
+        public ClusterBuilder memoryGiB(long total, long free) {
             this.memory = total << 30;
             this.memoryFree = free << 30;
             return this;
         }
 
-        ClusterBuilder load(int queueDepth, double gpuUtilisation) {
+        public ClusterBuilder load(int queueDepth, double gpuUtilisation) {
             this.load = new Load(queueDepth, gpuUtilisation);
             return this;
         }
 
-        ClusterBuilder rtt(String site, double ms) {
+        public ClusterBuilder rtt(String site, double ms) {
             rtt.put(site, ms);
             return this;
         }
 
-        ClusterBuilder serves(String policy, String alias) {
+        public ClusterBuilder serves(String policy, String alias) {
             serving.add(new ServedWorkload(policy, alias, "https://" + id + ".edge.example:8443"));
             return this;
         }
 
-        ClusterState build() {
+        public ClusterState build() {
             return new ClusterState(id, new TreeMap<>(labels), jurisdiction, location, health, taints, gpus, cpu, cpuFree, memory,
                     memoryFree, load, new TreeMap<>(rtt), serving);
         }
     }
 
-    static final class PolicyBuilder {
+    public static final class PolicyBuilder {
         private final String name;
         private List<String> jurisdictions = List.of("EU");
         private int gpu = 1;
@@ -170,74 +170,74 @@ final class Fixtures {
             this.alias = name;
         }
 
-        PolicyBuilder jurisdictions(String... j) {
+        public PolicyBuilder jurisdictions(String... j) {
             this.jurisdictions = List.of(j);
             return this;
         }
 
-        PolicyBuilder gpu(int count, int memoryGiB) {
+        public PolicyBuilder gpu(int count, int memoryGiB) {
             this.gpu = count;
             this.gpuMemoryGiB = memoryGiB;
             return this;
         }
 
-        PolicyBuilder gpuModel(String model) {
+        public PolicyBuilder gpuModel(String model) {
             this.gpuModel = model;
             return this;
         }
 
-        PolicyBuilder cpu(long cores) {
+        public PolicyBuilder cpu(long cores) {
             this.cpuMillis = cores * 1000;
             return this;
         }
 
-        PolicyBuilder memoryGiB(long gib) {
+        public PolicyBuilder memoryGiB(long gib) {
             this.memoryGiB = gib;
             return this;
         }
 
-        PolicyBuilder replicas(int r) {
+        public PolicyBuilder replicas(int r) {
             this.replicas = r;
             return this;
         }
 
-        PolicyBuilder clusters(int min, int max) {
+        public PolicyBuilder clusters(int min, int max) {
             this.min = min;
             this.max = max;
             return this;
         }
 
-        PolicyBuilder spreadBy(String key) {
+        public PolicyBuilder spreadBy(String key) {
             this.spreadBy = key;
             return this;
         }
 
-        PolicyBuilder demandAt(String site, double weight) {
+        public PolicyBuilder demandAt(String site, double weight) {
             demand.add(DemandPoint.atSite(site, weight));
             return this;
         }
 
-        PolicyBuilder selector(String k, String v) {
+        public PolicyBuilder selector(String k, String v) {
             matchLabels.put(k, v);
             return this;
         }
 
-        PolicyBuilder tolerates(String key, String value) {
+        public PolicyBuilder tolerates(String key, String value) {
             tolerations.add(new Toleration(Optional.of(key), TolerationOperator.EQUAL, Optional.of(value), Optional.empty()));
             return this;
         }
 
-        PolicyBuilder alias(String a) {
+        public PolicyBuilder alias(String a) {
             this.alias = a;
             return this;
         }
 
-        PolicyBuilder maxLatencyMs(int ms) {
+        public PolicyBuilder maxLatencyMs(int ms) {
             this.maxLatencyMs = ms;
             return this;
         }
 
-        FleetPolicy build() {
+        public FleetPolicy build() {
             var workload = new Workload("org/model", Runtime.VLLM, "vllm/vllm-openai:v0.8.5", 8000, List.of(), List.of(),
                     new Resources(gpu, gpuMemoryGiB, Optional.ofNullable(gpuModel), new CpuQuantity(cpuMillis),
                             MemoryQuantity.gibibytes(memoryGiB)),

@@ -4,6 +4,10 @@ import static io.flotilla.placement.Fixtures.CATALOG;
 import static io.flotilla.placement.Fixtures.SITES;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flotilla.placement.routing.RouteCandidate;
+import io.flotilla.placement.routing.RouteDecision;
+import io.flotilla.placement.routing.RouteQuery;
+import io.flotilla.placement.routing.Router;
 import io.flotilla.policy.FleetPolicy;
 import io.flotilla.policy.Site;
 import java.util.ArrayList;

@@ -82,7 +82,7 @@ final class ReferencePlacementEngine {
                 normalised[p] = scores.get(p).normalise(raw(scores.get(p), ctx, feasible));
             }
         }
-        double totalWeight = scores.stream().mapToDouble(ScorePlugin::weight).sum();
+        double totalWeight = scores.stream().mapToDouble(plugins::weight).sum();
 
         int maxClusters = ctx.policy().spec().placement().maxClusters();
         boolean[] taken = new boolean[n];
@@ -103,7 +103,7 @@ final class ReferencePlacementEngine {
                 }
                 double total = 0;
                 for (int p = 0; p < scores.size(); p++) {
-                    total += scores.get(p).weight() * normalised[p][i];
+                    total += plugins.weight(scores.get(p)) * normalised[p][i];
                 }
                 lastTotal[i] = totalWeight == 0 ? 0 : total / totalWeight;
                 // feasible is in id order, so a strict comparison keeps the smaller id on ties

@@ -4,7 +4,7 @@ import io.flotilla.controlplane.api.PolicyViews.RouteView;
 import io.flotilla.controlplane.auth.Roles;
 import io.flotilla.controlplane.routing.RouteService;
 import io.flotilla.controlplane.support.FleetException;
-import io.flotilla.placement.RouteQuery;
+import io.flotilla.placement.routing.RouteQuery;
 import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.GeoPoint;
 import io.flotilla.policy.JurisdictionCatalog;

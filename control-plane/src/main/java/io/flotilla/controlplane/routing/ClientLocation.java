@@ -1,6 +1,6 @@
 package io.flotilla.controlplane.routing;
 
-import io.flotilla.placement.RouteQuery;
+import io.flotilla.placement.routing.RouteQuery;
 import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.GeoPoint;
 import io.flotilla.policy.Site;

@@ -1,8 +1,8 @@
 package io.flotilla.controlplane.routing;
 
-import io.flotilla.placement.RouteCandidate;
-import io.flotilla.placement.RouteDecision;
-import io.flotilla.placement.RouteQuery;
+import io.flotilla.placement.routing.RouteCandidate;
+import io.flotilla.placement.routing.RouteDecision;
+import io.flotilla.placement.routing.RouteQuery;
 import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Sites;
@@ -54,7 +54,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The OpenAI-compatible inference gateway on {@code /v1/**}: picks clusters with the placement core's {@link
- * io.flotilla.placement.Router} (through {@link RouteService}) and proxies to them with the Vert.x HTTP client on the
+ * io.flotilla.placement.routing.Router} (through {@link RouteService}) and proxies to them with the Vert.x HTTP client on the
  * event loop, streaming responses through as they arrive. Failover walks down the same route decision only, so a
  * request never leaves the jurisdictions that decision was made for. It is served on the main HTTP port, or on a
  * port of its own ({@code flotilla.router.port}). See docs/routing.md.

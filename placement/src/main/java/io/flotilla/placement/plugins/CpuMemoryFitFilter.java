@@ -1,5 +1,11 @@
-package io.flotilla.placement;
+package io.flotilla.placement.plugins;
 
+import io.flotilla.placement.ClusterState;
+import io.flotilla.placement.FilterPlugin;
+import io.flotilla.placement.PlacementContext;
+import io.flotilla.placement.PreparedFilter;
+import io.flotilla.placement.Rejection;
+import io.flotilla.placement.ResourceFit;
 import java.util.Optional;
 
 /** Enough free CPU and memory for all replicas. */
@@ -26,6 +32,28 @@ public final class CpuMemoryFitFilter implements FilterPlugin {
                     + ResourceFit.memory(freeMemory) + " free");
         }
         return Optional.empty();
+    }
+
+    @Override
+    public PreparedFilter prepare(PlacementContext context) {
+        return new Fit(this, context, ResourceFit.cpuNeeded(context), ResourceFit.memoryNeeded(context));
+    }
+
+    private record Fit(FilterPlugin plugin, PlacementContext context, long cpu, long memory) implements PreparedFilter {
+        @Override
+        public boolean admits(int c) {
+            return cpu <= context.freeCpuMillicores(c) && memory <= context.freeMemoryBytes(c);
+        }
+
+        @Override
+        public Rejection rejection(int c) {
+            return PreparedFilter.rejection(plugin, context, c);
+        }
+    }
+
+    @Override
+    public Rejection.Code rejectionCode() {
+        return Rejection.Code.UNSCHEDULABLE;
     }
 
     @Override

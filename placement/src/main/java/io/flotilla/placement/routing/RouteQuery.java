@@ -1,4 +1,4 @@
-package io.flotilla.placement;
+package io.flotilla.placement.routing;
 
 import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.GeoPoint;

@@ -1,4 +1,4 @@
-package io.flotilla.placement;
+package io.flotilla.placement.routing;
 
 import static io.flotilla.placement.Fixtures.CATALOG;
 import static io.flotilla.placement.Fixtures.SITES;
@@ -9,6 +9,9 @@ import static io.flotilla.placement.Fixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.flotilla.placement.FleetSnapshot;
+import io.flotilla.placement.Health;
+import io.flotilla.placement.NetworkLatency;
 import io.flotilla.policy.FleetPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
-package io.flotilla.placement;
+package io.flotilla.placement.routing;
 
+import io.flotilla.placement.NetworkLatency;
 import io.flotilla.policy.GeoPoint;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.flotilla.placement;
+package io.flotilla.placement.routing;
 
 /**
  * A cluster the request may go to.

@@ -1,4 +1,4 @@
-package io.flotilla.placement;
+package io.flotilla.placement.routing;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,11 @@
-package io.flotilla.placement;
+package io.flotilla.placement.routing;
 
+import io.flotilla.placement.ClusterState;
+import io.flotilla.placement.FleetSnapshot;
+import io.flotilla.placement.Health;
+import io.flotilla.placement.NetworkLatency;
+import io.flotilla.placement.ServedWorkload;
+import io.flotilla.placement.SovereigntyGuard;
 import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.FleetPolicy;
 import io.flotilla.policy.GeoPoint;

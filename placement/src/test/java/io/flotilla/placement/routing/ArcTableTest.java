@@ -1,7 +1,8 @@
-package io.flotilla.placement;
+package io.flotilla.placement.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flotilla.placement.NetworkLatency;
 import io.flotilla.policy.GeoPoint;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
