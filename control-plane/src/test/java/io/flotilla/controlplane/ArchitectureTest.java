@@ -39,6 +39,17 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** The engine is the loop its plugins fill: only the list of standard plugins names one. */
+    @Test
+    void thePlacementEngineKnowsNoConcretePlugin() {
+        noClasses().that().resideInAPackage("io.flotilla.placement").and().doNotHaveSimpleName("PlacementPlugins")
+                .should().dependOnClassesThat().resideInAPackage("io.flotilla.placement.plugins..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.flotilla.placement.plugins..")
+                .should().dependOnClassesThat().resideInAPackage("io.flotilla.placement.routing..")
+                .check(classes);
+    }
+
     @Test
     void onlyTheControlPlaneUsesTheControlPlane() {
         noClasses().that().resideOutsideOfPackage("io.flotilla.controlplane..")

@@ -3,6 +3,7 @@ package io.flotilla.controlplane.fleet;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 
 @ConfigMapping(prefix = "flotilla.placement")
 public interface PlacementConfig {
@@ -34,4 +35,11 @@ public interface PlacementConfig {
      */
     @WithDefault("5")
     double loadHysteresisMs();
+
+    /**
+     * Weights of placement's scores by plugin name: latency, load, spread, steadiness (defaults 40, 20, 20, 20), e.g.
+     * {@code flotilla.placement.score-weights.load=40}. Those not given keep their defaults; an unknown name stops the
+     * start with the names there are.
+     */
+    Map<String, Double> scoreWeights();
 }

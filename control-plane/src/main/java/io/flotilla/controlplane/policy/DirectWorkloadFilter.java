@@ -38,4 +38,10 @@ final class DirectWorkloadFilter implements FilterPlugin {
     public boolean decidesPerCluster() {
         return true;
     }
+
+    /** Names, not capacity: freeing capacity never lets the policy in (an unresolvable rejection). */
+    @Override
+    public boolean readsCapacity() {
+        return false;
+    }
 }

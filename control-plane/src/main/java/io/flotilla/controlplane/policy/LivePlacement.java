@@ -40,6 +40,7 @@ public class LivePlacement {
     private final Timer fullRuns;
     private final Timer incrementalRuns;
 
+    private final PlacementPlugins plugins;
     private PlacementEngine engine;
     private Set<String> direct;
     private Map<String, ClusterState> seen = Map.of();
@@ -48,6 +49,7 @@ public class LivePlacement {
         this.jurisdictions = jurisdictions;
         this.sites = sites;
         this.hysteresisMs = config.loadHysteresisMs();
+        this.plugins = PlacementPlugins.standard(config.scoreWeights());
         this.fullRuns = timer(metrics, "full");
         this.incrementalRuns = timer(metrics, "incremental");
     }
@@ -65,9 +67,9 @@ public class LivePlacement {
      */
     public synchronized PlacementResult place(FleetSnapshots.Inventory inventory, List<FleetPolicy> policies, PlacementResult previous) {
         if (engine == null || !inventory.direct().equals(direct)) {
-            var filters = new ArrayList<FilterPlugin>(PlacementPlugins.standard().filters());
+            var filters = new ArrayList<FilterPlugin>(plugins.filters());
             filters.add(new DirectWorkloadFilter(inventory.direct()));
-            engine = new PlacementEngine(jurisdictions, sites, new PlacementPlugins(filters, PlacementPlugins.standard().scores()));
+            engine = new PlacementEngine(jurisdictions, sites, new PlacementPlugins(filters, plugins.scores(), plugins.weights()));
             direct = inventory.direct();
             seen = Map.of();
         }

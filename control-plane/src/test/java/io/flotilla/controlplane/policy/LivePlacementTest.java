@@ -1,6 +1,7 @@
 package io.flotilla.controlplane.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flotilla.controlplane.fleet.FleetSnapshots;
 import io.flotilla.controlplane.fleet.PlacementConfig;
@@ -145,7 +146,18 @@ class LivePlacementTest {
         return new PlacementEngine(CATALOG, SITES, new PlacementPlugins(filters, PlacementPlugins.standard().scores()));
     }
 
+    @Test
+    void aWeightForAScoreThatDoesNotExistStopsTheStartNamingTheScoresThereAre() {
+        assertThatThrownBy(() -> new LivePlacement(CATALOG, SITES, config(5, Map.of("latncy", 60.0)), metrics))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'latncy'").hasMessageContaining("latency, load, spread, steadiness");
+    }
+
     private static PlacementConfig config(double hysteresisMs) {
+        return config(hysteresisMs, Map.of());
+    }
+
+    private static PlacementConfig config(double hysteresisMs, Map<String, Double> weights) {
         return new PlacementConfig() {
             @Override
             public boolean requireOnline() {
@@ -165,6 +177,11 @@ class LivePlacementTest {
             @Override
             public double loadHysteresisMs() {
                 return hysteresisMs;
+            }
+
+            @Override
+            public Map<String, Double> scoreWeights() {
+                return weights;
             }
         };
     }
