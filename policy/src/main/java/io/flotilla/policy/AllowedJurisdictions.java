@@ -36,6 +36,16 @@ public final class AllowedJurisdictions {
         return countries.contains(clusterJurisdiction.substring(0, dash)) || subdivisions.contains(clusterJurisdiction);
     }
 
+    /**
+     * Whether every place this admits is admitted by {@code wider} as well: a request that names these jurisdictions
+     * only narrows a tenant whose jurisdictions are {@code wider}. A country is within {@code wider} only where
+     * {@code wider} names the country itself (the whole country, not some of its subdivisions); a subdivision is
+     * within where {@code wider} names it or its country.
+     */
+    public boolean within(AllowedJurisdictions wider) {
+        return wider.countries.containsAll(countries) && subdivisions.stream().allMatch(wider::allows);
+    }
+
     /** The names as written, for example {@code [EU, IN-MH]}. */
     public List<String> declared() {
         return declared;
