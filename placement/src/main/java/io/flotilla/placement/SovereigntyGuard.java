@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * The one place where Flotilla decides whether data may reach a cluster. Placement (through
- * {@link JurisdictionFilter}), routing and failover all ask here, and nowhere else.
+ * {@link io.flotilla.placement.plugins.JurisdictionFilter}), routing and failover all ask here, and nowhere else; so
+ * does the inference router when a request names jurisdictions of its own under a tenant's.
  */
 public final class SovereigntyGuard {
     private SovereigntyGuard() {
@@ -21,5 +22,13 @@ public final class SovereigntyGuard {
 
     public static boolean permits(AllowedJurisdictions allowed, ClusterState cluster) {
         return allowed.allows(cluster.jurisdiction());
+    }
+
+    /**
+     * Whether a request may name {@code requested} under a tenant limited to {@code ceiling}: only when it narrows
+     * the tenant's jurisdictions (see {@link AllowedJurisdictions#within}), never when it widens them.
+     */
+    public static boolean permitsNarrowing(AllowedJurisdictions requested, AllowedJurisdictions ceiling) {
+        return requested.within(ceiling);
     }
 }
