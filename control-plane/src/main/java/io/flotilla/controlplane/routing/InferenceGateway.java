@@ -27,7 +27,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -105,7 +104,7 @@ public class InferenceGateway {
     private final long idleTimeoutNanos;
     /**
      * One client per event loop, made on first use there: its connections then live on the loop that serves the
-     * request, so a proxied exchange never hops threads (a hop costs more than the routing itself).
+     * request, so a proxied exchange never hops threads.
      */
     private final ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(this::newClient);
     private volatile String ownServerDeployment;
@@ -258,9 +257,8 @@ public class InferenceGateway {
         router.post("/v1/completions").handler(rc -> proxy(rc, "completions"));
         router.post("/v1/embeddings").handler(rc -> proxy(rc, "embeddings"));
         router.get("/v1/models").handler(this::models);
-        router.route("/v1/*").handler(rc -> reject(new Exchange(rc, "unknown"), 404, "Invalid URL ("
-                + rc.request().method().name() + " " + headerSafe(rc.request().path()) + ")", "invalid_request_error",
-                null, "unknown_url", "unknown_url"));
+        router.route("/v1/*").handler(rc -> reject(new Exchange(rc, "unknown"),
+                OpenAiErrors.unknownUrl(rc.request().method().name(), rc.request().path())));
     }
 
     /** One request on its way through: everything the asynchronous steps share. All on the request's event loop. */
@@ -319,9 +317,7 @@ public class InferenceGateway {
         String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
         if (!ProxyHeaders.isJson(type)) {
             // checked before the key, which a cross-site form cannot carry: such a form always ends here
-            reject(x, 415, (type == null ? "no Content-Type" : "Content-Type '" + headerSafe(type) + "'")
-                    + ": the request body must be JSON (Content-Type: application/json)", "invalid_request_error", null,
-                    "unsupported_media_type", "unsupported_media_type");
+            reject(x, OpenAiErrors.unsupportedMediaType(type));
             return;
         }
         if (!admit(x)) {
@@ -377,10 +373,7 @@ public class InferenceGateway {
         KeyLimits limits;
         switch (access) {
             case REFUSE_ALL -> {
-                x.rc.response().putHeader("WWW-Authenticate", "Bearer");
-                reject(x, 401, "API keys are required: this router is reachable beyond loopback and has none "
-                        + "configured, so it refuses every request", "invalid_request_error", null,
-                        "api_keys_not_configured", "api_keys_not_configured");
+                reject(x, OpenAiErrors.keysNotConfigured());
                 return false;
             }
             case KEYLESS_LOOPBACK -> limits = keylessLimits;
@@ -389,9 +382,7 @@ public class InferenceGateway {
                 Key key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
                         ? keys.get(auth.substring(7).trim()) : null;
                 if (key == null) {
-                    x.rc.response().putHeader("WWW-Authenticate", "Bearer");
-                    reject(x, 401, auth == null ? "an API key is required: Authorization: Bearer KEY" : "invalid API key",
-                            "invalid_request_error", null, "invalid_api_key", "unauthorized");
+                    reject(x, OpenAiErrors.invalidApiKey(auth != null));
                     return false;
                 }
                 x.tenant = key.tenant();
@@ -403,8 +394,7 @@ public class InferenceGateway {
         }
         KeyLimits.Refusal refusal = limits.admit();
         if (refusal != null) {
-            x.rc.response().putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
-            reject(x, 429, refusal.message(), "rate_limit_exceeded", null, refusal.code(), refusal.code());
+            reject(x, OpenAiErrors.limited(refusal));
             return false;
         }
         // ended or closed, the request gives its place back
@@ -413,8 +403,7 @@ public class InferenceGateway {
     }
 
     private void tooLarge(Exchange x) {
-        reject(x, 413, "request body exceeds the limit of " + maxBodyBytes + " bytes", "invalid_request_error", null,
-                "request_too_large", "too_large");
+        reject(x, OpenAiErrors.tooLarge(maxBodyBytes));
     }
 
     private void received(Exchange x) {
@@ -422,7 +411,7 @@ public class InferenceGateway {
         try {
             x.request = InferenceRequestBody.read(x.body.getBytes());
         } catch (InferenceRequestBody.Invalid e) {
-            reject(x, 400, e.getMessage(), "invalid_request_error", e.param, e.code, e.code);
+            reject(x, OpenAiErrors.invalidBody(e));
             return;
         }
         String header = req.getHeader(JURISDICTION_HEADER);
@@ -431,17 +420,14 @@ public class InferenceGateway {
             List<String> problems = new ArrayList<>();
             codes.forEach(c -> jurisdictions.problem(c).ifPresent(problems::add));
             if (!problems.isEmpty() || codes.isEmpty()) {
-                reject(x, 400, JURISDICTION_HEADER + ": " + (codes.isEmpty() ? "no jurisdiction given"
-                        : String.join("; ", problems)), "invalid_request_error", null, "invalid_jurisdiction",
-                        "invalid_jurisdiction");
+                reject(x, OpenAiErrors.invalidJurisdiction(JURISDICTION_HEADER, problems));
                 return;
             }
             x.allowed = jurisdictions.allowed(codes);
             Optional<AllowedJurisdictions> ceiling = x.tenant == null ? Optional.empty() : x.tenant.jurisdictions();
             if (ceiling.isPresent() && !within(x.allowed, ceiling.get())) {
-                reject(x, 403, JURISDICTION_HEADER + " " + x.allowed + " reaches beyond tenant " + x.tenant.name()
-                        + "'s jurisdictions " + ceiling.get() + "; a request may only narrow them",
-                        "permission_error", null, "jurisdiction_not_permitted", "jurisdiction_not_permitted");
+                reject(x, OpenAiErrors.jurisdictionNotPermitted(JURISDICTION_HEADER, x.allowed, x.tenant.name(),
+                        ceiling.get()));
                 return;
             }
         } else if (x.tenant != null) {
@@ -451,8 +437,7 @@ public class InferenceGateway {
         if (where != null && !where.isBlank()) {
             ClientLocation.Parsed p = ClientLocation.parse(where, sites, "header");
             if (p.problem() != null) {
-                reject(x, 400, LOCATION_HEADER + ": " + p.problem(), "invalid_request_error", null, "invalid_location",
-                        "invalid_location");
+                reject(x, OpenAiErrors.invalidLocation(LOCATION_HEADER, p.problem()));
                 return;
             }
             x.location = p.location();
@@ -460,10 +445,7 @@ public class InferenceGateway {
             x.location = networks.locate(req.remoteAddress() == null ? null : req.remoteAddress().hostAddress())
                     .or(() -> defaultLocation).orElse(null);
             if (x.location == null) {
-                reject(x, 400, "the client's location is unknown: send " + LOCATION_HEADER
-                        + " (lat,lon or a site name), or configure flotilla.router.client-networks or "
-                        + "flotilla.router.default-location", "invalid_request_error", null, "unknown_location",
-                        "unknown_location");
+                reject(x, OpenAiErrors.unknownLocation(LOCATION_HEADER));
                 return;
             }
         }
@@ -473,14 +455,13 @@ public class InferenceGateway {
     private void route(Exchange x, RouteService.Snapshot snapshot) {
         String model = x.request.model();
         if (!snapshot.aliases().contains(model)) {
-            reject(x, 404, "model '" + model + "' does not exist: no policy has it as its routing alias (known: "
-                    + snapshot.aliases() + ")", "invalid_request_error", "model", "model_not_found", "unknown_model");
+            reject(x, OpenAiErrors.unknownModel(model, snapshot.aliases()));
             return;
         }
         RouteQuery query = x.location.query(model, x.allowed, Math.max(RouteQuery.DEFAULT_LIMIT, config.maxAttempts()));
         RouteDecision decision = snapshot.router().route(query);
         if (decision.candidates().isEmpty()) {
-            unavailable(x, decision.reason().orElse("no eligible cluster"), "no_eligible_cluster");
+            reject(x, OpenAiErrors.unavailable(decision.reason().orElse("no eligible cluster"), "no_eligible_cluster"));
             return;
         }
         x.ranked = decision.candidates();
@@ -580,13 +561,11 @@ public class InferenceGateway {
                 + "no cluster outside " + allowedText(x) + " is tried";
         Set<String> how = x.failureReasons;
         if (how.equals(Set.of("timeout"))) {
-            x.rc.response().putHeader(REASON_HEADER, headerSafe(reason));
-            reject(x, 504, reason, "server_error", null, "upstream_timeout", "upstream_timeout");
+            reject(x, OpenAiErrors.upstreamTimeout(reason));
         } else if (how.equals(Set.of("html"))) {
-            x.rc.response().putHeader(REASON_HEADER, headerSafe(reason));
-            reject(x, 502, reason, "server_error", null, "invalid_upstream_response", "invalid_upstream_response");
+            reject(x, OpenAiErrors.invalidUpstreamResponse(reason));
         } else {
-            unavailable(x, reason, "no_cluster_available");
+            reject(x, OpenAiErrors.unavailable(reason, "no_cluster_available"));
         }
     }
 
@@ -674,10 +653,7 @@ public class InferenceGateway {
                 + " ms in the middle of its answer; the answer is cut";
         boolean stream = "text/event-stream".equals(ProxyHeaders.mediaType(resp.getHeader(HttpHeaders.CONTENT_TYPE)));
         if (stream && out.isChunked()) {
-            // OpenAI's clients raise an error event as an error, so the client learns the answer is incomplete
-            JsonObject error = new JsonObject().put("message", message).put("type", "server_error").putNull("param")
-                    .put("code", "upstream_idle_timeout");
-            out.end("data: " + new JsonObject().put("error", error).encode() + "\n\n");
+            out.end(OpenAiErrors.streamError(message, "upstream_idle_timeout"));
         } else {
             // a body cut short cannot be ended cleanly without passing for complete: drop the connection
             out.reset();
@@ -691,26 +667,14 @@ public class InferenceGateway {
         });
         resp.request().reset();
     }
-    private void unavailable(Exchange x, String reason, String code) {
-        x.rc.response().putHeader(REASON_HEADER, headerSafe(reason));
-        reject(x, 503, reason, "service_unavailable", null, code, code);
-    }
-
-    private void reject(Exchange x, int status, String message, String type, String param, String code, String metric) {
+    /** Answers with the router's own error, unless answered already. */
+    private void reject(Exchange x, OpenAiErrors.Rejection rejection) {
         if (x.answered) {
             return;
         }
         x.answered = true;
-        metrics.rejected(x.endpoint, metric);
-        HttpServerRequest req = x.rc.request();
-        if (!req.isEnded() && req.version() != HttpVersion.HTTP_2) {
-            // refused before its body was read (no key, too large, not JSON): the HTTP/1.1 connection cannot carry
-            // another request; an HTTP/2 stream is simply ended (and Connection is not an HTTP/2 header at all)
-            x.rc.response().putHeader(HttpHeaders.CONNECTION, "close");
-        }
-        JsonObject error = new JsonObject().put("message", message).put("type", type).put("param", param).put("code", code);
-        x.rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new JsonObject().put("error", error).encode());
+        metrics.rejected(x.endpoint, rejection.metric());
+        OpenAiErrors.send(x.rc.request(), x.rc.response(), rejection);
     }
 
     /** Calls {@code then} on the event loop with the current snapshot, rebuilding it on a worker if the fleet changed. */
@@ -724,7 +688,8 @@ public class InferenceGateway {
             if (ar.succeeded()) {
                 then.accept(ar.result());
             } else {
-                unavailable(x, "the fleet view could not be read: " + describe(ar.cause()), "fleet_unavailable");
+                reject(x, OpenAiErrors.unavailable("the fleet view could not be read: " + describe(ar.cause()),
+                        "fleet_unavailable"));
             }
         });
     }
@@ -756,7 +721,7 @@ public class InferenceGateway {
                 r.append("; ").append(skipped).append(" ejected");
             }
         }
-        return headerSafe(r.toString());
+        return OpenAiErrors.headerSafe(r.toString());
     }
 
     private static String allowedText(Exchange x) {
@@ -785,12 +750,4 @@ public class InferenceGateway {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
-    private static String headerSafe(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            b.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
-        }
-        return b.toString();
-    }
 }
