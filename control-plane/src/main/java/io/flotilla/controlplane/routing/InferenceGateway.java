@@ -1,9 +1,10 @@
 package io.flotilla.controlplane.routing;
 
+import io.flotilla.controlplane.routing.RequestAdmission.Admitted;
+import io.flotilla.controlplane.routing.RequestAdmission.Caller;
+import io.flotilla.controlplane.routing.RequestAdmission.Verdict;
 import io.flotilla.placement.routing.RouteCandidate;
 import io.flotilla.placement.routing.RouteDecision;
-import io.flotilla.placement.routing.RouteQuery;
-import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Sites;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,8 +38,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -63,42 +62,28 @@ public class InferenceGateway {
 
     public static final String CLUSTER_HEADER = "X-Flotilla-Cluster";
     public static final String REASON_HEADER = "X-Flotilla-Route-Reason";
-    static final String JURISDICTION_HEADER = "X-Flotilla-Jurisdiction";
-    static final String LOCATION_HEADER = "X-Flotilla-Client-Location";
 
     private static final Logger LOG = Logger.getLogger(InferenceGateway.class);
 
     /** Not forwarded to clusters: hop-by-hop (RFC 9110 7.6.1), recomputed, or meant for Flotilla only. */
     private static final Set<String> NOT_FORWARDED = ProxyHeaders.caseInsensitive("connection", "keep-alive",
             "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding",
-            "upgrade", "host", "content-length", "authorization", JURISDICTION_HEADER, LOCATION_HEADER);
-
-    private record Tenant(String name, Optional<AllowedJurisdictions> jurisdictions) {
-    }
-
-    /** One API key: whose it is, and its limits (a bucket of its own, even where its tenant has several keys). */
-    private record Key(Tenant tenant, KeyLimits limits) {
-    }
+            "upgrade", "host", "content-length", "authorization", RequestAdmission.JURISDICTION_HEADER,
+            RequestAdmission.LOCATION_HEADER);
 
     private record Target(String host, int port, boolean ssl, String basePath) {
     }
 
     private final RouterConfig config;
     private final RouteService routes;
-    private final JurisdictionCatalog jurisdictions;
-    private final Sites sites;
     private final Vertx vertx;
     private final TlsConfigurationRegistry tlsRegistry;
     private final RouterMetrics metrics;
     private final OutlierEjector ejector;
-    private final ClientNetworks networks;
     private final EndpointAllowList allowedEndpoints;
-    private final Optional<ClientLocation> defaultLocation;
-    private final Map<String, Key> keys = new HashMap<>();
-    private final KeyLimits keylessLimits;
+    private final RequestAdmission admission;
     /** The address whose server carries /v1: the router's own, or the main HTTP server's. */
     private final String boundHost;
-    private final RouterAccess.Mode access;
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final long maxBodyBytes;
     private final long idleTimeoutNanos;
@@ -122,49 +107,14 @@ public class InferenceGateway {
                     + "networks of the clusters' model-server endpoints, e.g. 10.0.0.0/8)");
         }
         this.routes = routes;
-        this.jurisdictions = jurisdictions;
-        this.sites = sites;
         this.vertx = vertx;
         this.tlsRegistry = tlsRegistry;
         this.metrics = new RouterMetrics(registry, config.maxClusterTags());
         this.ejector = new OutlierEjector(config.ejectAfterFailures(), config.ejectionCooldown(), System::nanoTime);
-        this.networks = ClientNetworks.parse(config.clientNetworks().orElse(List.of()), sites);
-        this.defaultLocation = config.defaultLocation().map(text -> {
-            ClientLocation.Parsed p = ClientLocation.parse(text, sites, "default");
-            if (p.problem() != null) {
-                throw new IllegalArgumentException("flotilla.router.default-location: " + p.problem());
-            }
-            return p.location();
-        });
         this.maxBodyBytes = config.maxBodySize().asLongValue();
         this.idleTimeoutNanos = Math.max(1, config.idleTimeout().toNanos());
-        this.keylessLimits = limits(config.rateLimit(), "flotilla.router.rate-limit", "keyless clients");
-        config.tenants().forEach((name, t) -> {
-            Optional<AllowedJurisdictions> allowed = t.jurisdictions().map(codes -> {
-                codes.forEach(c -> jurisdictions.problem(c).ifPresent(p -> {
-                    throw new IllegalArgumentException("flotilla.router.tenants." + name + ".jurisdictions: " + p);
-                }));
-                return jurisdictions.allowed(codes);
-            });
-            Tenant tenant = new Tenant(name, allowed);
-            for (String key : t.apiKeys()) {
-                KeyLimits limits = limits(t.rateLimit(), "flotilla.router.tenants." + name + ".rate-limit", "this API key");
-                if (keys.put(key, new Key(tenant, limits)) != null) {
-                    throw new IllegalArgumentException("flotilla.router.tenants: an API key is given to two tenants ("
-                            + name + " and another)");
-                }
-            }
-        });
         this.boundHost = config.port().isPresent() ? config.host() : httpHost;
-        this.access = RouterAccess.mode(!keys.isEmpty(), boundHost);
-    }
-
-    private KeyLimits limits(RouterConfig.RateLimit own, String property, String subject) {
-        try {
-            return KeyLimits.resolve(own, config.rateLimit(), subject, System::nanoTime);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
-        }
+        this.admission = RequestAdmission.fromConfig(config, jurisdictions, sites, boundHost);
     }
 
     private HttpClient newClient() {
@@ -183,9 +133,9 @@ public class InferenceGateway {
     }
 
     void start(@Observes StartupEvent event) {
-        if (access == RouterAccess.Mode.KEYLESS_LOOPBACK) {
+        if (admission.access() == RouterAccess.Mode.KEYLESS_LOOPBACK) {
             LOG.info("inference router: no API keys configured; open to loopback clients only");
-        } else if (access == RouterAccess.Mode.REFUSE_ALL) {
+        } else if (admission.access() == RouterAccess.Mode.REFUSE_ALL) {
             LOG.warnf("inference router: it listens on %s, beyond loopback, and no API keys are configured: every /v1 "
                     + "request is refused with 401 until flotilla.router.tenants.<name>.api-keys is set", boundHost);
         }
@@ -266,12 +216,10 @@ public class InferenceGateway {
         final RoutingContext rc;
         final String endpoint;
         final long startNanos = System.nanoTime();
-        Tenant tenant;
+        Caller caller;
         Buffer body;
         boolean answered;
-        InferenceRequestBody request;
-        AllowedJurisdictions allowed;
-        ClientLocation location;
+        Admitted admitted;
         List<RouteCandidate> ranked;
         List<RouteCandidate> order;
         int next;
@@ -315,9 +263,9 @@ public class InferenceGateway {
         Exchange x = new Exchange(rc, endpoint);
         HttpServerRequest req = rc.request();
         String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (!ProxyHeaders.isJson(type)) {
-            // checked before the key, which a cross-site form cannot carry: such a form always ends here
-            reject(x, OpenAiErrors.unsupportedMediaType(type));
+        Optional<OpenAiErrors.Rejection> notJson = admission.contentType(type);
+        if (notJson.isPresent()) {
+            reject(x, notJson.get());
             return;
         }
         if (!admit(x)) {
@@ -368,37 +316,21 @@ public class InferenceGateway {
         req.resume();
     }
 
-    /** Who asks, and whether their limits let them: answers 401 or 429 itself when not. */
+    /**
+     * Who asks, and whether their limits let them: answers 401 or 429 itself when not. An admitted request gives its
+     * in-flight place back when it ends or is closed.
+     */
     private boolean admit(Exchange x) {
-        KeyLimits limits;
-        switch (access) {
-            case REFUSE_ALL -> {
-                reject(x, OpenAiErrors.keysNotConfigured());
-                return false;
-            }
-            case KEYLESS_LOOPBACK -> limits = keylessLimits;
-            default -> {
-                String auth = x.rc.request().getHeader(HttpHeaders.AUTHORIZATION);
-                Key key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                        ? keys.get(auth.substring(7).trim()) : null;
-                if (key == null) {
-                    reject(x, OpenAiErrors.invalidApiKey(auth != null));
-                    return false;
-                }
-                x.tenant = key.tenant();
-                limits = key.limits();
-            }
-        }
-        if (limits.unlimited()) {
-            return true;
-        }
-        KeyLimits.Refusal refusal = limits.admit();
-        if (refusal != null) {
-            reject(x, OpenAiErrors.limited(refusal));
+        Verdict<Caller> who = admission.caller(x.rc.request().getHeader(HttpHeaders.AUTHORIZATION));
+        if (who.refused()) {
+            reject(x, who.rejection());
             return false;
         }
-        // ended or closed, the request gives its place back
-        x.rc.addEndHandler(done -> limits.release());
+        Caller caller = who.value();
+        x.caller = caller;
+        if (caller.holdsPlace()) {
+            x.rc.addEndHandler(done -> caller.release());
+        }
         return true;
     }
 
@@ -408,58 +340,24 @@ public class InferenceGateway {
 
     private void received(Exchange x) {
         HttpServerRequest req = x.rc.request();
-        try {
-            x.request = InferenceRequestBody.read(x.body.getBytes());
-        } catch (InferenceRequestBody.Invalid e) {
-            reject(x, OpenAiErrors.invalidBody(e));
+        Verdict<Admitted> admitted = admission.route(x.caller, x.body.getBytes(),
+                req.getHeader(RequestAdmission.JURISDICTION_HEADER), req.getHeader(RequestAdmission.LOCATION_HEADER),
+                req.remoteAddress() == null ? null : req.remoteAddress().hostAddress());
+        if (admitted.refused()) {
+            reject(x, admitted.rejection());
             return;
         }
-        String header = req.getHeader(JURISDICTION_HEADER);
-        if (header != null && !header.isBlank()) {
-            List<String> codes = Arrays.stream(header.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-            List<String> problems = new ArrayList<>();
-            codes.forEach(c -> jurisdictions.problem(c).ifPresent(problems::add));
-            if (!problems.isEmpty() || codes.isEmpty()) {
-                reject(x, OpenAiErrors.invalidJurisdiction(JURISDICTION_HEADER, problems));
-                return;
-            }
-            x.allowed = jurisdictions.allowed(codes);
-            Optional<AllowedJurisdictions> ceiling = x.tenant == null ? Optional.empty() : x.tenant.jurisdictions();
-            if (ceiling.isPresent() && !within(x.allowed, ceiling.get())) {
-                reject(x, OpenAiErrors.jurisdictionNotPermitted(JURISDICTION_HEADER, x.allowed, x.tenant.name(),
-                        ceiling.get()));
-                return;
-            }
-        } else if (x.tenant != null) {
-            x.allowed = x.tenant.jurisdictions().orElse(null);
-        }
-        String where = req.getHeader(LOCATION_HEADER);
-        if (where != null && !where.isBlank()) {
-            ClientLocation.Parsed p = ClientLocation.parse(where, sites, "header");
-            if (p.problem() != null) {
-                reject(x, OpenAiErrors.invalidLocation(LOCATION_HEADER, p.problem()));
-                return;
-            }
-            x.location = p.location();
-        } else {
-            x.location = networks.locate(req.remoteAddress() == null ? null : req.remoteAddress().hostAddress())
-                    .or(() -> defaultLocation).orElse(null);
-            if (x.location == null) {
-                reject(x, OpenAiErrors.unknownLocation(LOCATION_HEADER));
-                return;
-            }
-        }
+        x.admitted = admitted.value();
         withSnapshot(x, snapshot -> route(x, snapshot));
     }
 
     private void route(Exchange x, RouteService.Snapshot snapshot) {
-        String model = x.request.model();
+        String model = x.admitted.query().alias();
         if (!snapshot.aliases().contains(model)) {
             reject(x, OpenAiErrors.unknownModel(model, snapshot.aliases()));
             return;
         }
-        RouteQuery query = x.location.query(model, x.allowed, Math.max(RouteQuery.DEFAULT_LIMIT, config.maxAttempts()));
-        RouteDecision decision = snapshot.router().route(query);
+        RouteDecision decision = snapshot.router().route(x.admitted.query());
         if (decision.candidates().isEmpty()) {
             reject(x, OpenAiErrors.unavailable(decision.reason().orElse("no eligible cluster"), "no_eligible_cluster"));
             return;
@@ -558,7 +456,7 @@ public class InferenceGateway {
     private void exhausted(Exchange x) {
         String reason = "every cluster tried failed (" + String.join(", ", x.failures) + "); "
                 + (x.next < x.order.size() ? "stopped after " + x.next + " attempts; " : "")
-                + "no cluster outside " + allowedText(x) + " is tried";
+                + "no cluster outside " + x.admitted.jurisdictions() + " is tried";
         Set<String> how = x.failureReasons;
         if (how.equals(Set.of("timeout"))) {
             reject(x, OpenAiErrors.upstreamTimeout(reason));
@@ -709,7 +607,7 @@ public class InferenceGateway {
         StringBuilder r = new StringBuilder(160);
         int rank = x.ranked.indexOf(c) + 1;
         r.append(rank == 1 ? "nearest eligible" : "rank " + rank).append(" of ").append(x.ranked.size()).append(" in ")
-                .append(allowedText(x)).append(" for client at ").append(x.location.describe())
+                .append(x.admitted.jurisdictions()).append(" for client at ").append(x.admitted.location().describe())
                 .append(String.format(Locale.ROOT, ": est. %.1f ms (network %.1f %s, load %.1f)", c.estimatedLatencyMs(),
                         c.networkLatencyMs(), c.measured() ? "measured" : "estimated", c.loadPenaltyMs()));
         if (!x.failures.isEmpty()) {
@@ -722,15 +620,6 @@ public class InferenceGateway {
             }
         }
         return OpenAiErrors.headerSafe(r.toString());
-    }
-
-    private static String allowedText(Exchange x) {
-        return x.allowed == null ? "the policy's jurisdictions" : x.allowed.toString();
-    }
-
-    /** Whether every place {@code narrower} admits is admitted by {@code wider}. */
-    private static boolean within(AllowedJurisdictions narrower, AllowedJurisdictions wider) {
-        return wider.countries().containsAll(narrower.countries()) && narrower.subdivisions().stream().allMatch(wider::allows);
     }
 
     private static Target target(String endpoint) {
