@@ -1,0 +1,397 @@
+package io.flotilla.controlplane.routing;
+
+import io.flotilla.placement.routing.RouteCandidate;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends a routed request to its clusters, best first, with the Vert.x HTTP client on the request's event loop. A
+ * cluster that cannot be reached, does not answer within the first-byte timeout, answers a web page or 502/503/504
+ * is failed over to the next candidate of the same route decision, so a request never leaves the jurisdictions that
+ * decision was made for; repeated failures eject a cluster for a cool-down. The first real answer is streamed
+ * through to the client as it arrives, and cut if the cluster stalls in the middle of it.
+ */
+final class FailoverProxy {
+
+    /** Not forwarded to clusters: hop-by-hop (RFC 9110 7.6.1), recomputed, or meant for Flotilla only. */
+    private static final Set<String> NOT_FORWARDED = ProxyHeaders.caseInsensitive("connection", "keep-alive",
+            "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding",
+            "upgrade", "host", "content-length", "authorization", RequestAdmission.JURISDICTION_HEADER,
+            RequestAdmission.LOCATION_HEADER);
+
+    /**
+     * What one request sends, and where it may go: the same for each of its attempts.
+     *
+     * @param endpoint the path under /v1 ("chat/completions", ...)
+     * @param headers the client's headers that are forwarded, Content-Length included
+     * @param ranked the route decision's candidates, best first
+     * @param jurisdictions the jurisdictions the decision was made for, as route reasons name them
+     * @param client where the client is, as route reasons name it
+     */
+    record Forward(String endpoint, Buffer body, MultiMap headers, List<RouteCandidate> ranked, String jurisdictions,
+            String client) {
+    }
+
+    private record Target(String host, int port, boolean ssl, String basePath) {
+    }
+
+    private final Vertx vertx;
+    private final RouterConfig config;
+    private final EndpointAllowList allowedEndpoints;
+    private final RouterMetrics metrics;
+    private final OutlierEjector ejector;
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+    private final long idleTimeoutNanos;
+    /**
+     * One client per event loop, made on first use there: its connections then live on the loop that serves the
+     * request, so a proxied exchange never hops threads.
+     */
+    private final ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(this::newClient);
+
+    FailoverProxy(Vertx vertx, RouterConfig config, EndpointAllowList allowedEndpoints, RouterMetrics metrics) {
+        this.vertx = vertx;
+        this.config = config;
+        this.allowedEndpoints = allowedEndpoints;
+        this.metrics = metrics;
+        this.ejector = new OutlierEjector(config.ejectAfterFailures(), config.ejectionCooldown(), System::nanoTime);
+        this.idleTimeoutNanos = Math.max(1, config.idleTimeout().toNanos());
+    }
+
+    private HttpClient newClient() {
+        return vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false),
+                new PoolOptions().setHttp1MaxSize(config.connectionsPerCluster()).setMaxWaitQueueSize(-1));
+    }
+
+    /** The client's headers that clusters receive, with the Content-Length of the body as buffered. */
+    static MultiMap forwardedHeaders(MultiMap clientHeaders, int bodyLength) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        clientHeaders.forEach(h -> {
+            if (!NOT_FORWARDED.contains(h.getKey())) {
+                headers.add(h.getKey(), h.getValue());
+            }
+        });
+        headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(bodyLength));
+        return headers;
+    }
+
+    /** Sends {@code forward} to its clusters until one answers, and relays that answer to {@code reply}. */
+    void forward(Reply reply, Forward forward) {
+        new Failover(reply, forward).attempt();
+    }
+
+    /** The attempts of one request, in the order the ejector leaves its candidates. */
+    private final class Failover {
+        private final Reply reply;
+        private final Forward forward;
+        private final List<RouteCandidate> order;
+        private int next;
+        private final List<String> failures = new ArrayList<>(0);
+        /** The reasons of the failed attempts ("timeout", "html", ...): they choose the status when none is left. */
+        private final Set<String> failureReasons = new HashSet<>(2);
+        /** The cluster's request, from sending it until its answer has been relayed: reset if the client leaves. */
+        private HttpClientRequest upstream;
+        private Relay relay;
+
+        Failover(Reply reply, Forward forward) {
+            this.reply = reply;
+            this.forward = forward;
+            this.order = ejector.order(forward.ranked(), RouteCandidate::clusterId);
+            reply.onGone(this::cancel);
+        }
+
+        /** The client left: stop the cluster's work for it too. */
+        private void cancel() {
+            if (relay != null) {
+                relay.stopIdleTimer();
+            }
+            if (upstream != null) {
+                upstream.reset();
+            }
+        }
+
+        void attempt() {
+            if (next >= order.size() || next >= config.maxAttempts()) {
+                exhausted();
+                return;
+            }
+            RouteCandidate c = order.get(next++);
+            Target t;
+            try {
+                t = targets.computeIfAbsent(c.endpoint(), FailoverProxy::target);
+            } catch (IllegalArgumentException e) {
+                failed(c, "bad_endpoint", "endpoint '" + c.endpoint() + "' is not an http(s) URL");
+                return;
+            }
+            String refusal = allowedEndpoints.refusal(t.host(), t.port());
+            if (refusal != null) {
+                failed(c, "endpoint_not_allowed", "endpoint not allowed: " + refusal);
+                return;
+            }
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(t.host()).setPort(t.port())
+                    .setSsl(t.ssl()).setURI(t.basePath() + "/v1/" + forward.endpoint())
+                    .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(forward.headers()));
+            clients.get().request(options).onComplete(connected -> {
+                if (connected.failed()) {
+                    failed(c, "connect", describe(connected.cause()));
+                    return;
+                }
+                HttpClientRequest up = connected.result();
+                if (reply.done()) {
+                    up.reset();
+                    return;
+                }
+                upstream = up;
+                send(c, up);
+            });
+        }
+
+        private void send(RouteCandidate c, HttpClientRequest up) {
+            long sentNanos = System.nanoTime();
+            boolean[] timedOut = {false};
+            long timer = vertx.setTimer(config.firstByteTimeout().toMillis(), id -> {
+                timedOut[0] = true;
+                up.reset();
+            });
+            up.send(forward.body()).onComplete(answered -> {
+                vertx.cancelTimer(timer);
+                if (answered.failed()) {
+                    upstream = null;
+                    if (!reply.done()) {
+                        failed(c, timedOut[0] ? "timeout" : "connection", timedOut[0]
+                                ? "no response within " + config.firstByteTimeout().toMillis() + " ms"
+                                : describe(answered.cause()));
+                    }
+                    return;
+                }
+                HttpClientResponse resp = answered.result();
+                int status = resp.statusCode();
+                String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
+                if (ProxyHeaders.isHtml(type)) {
+                    // a web page (a proxy's error page, a captive portal) is not an answer: never pass it on, and do
+                    // not read it either; dropping the connection is cheaper
+                    upstream = null;
+                    discard(resp);
+                    failed(c, "html", "answered " + status + " with a web page (" + ProxyHeaders.mediaType(type) + ")");
+                    return;
+                }
+                if (status == 502 || status == 503 || status == 504) {
+                    upstream = null;
+                    resp.body();
+                    failed(c, "status_" + status, "answered " + status);
+                    return;
+                }
+                respond(c, resp, sentNanos);
+            });
+        }
+
+        private void failed(RouteCandidate c, String reason, String detail) {
+            failures.add(c.clusterId() + ": " + detail);
+            failureReasons.add(reason);
+            metrics.failover(c.clusterId(), reason);
+            if (ejector.failed(c.clusterId())) {
+                metrics.ejected(c.clusterId());
+            }
+            if (!reply.done()) {
+                attempt();
+            }
+        }
+
+        /**
+         * Every candidate tried failed. When they all failed the same way the answer says which: 504 when none
+         * answered in time, 502 when all answered with a web page; any other mix is 503, as is running out of clusters.
+         */
+        private void exhausted() {
+            String reason = "every cluster tried failed (" + String.join(", ", failures) + "); "
+                    + (next < order.size() ? "stopped after " + next + " attempts; " : "")
+                    + "no cluster outside " + forward.jurisdictions() + " is tried";
+            if (failureReasons.equals(Set.of("timeout"))) {
+                reply.reject(OpenAiErrors.upstreamTimeout(reason));
+            } else if (failureReasons.equals(Set.of("html"))) {
+                reply.reject(OpenAiErrors.invalidUpstreamResponse(reason));
+            } else {
+                reply.reject(OpenAiErrors.unavailable(reason, "no_cluster_available"));
+            }
+        }
+
+        private void respond(RouteCandidate c, HttpClientResponse resp, long sentNanos) {
+            long receivedNanos = System.nanoTime();
+            ejector.succeeded(c.clusterId());
+            HttpServerResponse out = reply.context().response();
+            if (!reply.claim()) {
+                discard(resp);
+                return;
+            }
+            out.setStatusCode(resp.statusCode());
+            MultiMap headers = out.headers();
+            resp.headers().forEach(h -> {
+                if (ProxyHeaders.passesFromUpstream(h.getKey())) {
+                    headers.add(h.getKey(), h.getValue());
+                }
+            });
+            String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length != null) {
+                headers.set(HttpHeaders.CONTENT_LENGTH, length);
+            } else {
+                out.setChunked(true);
+            }
+            headers.set(InferenceGateway.CLUSTER_HEADER, c.clusterId());
+            headers.set(InferenceGateway.REASON_HEADER, reason(c));
+            metrics.routed(forward.endpoint(), c.clusterId(), resp.statusCode());
+            metrics.addedLatency(sentNanos - reply.startNanos() + System.nanoTime() - receivedNanos);
+            relay = new Relay(c, resp, out);
+            relay.start();
+        }
+
+        private String reason(RouteCandidate c) {
+            List<RouteCandidate> ranked = forward.ranked();
+            StringBuilder r = new StringBuilder(160);
+            int rank = ranked.indexOf(c) + 1;
+            r.append(rank == 1 ? "nearest eligible" : "rank " + rank).append(" of ").append(ranked.size()).append(" in ")
+                    .append(forward.jurisdictions()).append(" for client at ").append(forward.client())
+                    .append(String.format(Locale.ROOT, ": est. %.1f ms (network %.1f %s, load %.1f)", c.estimatedLatencyMs(),
+                            c.networkLatencyMs(), c.measured() ? "measured" : "estimated", c.loadPenaltyMs()));
+            if (!failures.isEmpty()) {
+                r.append("; failed over from ").append(String.join(", ", failures));
+            }
+            for (int i = 0; i < rank - 1; i++) {
+                String skipped = ranked.get(i).clusterId();
+                if (order.indexOf(ranked.get(i)) > order.indexOf(c)) {
+                    r.append("; ").append(skipped).append(" ejected");
+                }
+            }
+            return OpenAiErrors.headerSafe(r.toString());
+        }
+
+        /**
+         * Copies the cluster's body to the client as it arrives, with back-pressure, and watches for a stall: no data
+         * for idle-timeout while the client keeps up. A cut upstream (reset, error) is cut for the client too.
+         */
+        private final class Relay {
+            private final RouteCandidate cluster;
+            private final HttpClientResponse resp;
+            private final HttpServerResponse out;
+            private long lastDataNanos;
+            private boolean clientBehind;
+            private long idleTimer = -1;
+
+            Relay(RouteCandidate cluster, HttpClientResponse resp, HttpServerResponse out) {
+                this.cluster = cluster;
+                this.resp = resp;
+                this.out = out;
+            }
+
+            void start() {
+                lastDataNanos = System.nanoTime();
+                resp.handler(chunk -> {
+                    lastDataNanos = System.nanoTime();
+                    out.write(chunk);
+                    if (out.writeQueueFull()) {
+                        clientBehind = true;
+                        resp.pause();
+                        out.drainHandler(v -> {
+                            clientBehind = false;
+                            lastDataNanos = System.nanoTime();
+                            resp.resume();
+                        });
+                    }
+                });
+                resp.exceptionHandler(e -> {
+                    stopIdleTimer();
+                    upstream = null;
+                    if (!out.ended() && !out.closed()) {
+                        out.reset();
+                    }
+                });
+                resp.endHandler(v -> {
+                    stopIdleTimer();
+                    upstream = null;
+                    if (!out.ended() && !out.closed()) {
+                        out.end();
+                    }
+                });
+                idleTimer = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + 1, id -> checkIdle());
+            }
+
+            void stopIdleTimer() {
+                if (idleTimer >= 0) {
+                    vertx.cancelTimer(idleTimer);
+                    idleTimer = -1;
+                }
+            }
+
+            private void checkIdle() {
+                idleTimer = -1;
+                if (out.ended() || out.closed() || upstream == null) {
+                    return;
+                }
+                long idle = System.nanoTime() - lastDataNanos;
+                if (clientBehind || idle < idleTimeoutNanos) {
+                    long waitNanos = clientBehind ? idleTimeoutNanos : idleTimeoutNanos - idle;
+                    idleTimer = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(waitNanos) + 1, id -> checkIdle());
+                    return;
+                }
+                metrics.stalled(cluster.clusterId());
+                // taken first: ending the client's side runs the handlers that would otherwise reset it as well
+                HttpClientRequest up = upstream;
+                upstream = null;
+                String message = "cluster " + cluster.clusterId() + " sent nothing for " + config.idleTimeout().toMillis()
+                        + " ms in the middle of its answer; the answer is cut";
+                boolean stream = "text/event-stream".equals(ProxyHeaders.mediaType(resp.getHeader(HttpHeaders.CONTENT_TYPE)));
+                if (stream && out.isChunked()) {
+                    out.end(OpenAiErrors.streamError(message, "upstream_idle_timeout"));
+                } else {
+                    // a body cut short cannot be ended cleanly without passing for complete: drop the connection
+                    out.reset();
+                }
+                up.reset();
+            }
+        }
+    }
+
+    /** Drops an answer that will not be passed on, with its connection; the reset is ours, so nothing to report. */
+    private static void discard(HttpClientResponse resp) {
+        resp.exceptionHandler(e -> {
+        });
+        resp.request().reset();
+    }
+
+    private static Target target(String endpoint) {
+        URI uri = URI.create(endpoint);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException(endpoint);
+        }
+        boolean ssl = scheme.equals("https");
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        return new Target(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80, ssl,
+                path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}
