@@ -21,14 +21,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sends a routed request to its clusters, best first, with the Vert.x HTTP client on the request's event loop. A
  * cluster that cannot be reached, does not answer within the first-byte timeout, answers a web page or 502/503/504
  * is failed over to the next candidate of the same route decision, so a request never leaves the jurisdictions that
- * decision was made for; repeated failures eject a cluster for a cool-down. The first real answer is streamed
- * through to the client as it arrives, and cut if the cluster stalls in the middle of it.
+ * decision was made for; repeated failures eject a cluster for a cool-down. The first real answer is passed to a
+ * {@link StreamRelay}, which streams it through to the client as it arrives.
  */
 final class FailoverProxy {
 
@@ -60,7 +59,6 @@ final class FailoverProxy {
     private final RouterMetrics metrics;
     private final OutlierEjector ejector;
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
-    private final long idleTimeoutNanos;
     /**
      * One client per event loop, made on first use there: its connections then live on the loop that serves the
      * request, so a proxied exchange never hops threads.
@@ -73,7 +71,6 @@ final class FailoverProxy {
         this.allowedEndpoints = allowedEndpoints;
         this.metrics = metrics;
         this.ejector = new OutlierEjector(config.ejectAfterFailures(), config.ejectionCooldown(), System::nanoTime);
-        this.idleTimeoutNanos = Math.max(1, config.idleTimeout().toNanos());
     }
 
     private HttpClient newClient() {
@@ -111,9 +108,10 @@ final class FailoverProxy {
         private final List<String> failures = new ArrayList<>(0);
         /** The reasons of the failed attempts ("timeout", "html", ...): they choose the status when none is left. */
         private final Set<String> failureReasons = new HashSet<>(2);
-        /** The cluster's request, from sending it until its answer has been relayed: reset if the client leaves. */
+        /** The cluster's request from sending it until it answers (the relay then takes it): reset if the client leaves. */
         private HttpClientRequest upstream;
-        private Relay relay;
+        /** The relay of the answer, once a cluster answered. */
+        private StreamRelay relay;
 
         Failover(Reply reply, Forward forward) {
             this.reply = reply;
@@ -125,7 +123,7 @@ final class FailoverProxy {
         /** The client left: stop the cluster's work for it too. */
         private void cancel() {
             if (relay != null) {
-                relay.stopIdleTimer();
+                relay.cancel();
             }
             if (upstream != null) {
                 upstream.reset();
@@ -261,8 +259,9 @@ final class FailoverProxy {
             headers.set(InferenceGateway.REASON_HEADER, reason(c));
             metrics.routed(forward.endpoint(), c.clusterId(), resp.statusCode());
             metrics.addedLatency(sentNanos - reply.startNanos() + System.nanoTime() - receivedNanos);
-            relay = new Relay(c, resp, out);
-            relay.start();
+            HttpClientRequest up = upstream;
+            upstream = null;
+            relay = StreamRelay.start(vertx, metrics, config.idleTimeout(), c.clusterId(), up, resp, out);
         }
 
         private String reason(RouteCandidate c) {
@@ -283,91 +282,6 @@ final class FailoverProxy {
                 }
             }
             return OpenAiErrors.headerSafe(r.toString());
-        }
-
-        /**
-         * Copies the cluster's body to the client as it arrives, with back-pressure, and watches for a stall: no data
-         * for idle-timeout while the client keeps up. A cut upstream (reset, error) is cut for the client too.
-         */
-        private final class Relay {
-            private final RouteCandidate cluster;
-            private final HttpClientResponse resp;
-            private final HttpServerResponse out;
-            private long lastDataNanos;
-            private boolean clientBehind;
-            private long idleTimer = -1;
-
-            Relay(RouteCandidate cluster, HttpClientResponse resp, HttpServerResponse out) {
-                this.cluster = cluster;
-                this.resp = resp;
-                this.out = out;
-            }
-
-            void start() {
-                lastDataNanos = System.nanoTime();
-                resp.handler(chunk -> {
-                    lastDataNanos = System.nanoTime();
-                    out.write(chunk);
-                    if (out.writeQueueFull()) {
-                        clientBehind = true;
-                        resp.pause();
-                        out.drainHandler(v -> {
-                            clientBehind = false;
-                            lastDataNanos = System.nanoTime();
-                            resp.resume();
-                        });
-                    }
-                });
-                resp.exceptionHandler(e -> {
-                    stopIdleTimer();
-                    upstream = null;
-                    if (!out.ended() && !out.closed()) {
-                        out.reset();
-                    }
-                });
-                resp.endHandler(v -> {
-                    stopIdleTimer();
-                    upstream = null;
-                    if (!out.ended() && !out.closed()) {
-                        out.end();
-                    }
-                });
-                idleTimer = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + 1, id -> checkIdle());
-            }
-
-            void stopIdleTimer() {
-                if (idleTimer >= 0) {
-                    vertx.cancelTimer(idleTimer);
-                    idleTimer = -1;
-                }
-            }
-
-            private void checkIdle() {
-                idleTimer = -1;
-                if (out.ended() || out.closed() || upstream == null) {
-                    return;
-                }
-                long idle = System.nanoTime() - lastDataNanos;
-                if (clientBehind || idle < idleTimeoutNanos) {
-                    long waitNanos = clientBehind ? idleTimeoutNanos : idleTimeoutNanos - idle;
-                    idleTimer = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(waitNanos) + 1, id -> checkIdle());
-                    return;
-                }
-                metrics.stalled(cluster.clusterId());
-                // taken first: ending the client's side runs the handlers that would otherwise reset it as well
-                HttpClientRequest up = upstream;
-                upstream = null;
-                String message = "cluster " + cluster.clusterId() + " sent nothing for " + config.idleTimeout().toMillis()
-                        + " ms in the middle of its answer; the answer is cut";
-                boolean stream = "text/event-stream".equals(ProxyHeaders.mediaType(resp.getHeader(HttpHeaders.CONTENT_TYPE)));
-                if (stream && out.isChunked()) {
-                    out.end(OpenAiErrors.streamError(message, "upstream_idle_timeout"));
-                } else {
-                    // a body cut short cannot be ended cleanly without passing for complete: drop the connection
-                    out.reset();
-                }
-                up.reset();
-            }
         }
     }
 
