@@ -6,7 +6,6 @@ import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
 import io.flotilla.controlplane.protocol.ProtocolKeys;
 import io.flotilla.controlplane.support.ChangeStages;
-import io.flotilla.controlplane.support.StoredJson;
 import io.flotilla.proto.VerificationKey;
 import io.flotilla.proto.v1.DesiredState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,18 +29,16 @@ public class DesiredStateDispatcher {
     private final ClusterWorkloadRepository workloads;
     private final OutboxRepository outbox;
     private final ProtocolKeys keys;
-    private final StoredJson json;
     private final Clock clock;
     private final Event<OutboxWritten> written;
     private final ChangeStages stages;
 
     DesiredStateDispatcher(ClusterWorkloadRepository workloads, OutboxRepository outbox, ProtocolKeys keys,
-            StoredJson json, Clock clock, Event<OutboxWritten> written, ChangeStages stages) {
+            Clock clock, Event<OutboxWritten> written, ChangeStages stages) {
         this.stages = stages;
         this.workloads = workloads;
         this.outbox = outbox;
         this.keys = keys;
-        this.json = json;
         this.clock = clock;
         this.written = written;
     }
@@ -71,7 +68,7 @@ public class DesiredStateDispatcher {
     public DesiredState dispatch(Cluster cluster, Collection<ClusterWorkload> clusterWorkloads) {
         SortedMap<String, WorkloadSpec> specs = new TreeMap<>();
         for (ClusterWorkload w : clusterWorkloads) {
-            specs.put(w.key.name(), w.spec(json));
+            specs.put(w.key.name(), w.spec);
         }
         cluster.desiredGeneration++;
         Instant now = clock.instant();

@@ -62,7 +62,7 @@ public class DirectWorkloads {
             w = new ClusterWorkload();
             w.key = key;
         }
-        w.specJson = json.writeBounded(spec.withDefaults(), "workload '" + name + "'");
+        w.spec = json.checkBounded(spec.withDefaults(), "workload '" + name + "'");
         w.updatedAt = clock.instant();
         if (created) {
             workloads.persist(w);

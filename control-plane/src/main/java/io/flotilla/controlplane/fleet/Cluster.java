@@ -2,6 +2,7 @@ package io.flotilla.controlplane.fleet;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
@@ -75,13 +76,15 @@ public class Cluster {
     @Column(name = "created_at")
     public Instant createdAt;
 
-    /** A {@link ClusterCapacity} as JSON; null when registered without one (nothing can be placed there). */
+    /** Null when registered without one (nothing can be placed there). */
     @Column(name = "capacity_json")
-    public String capacityJson;
+    @Convert(converter = JsonColumns.Capacity.class)
+    public ClusterCapacity capacity;
 
-    /** A list of {@link ClusterTaint} as JSON; null when untainted. */
+    /** Null when untainted. */
     @Column(name = "taints_json")
-    public String taintsJson;
+    @Convert(converter = JsonColumns.Taints.class)
+    public ClusterTaints taints;
 
     /** The newest of the status, presence and telemetry times: the cluster's last sign of life. */
     public Instant lastReportAt() {

@@ -67,8 +67,9 @@ public class FleetService {
             c.labels.putAll(r.labels());
         }
         c.createdAt = clock.instant();
-        c.capacityJson = r.capacity() == null ? null : json.writeBounded(r.capacity().withDefaults(), "capacity");
-        c.taintsJson = r.taints() == null || r.taints().isEmpty() ? null : json.writeBounded(List.copyOf(r.taints()), "taints");
+        c.capacity = r.capacity() == null ? null : json.checkBounded(r.capacity().withDefaults(), "capacity");
+        c.taints = r.taints() == null || r.taints().isEmpty() ? null
+                : json.checkBounded(new ClusterTaints(r.taints()), "taints");
         clusters.persist(c);
         changed.fire(new FleetChanged(c.id, FleetChanged.Kind.REGISTERED));
         return c;
@@ -99,11 +100,11 @@ public class FleetService {
 
     /** The capacity a cluster was registered with; {@link ClusterCapacity#NONE} when it was registered without one. */
     public ClusterCapacity capacityOf(Cluster c) {
-        return c.capacityJson == null ? ClusterCapacity.NONE : json.read(c.capacityJson, ClusterCapacity.class, "capacity of cluster " + c.id);
+        return c.capacity == null ? ClusterCapacity.NONE : c.capacity;
     }
 
     public List<ClusterTaint> taintsOf(Cluster c) {
-        return c.taintsJson == null ? List.of() : List.of(json.read(c.taintsJson, ClusterTaint[].class, "taints of cluster " + c.id));
+        return c.taints == null ? List.of() : c.taints.taints();
     }
 
 
@@ -125,9 +126,9 @@ public class FleetService {
     private ClusterState stateOf(Cluster c, List<ClusterWorkload> given, List<WorkloadStatusRecord> reported) {
         Map<String, WorkloadSpec> desired = new TreeMap<>();
         for (ClusterWorkload w : given) {
-            desired.put(w.key.name(), w.spec(json));
+            desired.put(w.key.name(), w.spec);
         }
-        return new ClusterState(c, c.capacityJson == null ? null : capacityOf(c), taintsOf(c), desired, reported);
+        return new ClusterState(c, c.capacity, taintsOf(c), desired, reported);
     }
 
 

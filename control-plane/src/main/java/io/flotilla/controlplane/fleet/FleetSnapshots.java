@@ -1,6 +1,5 @@
 package io.flotilla.controlplane.fleet;
 
-import io.flotilla.controlplane.support.StoredJson;
 import io.flotilla.placement.ClusterState;
 import io.flotilla.placement.FleetSnapshot;
 import io.flotilla.placement.GpuPool;
@@ -50,19 +49,17 @@ public class FleetSnapshots {
     private final WorkloadStatusRepository statuses;
     private final FleetService fleet;
     private final PlacementConfig config;
-    private final StoredJson json;
     private final Clock clock;
     private final LatestTelemetry latest;
 
     FleetSnapshots(LatestTelemetry latest, ClusterRepository clusters, ClusterWorkloadRepository workloads, WorkloadStatusRepository statuses,
-            FleetService fleet, PlacementConfig config, StoredJson json, Clock clock) {
+            FleetService fleet, PlacementConfig config, Clock clock) {
         this.latest = latest;
         this.clusters = clusters;
         this.workloads = workloads;
         this.statuses = statuses;
         this.fleet = fleet;
         this.config = config;
-        this.json = json;
         this.clock = clock;
     }
 
@@ -124,7 +121,7 @@ public class FleetSnapshots {
             }
         }
         for (ClusterWorkload w : direct) {
-            WorkloadSpec spec = w.spec(json).withDefaults();
+            WorkloadSpec spec = w.spec.withDefaults();
             int replicas = spec.replicas();
             WorkloadSpec.Resources r = spec.resources();
             cpuFree -= replicas * CpuQuantity.parse(r.cpu() == null ? "0" : r.cpu()).map(CpuQuantity::millicores).orElse(0L);

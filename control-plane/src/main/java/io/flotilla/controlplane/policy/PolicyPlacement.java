@@ -1,12 +1,13 @@
 package io.flotilla.controlplane.policy;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** The latest placement of one current policy; {@code decisionJson} is a {@link StoredDecision}. */
+/** The latest placement of one current policy, its {@link StoredDecision} stored as JSON. */
 @Entity
 @Table(name = "policy_placement")
 public class PolicyPlacement {
@@ -18,7 +19,8 @@ public class PolicyPlacement {
     public long revision;
 
     @Column(name = "decision_json")
-    public String decisionJson;
+    @Convert(converter = DecisionColumn.class)
+    public StoredDecision decision;
 
     @Column(name = "placed_at")
     public Instant placedAt;

@@ -9,7 +9,6 @@ import io.flotilla.controlplane.fleet.FleetSnapshots;
 import io.flotilla.controlplane.fleet.WorkloadSpec;
 import io.flotilla.controlplane.rollout.RolloutRepository;
 import io.flotilla.controlplane.support.ChangeStages;
-import io.flotilla.controlplane.support.StoredJson;
 import io.flotilla.placement.ClusterAssignment;
 import io.flotilla.placement.ClusterExclusion;
 import io.flotilla.placement.PlacementDecision;
@@ -66,13 +65,12 @@ public class PolicyPlacer {
     private final DesiredStateDispatcher dispatcher;
     private final LivePlacement live;
     private final ChangeStages stages;
-    private final StoredJson json;
     private final Clock clock;
     private final RolloutRepository rollouts;
 
     PolicyPlacer(RolloutRepository rollouts, FleetSnapshots snapshots, PolicyPlacementRepository placements, ClusterRepository clusters,
             ClusterWorkloadRepository workloads, DesiredStateDispatcher dispatcher, LivePlacement live,
-            ChangeStages stages, StoredJson json, Clock clock) {
+            ChangeStages stages, Clock clock) {
         this.stages = stages;
         this.rollouts = rollouts;
         this.snapshots = snapshots;
@@ -81,7 +79,6 @@ public class PolicyPlacer {
         this.workloads = workloads;
         this.dispatcher = dispatcher;
         this.live = live;
-        this.json = json;
         this.clock = clock;
     }
 
@@ -99,7 +96,7 @@ public class PolicyPlacer {
         var previous = new ArrayList<PlacementDecision>();
         var reserved = new HashMap<String, List<Reservation>>();
         for (PolicyPlacement p : placements.listAll()) {
-            PlacementDecision d = json.read(p.decisionJson, StoredDecision.class, "placement of policy " + p.policyName).toDecision(p.policyName);
+            PlacementDecision d = p.decision.toDecision(p.policyName);
             previous.add(d);
             // a deleted policy's reservations still count this run: its replicas run until they are pruned
             d.chosen().forEach(a -> reserved.computeIfAbsent(a.clusterId(), k -> new ArrayList<>()).add(a.reservation()));
@@ -120,7 +117,7 @@ public class PolicyPlacer {
         }
         var existing = new TreeMap<String, Map<String, WorkloadSpec>>();
         for (ClusterWorkload w : workloads.placedByPolicies()) {
-            existing.computeIfAbsent(w.key.clusterId(), k -> new HashMap<>()).put(w.key.name(), readSpec(w));
+            existing.computeIfAbsent(w.key.clusterId(), k -> new HashMap<>()).put(w.key.name(), w.spec.withDefaults());
         }
         return new Plan(decisions, WorkloadDiff.between(desired, existing));
     }
@@ -151,11 +148,10 @@ public class PolicyPlacer {
                 p.policyName = name;
             }
             long revision = revisions.get(name);
-            String text = json.write(decision);
-            if (created || p.revision != revision || !text.equals(p.decisionJson)) {
+            if (created || p.revision != revision || !decision.equals(p.decision)) {
                 // unchanged rows are left alone: a re-placement after one cluster's change writes the few it moved
                 p.revision = revision;
-                p.decisionJson = text;
+                p.decision = decision;
                 p.placedAt = now;
             }
             if (created) {
@@ -209,12 +205,12 @@ public class PolicyPlacer {
                     w = new ClusterWorkload();
                     w.key = new ClusterWorkload.Key(cluster.id, name);
                     w.policyName = name;
-                    w.specJson = json.write(spec);
+                    w.spec = spec;
                     w.updatedAt = now;
                     workloads.persist(w);
                     have.put(name, w);
                 } else {
-                    w.specJson = json.write(spec);
+                    w.spec = spec;
                     w.updatedAt = now;
                 }
             }
@@ -233,10 +229,4 @@ public class PolicyPlacer {
         excluded.sort(Comparator.comparing(ClusterExclusion::clusterId));
         return new PlacementDecision(d.policyName(), d.chosen(), excluded, d.shortfall());
     }
-
-    private WorkloadSpec readSpec(ClusterWorkload w) {
-        return w.spec(json).withDefaults();
-    }
-
-
 }

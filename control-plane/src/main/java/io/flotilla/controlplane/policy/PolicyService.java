@@ -7,7 +7,6 @@ import io.flotilla.controlplane.fleet.ClusterWorkloadRepository;
 import io.flotilla.controlplane.fleet.FleetSnapshots;
 import io.flotilla.controlplane.rollout.RolloutService;
 import io.flotilla.controlplane.support.FleetException;
-import io.flotilla.controlplane.support.StoredJson;
 import io.flotilla.placement.FleetSnapshot;
 import io.flotilla.policy.CanonicalPolicy;
 import io.flotilla.policy.FleetPolicy;
@@ -63,7 +62,6 @@ public class PolicyService {
     /** Reads what enters the fleet (applied sets, undone revisions), refusing images the fleet does not allow. */
     private final PolicyParser incoming;
     private final ObjectMapper json;
-    private final StoredJson stored;
     private final Clock clock;
     private final Event<PoliciesChanged> changed;
     private final RolloutService rollouts;
@@ -72,7 +70,7 @@ public class PolicyService {
 
     PolicyService(PolicyRevisionRepository revisions, PolicyPlacementRepository placements,
             ClusterWorkloadRepository workloads, PolicyPlacer placer, FleetSnapshots snapshots, PolicyParser parser,
-            ImagePolicy imagePolicy, ObjectMapper json, StoredJson stored, Clock clock, Event<PoliciesChanged> changed,
+            ImagePolicy imagePolicy, ObjectMapper json, Clock clock, Event<PoliciesChanged> changed,
             RolloutService rollouts) {
         this.rollouts = rollouts;
         this.revisions = revisions;
@@ -83,7 +81,6 @@ public class PolicyService {
         this.parser = parser;
         this.incoming = parser.withImagePolicy(imagePolicy);
         this.json = json;
-        this.stored = stored;
         this.clock = clock;
         this.changed = changed;
     }
@@ -280,7 +277,7 @@ public class PolicyService {
 
     private CurrentPolicy currentOf(PolicyRevision r) {
         Optional<StoredDecision> placement = Optional.ofNullable(placements.findById(r.name()))
-                .map(p -> stored.read(p.decisionJson, StoredDecision.class, "placement of policy " + p.policyName));
+                .map(p -> p.decision);
         return new CurrentPolicy(r.name(), r.revision(), r.yaml, r.createdAt, policyOf(r), placement);
     }
 

@@ -37,13 +37,13 @@ public class StoredJson {
         }
     }
 
-    /** {@link #write} for a value a user gave: refused as invalid input when it is longer than the column. */
-    public String writeBounded(Object value, String what) {
-        String text = write(value);
-        if (text.length() > MAX_CHARS) {
-            throw new FleetException(FleetException.Kind.INVALID, what + " is " + text.length()
+    /** {@code value}, a user's, when it fits its column as JSON; refused as invalid input when it is longer. */
+    public <T> T checkBounded(T value, String what) {
+        int length = write(value).length();
+        if (length > MAX_CHARS) {
+            throw new FleetException(FleetException.Kind.INVALID, what + " is " + length
                     + " characters long as JSON; the limit is " + MAX_CHARS);
         }
-        return text;
+        return value;
     }
 }

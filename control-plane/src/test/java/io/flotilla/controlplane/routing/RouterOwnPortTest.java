@@ -1,10 +1,11 @@
-package io.flotilla.controlplane;
+package io.flotilla.controlplane.routing;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import io.flotilla.controlplane.routing.RouterFixtures.Place;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -47,12 +48,12 @@ class RouterOwnPortTest {
     void servesV1OnItsOwnPortAndTheMainPortDoesNot() throws Exception {
         Vertx vertx = Vertx.vertx();
         try (var par = new OpenAiStandIn(vertx, "op-par")) {
-            InferenceRouterTest.serve(brokerPort, "chat-op", "op", "EU",
-                    Map.of("op-par", new InferenceRouterTest.Place("FR", 48.86, 2.35, par.endpoint())));
+            RouterFixtures.serve(brokerPort, "chat-op", "op", "EU",
+                    Map.of("op-par", new Place("FR", 48.86, 2.35, par.endpoint())));
 
             routerPort().header("Authorization", "Bearer " + ACME).get("/v1/models").then().statusCode(200)
                     .header("X-Content-Type-Options", "nosniff").body("data.id", hasItem("chat-op"));
-            InferenceRouterTest.chat(ACME, "chat-op").port(routerPort).header("X-Flotilla-Client-Location", "paris")
+            RouterFixtures.chat(ACME, "chat-op").port(routerPort).header("X-Flotilla-Client-Location", "paris")
                     .post("/v1/chat/completions").then().statusCode(200)
                     .header("X-Flotilla-Cluster", "op-par").body("choices[0].message.content", equalTo("hello from op-par"));
             routerPort().header("Authorization", "Bearer " + ACME).contentType("text/plain").body("{}")
@@ -64,7 +65,7 @@ class RouterOwnPortTest {
             routerPort().get("/q/health/ready").then().statusCode(404);
 
             given().header("Authorization", "Bearer " + ACME).get("/v1/models").then().statusCode(404);
-            InferenceRouterTest.chat(ACME, "chat-op").header("X-Flotilla-Client-Location", "paris")
+            RouterFixtures.chat(ACME, "chat-op").header("X-Flotilla-Client-Location", "paris")
                     .post("/v1/chat/completions").then().statusCode(404);
             given().get("/api/v1/clusters").then().statusCode(200);
             assertThat(par.requests()).isEqualTo(1);

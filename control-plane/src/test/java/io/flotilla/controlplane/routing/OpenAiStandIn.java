@@ -1,4 +1,4 @@
-package io.flotilla.controlplane;
+package io.flotilla.controlplane.routing;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

@@ -1,16 +1,20 @@
-package io.flotilla.controlplane;
+package io.flotilla.controlplane.routing;
 
+import static io.flotilla.controlplane.routing.RouterFixtures.chat;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.flotilla.controlplane.ApiFixtures;
+import io.flotilla.controlplane.MqttTestClient;
+import io.flotilla.controlplane.TestAgents;
+import io.flotilla.controlplane.routing.RouterFixtures.Place;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.WorkloadCondition;
@@ -32,7 +36,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -508,38 +511,8 @@ class InferenceRouterTest {
         return response.body();
     }
 
-    record Place(String jurisdiction, double lat, double lon, String endpoint) {
-    }
-
     private void serve(String alias, String suite, String jurisdictions, Map<String, Place> clusters) throws Exception {
-        serve(brokerPort, alias, suite, jurisdictions, clusters);
-    }
-
-    /** Registers the clusters, applies a policy serving {@code alias} on all of them and reports it available there. */
-    static void serve(int brokerPort, String alias, String suite, String jurisdictions, Map<String, Place> clusters)
-            throws Exception {
-        var ordered = new LinkedHashMap<>(clusters);
-        ordered.forEach((id, p) -> ApiFixtures.cluster(id, p.jurisdiction(), p.lat(), p.lon(), suite));
-        ApiFixtures.apply(ApiFixtures.policy(alias, suite, jurisdictions, clusters.size(), clusters.size(),
-                "vllm/vllm-openai:v0.8.5"), false).statusCode(200);
-        try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
-            for (var c : ordered.entrySet()) {
-                ClusterStatus status = ClusterStatus.newBuilder().setClusterId(c.getKey()).setAppliedGeneration(1)
-                        .addWorkloads(WorkloadStatus.newBuilder().setName(alias)
-                                .setCondition(WorkloadCondition.WORKLOAD_CONDITION_AVAILABLE).setReadyReplicas(1)
-                                .setDesiredReplicas(1).setEndpoint(c.getValue().endpoint()))
-                        .build();
-                agents.publish(Topics.status(c.getKey()), TestAgents.of(c.getKey()).codec()
-                        .encode(c.getKey(), status), false);
-            }
-            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/route?model=" + alias + "&site=paris").then()
-                    .statusCode(200).body("candidates", hasSize(clusters.size())));
-        }
-    }
-
-    static RequestSpecification chat(String key, String model) {
-        return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
-                .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        RouterFixtures.serve(brokerPort, alias, suite, jurisdictions, clusters);
     }
 
     /** A loopback port nothing listens on: connecting is refused at once. */
