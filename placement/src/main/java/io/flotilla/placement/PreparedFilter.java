@@ -23,17 +23,34 @@ public interface PreparedFilter {
         return null;
     }
 
+    /**
+     * A prepared filter whose reasons are its plugin's {@link FilterPlugin#reject}, with the plugin's code: a
+     * preparation gives only the fast decision.
+     */
+    abstract class Explained implements PreparedFilter {
+
+        private final FilterPlugin plugin;
+        protected final PlacementContext context;
+
+        protected Explained(FilterPlugin plugin, PlacementContext context) {
+            this.plugin = plugin;
+            this.context = context;
+        }
+
+        @Override
+        public final Rejection rejection(int cluster) {
+            String why = plugin.reject(context, context.cluster(cluster)).orElseThrow(() -> new IllegalStateException(
+                    "filter " + plugin.name() + " refused cluster " + context.cluster(cluster).id() + " but gives no reason"));
+            return new Rejection(plugin.rejectionCode(), why);
+        }
+    }
+
     /** The plain preparation: {@link FilterPlugin#reject} per cluster, for both the decision and the reason. */
     static PreparedFilter perCluster(FilterPlugin plugin, PlacementContext context) {
-        return new PreparedFilter() {
+        return new Explained(plugin, context) {
             @Override
             public boolean admits(int cluster) {
                 return plugin.reject(context, context.cluster(cluster)).isEmpty();
-            }
-
-            @Override
-            public Rejection rejection(int cluster) {
-                return PreparedFilter.rejection(plugin, context, cluster);
             }
         };
     }
@@ -49,28 +66,18 @@ public interface PreparedFilter {
      */
     static PreparedFilter cached(FilterPlugin plugin, PlacementContext context, Object key, Predicate<ClusterState> admits) {
         if (context.perCluster()) {
-            return new PreparedFilter() {
+            return new Explained(plugin, context) {
                 @Override
                 public boolean admits(int cluster) {
                     return admits.test(context.cluster(cluster));
                 }
-
-                @Override
-                public Rejection rejection(int cluster) {
-                    return PreparedFilter.rejection(plugin, context, cluster);
-                }
             };
         }
         boolean[] mask = context.index().mask(key, admits);
-        return new PreparedFilter() {
+        return new Explained(plugin, context) {
             @Override
             public boolean admits(int cluster) {
                 return mask[cluster];
-            }
-
-            @Override
-            public Rejection rejection(int cluster) {
-                return PreparedFilter.rejection(plugin, context, cluster);
             }
 
             @Override
@@ -80,10 +87,4 @@ public interface PreparedFilter {
         };
     }
 
-    /** {@link FilterPlugin#reject}'s text with the plugin's code. */
-    static Rejection rejection(FilterPlugin plugin, PlacementContext context, int cluster) {
-        String why = plugin.reject(context, context.cluster(cluster)).orElseThrow(() -> new IllegalStateException(
-                "filter " + plugin.name() + " refused cluster " + context.cluster(cluster).id() + " but gives no reason"));
-        return new Rejection(plugin.rejectionCode(), why);
-    }
 }

@@ -4,7 +4,6 @@ import io.flotilla.placement.ClusterState;
 import io.flotilla.placement.FilterPlugin;
 import io.flotilla.placement.PlacementContext;
 import io.flotilla.placement.PreparedFilter;
-import io.flotilla.placement.Rejection;
 import io.flotilla.placement.ResourceFit;
 import java.util.Optional;
 
@@ -39,21 +38,21 @@ public final class CpuMemoryFitFilter implements FilterPlugin {
         return new Fit(this, context, ResourceFit.cpuNeeded(context), ResourceFit.memoryNeeded(context));
     }
 
-    private record Fit(FilterPlugin plugin, PlacementContext context, long cpu, long memory) implements PreparedFilter {
+    private static final class Fit extends PreparedFilter.Explained {
+
+        private final long cpu;
+        private final long memory;
+
+        Fit(FilterPlugin plugin, PlacementContext context, long cpu, long memory) {
+            super(plugin, context);
+            this.cpu = cpu;
+            this.memory = memory;
+        }
+
         @Override
         public boolean admits(int c) {
             return cpu <= context.freeCpuMillicores(c) && memory <= context.freeMemoryBytes(c);
         }
-
-        @Override
-        public Rejection rejection(int c) {
-            return PreparedFilter.rejection(plugin, context, c);
-        }
-    }
-
-    @Override
-    public Rejection.Code rejectionCode() {
-        return Rejection.Code.UNSCHEDULABLE;
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.flotilla.placement.ClusterState;
 import io.flotilla.placement.FilterPlugin;
 import io.flotilla.placement.PlacementContext;
 import io.flotilla.placement.PreparedFilter;
-import io.flotilla.placement.Rejection;
 import io.flotilla.placement.ResourceFit;
 import io.flotilla.placement.SnapshotIndex;
 import io.flotilla.policy.Resources;
@@ -38,8 +37,21 @@ public final class GpuFitFilter implements FilterPlugin {
     }
 
     /** Some slot of the model ({@code model} null: any), with enough memory per GPU, has {@code needed} free GPUs. */
-    private record Fit(FilterPlugin plugin, PlacementContext context, String model, int memoryGiB, int needed, SnapshotIndex index)
-            implements PreparedFilter {
+    private static final class Fit extends PreparedFilter.Explained {
+
+        private final String model;
+        private final int memoryGiB;
+        private final int needed;
+        private final SnapshotIndex index;
+
+        Fit(FilterPlugin plugin, PlacementContext context, String model, int memoryGiB, int needed, SnapshotIndex index) {
+            super(plugin, context);
+            this.model = model;
+            this.memoryGiB = memoryGiB;
+            this.needed = needed;
+            this.index = index;
+        }
+
         @Override
         public boolean admits(int c) {
             if (index == null) {
@@ -54,16 +66,6 @@ public final class GpuFitFilter implements FilterPlugin {
             }
             return false;
         }
-
-        @Override
-        public Rejection rejection(int c) {
-            return PreparedFilter.rejection(plugin, context, c);
-        }
-    }
-
-    @Override
-    public Rejection.Code rejectionCode() {
-        return Rejection.Code.UNSCHEDULABLE;
     }
 
     @Override
