@@ -2,7 +2,6 @@ package io.flotilla.controlplane.fleet;
 
 import io.flotilla.controlplane.support.FleetException;
 import io.flotilla.controlplane.support.StoredJson;
-import io.flotilla.policy.ImagePolicy;
 import io.flotilla.proto.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -14,10 +13,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** Registers clusters and changes what they should run; every change dispatches a new generation. */
+/** Registers clusters and reads them with what they should run and what they last reported. */
 @ApplicationScoped
 public class FleetService {
-
 
     private final ClusterRepository clusters;
     private final ClusterWorkloadRepository workloads;
@@ -25,18 +23,15 @@ public class FleetService {
     private final StoredJson json;
     private final Clock clock;
     private final Event<FleetChanged> changed;
-    private final ImagePolicy imagePolicy;
 
     FleetService(ClusterRepository clusters, ClusterWorkloadRepository workloads, WorkloadStatusRepository statuses,
-            StoredJson json, Clock clock, Event<FleetChanged> changed,
-            ImagePolicy imagePolicy) {
+            StoredJson json, Clock clock, Event<FleetChanged> changed) {
         this.clusters = clusters;
         this.workloads = workloads;
         this.statuses = statuses;
         this.json = json;
         this.clock = clock;
         this.changed = changed;
-        this.imagePolicy = imagePolicy;
     }
 
     /** A cluster with its inventory, what it should run and what it last reported. */
