@@ -30,7 +30,6 @@ public final class Fixtures {
                 """.formatted(server);
     }
 
-
     public static final String CLUSTER = "edge-1";
     public static final String NAMESPACE = "flotilla-workloads";
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -102,7 +102,6 @@ public class FleetService {
         return c.taints == null ? List.of() : c.taints.taints();
     }
 
-
     private ClusterState stateOf(Cluster c) {
         return stateOf(c, workloads.forCluster(c.id), statuses.forCluster(c.id));
     }
@@ -125,6 +124,5 @@ public class FleetService {
         }
         return new ClusterState(c, c.capacity, taintsOf(c), desired, reported);
     }
-
 
 }

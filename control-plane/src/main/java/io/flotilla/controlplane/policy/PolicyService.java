@@ -292,7 +292,6 @@ public class PolicyService {
         });
     }
 
-
     private static FleetException unknown(String name) {
         return new FleetException(FleetException.Kind.NOT_FOUND, "policy '" + name + "' does not exist");
     }
