@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
         "Give a jurisdiction and a location (--site, or --latitude and --longitude) for a new cluster; the cluster id "
                 + "alone enrolls a registered cluster again (a rebuilt agent).",
         "-o script (the default) prints the shell snippet (fleetctl enroll edge-1 --jurisdiction DE --site frankfurt "
-                + "> install.sh), -o manifest only the k0s manifest, -o command only the device start command, "
+                + "> install.sh), -o manifest only the k0s manifest, -o k0s the agent as a k0s Helm extension (docs/edge-k0s.md), "
+                + "-o command only the device start command, "
                 + "-o json or yaml the whole answer. The token works once, until the time said on stderr."})
 final class EnrollCommand extends BaseCommand implements Callable<Integer> {
 
@@ -49,7 +50,7 @@ final class EnrollCommand extends BaseCommand implements Callable<Integer> {
 
     @Override
     Set<OutputFormat> outputFormats() {
-        return EnumSet.of(OutputFormat.script, OutputFormat.manifest, OutputFormat.command, OutputFormat.json, OutputFormat.yaml);
+        return EnumSet.of(OutputFormat.script, OutputFormat.manifest, OutputFormat.k0s, OutputFormat.command, OutputFormat.json, OutputFormat.yaml);
     }
 
     @Override
@@ -73,6 +74,7 @@ final class EnrollCommand extends BaseCommand implements Callable<Integer> {
         if (!printStructured(answer)) {
             String part = switch (format) {
                 case manifest -> "manifest";
+                case k0s -> "k0sHelm";
                 case command -> "startCommand";
                 default -> "snippet";
             };

@@ -8,7 +8,7 @@ import java.util.Set;
  * snippet instead, so each command says which formats it takes (see {@link BaseCommand#outputFormats()}).
  */
 public enum OutputFormat {
-    table, script, manifest, command, json, yaml;
+    table, script, manifest, k0s, command, json, yaml;
 
     static final Set<OutputFormat> TABULAR = EnumSet.of(table, json, yaml);
 }

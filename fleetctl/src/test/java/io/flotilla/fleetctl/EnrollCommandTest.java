@@ -16,7 +16,8 @@ class EnrollCommandTest extends FakeApiTest {
              "bootstrapToken":"flb_secret","controlPlaneUrl":"https://cp.example:8080",
              "manifest":"apiVersion: v1\\nkind: Secret\\nmetadata:\\n  name: flotilla-agent\\n",
              "startCommand":"FLOTILLA_BOOTSTRAP_TOKEN=flb_secret /opt/flotilla-agent/bin/flotilla-agent",
-             "snippet":"#!/bin/sh\\nset -eu\\ncat > /var/lib/k0s/manifests/flotilla/agent.yaml <<'EOF'\\nkind: Secret\\nEOF\\n"}""";
+             "snippet":"#!/bin/sh\\nset -eu\\ncat > /var/lib/k0s/manifests/flotilla/agent.yaml <<'EOF'\\nkind: Secret\\nEOF\\n",
+             "k0sHelm":"# the agent as a k0s Helm extension\\n- name: flotilla-agent\\n"}""";
 
     private static final String LIST = """
             [{"id":"0b1c2d3e","clusterId":"edge-1","state":"enrolled","jurisdiction":"DE","latitude":50.11,"longitude":8.68,
@@ -68,12 +69,15 @@ class EnrollCommandTest extends FakeApiTest {
 
         var manifest = Cli.run(Cli.env(cwd, api), "enroll", "edge-1", "-o", "manifest");
         var command = Cli.run(Cli.env(cwd, api), "-o", "command", "enroll", "edge-1");
+        var k0s = Cli.run(Cli.env(cwd, api), "enroll", "edge-1", "-o", "k0s");
 
         assertThat(manifest.exitCode()).as(manifest.toString()).isZero();
         assertThat(manifest.out()).isEqualTo("apiVersion: v1\nkind: Secret\nmetadata:\n  name: flotilla-agent\n");
         assertThat(command.exitCode()).as(command.toString()).isZero();
         assertThat(command.out()).isEqualTo("FLOTILLA_BOOTSTRAP_TOKEN=flb_secret /opt/flotilla-agent/bin/flotilla-agent\n");
         assertThat(command.err()).contains("works once, until 2026-12-06T10:00:00Z.");
+        assertThat(k0s.exitCode()).as(k0s.toString()).isZero();
+        assertThat(k0s.out()).isEqualTo("# the agent as a k0s Helm extension\n- name: flotilla-agent\n");
     }
 
     @Test
@@ -132,7 +136,7 @@ class EnrollCommandTest extends FakeApiTest {
         assertThat(half.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(half.err()).startsWith("--latitude and --longitude go together");
         assertThat(table.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(table.err()).startsWith("fleetctl enroll does not print -o table; it prints script, manifest, command, json, yaml");
+        assertThat(table.err()).startsWith("fleetctl enroll does not print -o table; it prints script, manifest, k0s, command, json, yaml");
         assertThat(label.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(script.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(script.err()).startsWith("fleetctl get enrollments does not print -o script; it prints table, json, yaml");

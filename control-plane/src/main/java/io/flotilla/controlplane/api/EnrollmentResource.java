@@ -122,9 +122,11 @@ public class EnrollmentResource {
      * @param manifest the k0s manifest of deploy/agent with its Secret filled in
      * @param startCommand the device distribution's start command with the same settings
      * @param snippet all of the above as one shell snippet
+     * @param k0sHelm the agent as a k0s Helm extension of deploy/helm/flotilla-agent: the bootstrap Secret for the
+     *        manifest deployer and the extension entry for k0s.yaml, as a shell snippet
      */
     public record EnrolledView(EnrollmentView enrollment, String bootstrapToken, String controlPlaneUrl,
-            String manifest, String startCommand, String snippet) {
+            String manifest, String startCommand, String snippet, String k0sHelm) {
     }
 
     public record ExchangeRequest(
@@ -156,7 +158,7 @@ public class EnrollmentResource {
         var s = e.snippet();
         return Response.created(URI.create("/api/v1/enrollments/" + view.id()))
                 .entity(new EnrolledView(view, e.bootstrapToken(), s.settings().controlPlaneUrl(), s.manifest(),
-                        s.startCommand(), s.script()))
+                        s.startCommand(), s.script(), s.k0sHelm()))
                 .build();
     }
 

@@ -64,6 +64,8 @@ class EnrollmentApiTest {
                 .contains("FLOTILLA_AGENT_CONTROL_PLANE_URL: \"http://127.0.0.1:")
                 .contains("/opt/flotilla-agent/bin/flotilla-agent")
                 .doesNotContain("CHANGE-ME");
+        assertThat((String) created.path("k0sHelm")).contains("clusterId: \"enr-fra-1\"")
+                .contains("bootstrap-token: \"" + token + "\"");
         given().get("/api/v1/clusters/enr-fra-1").then().statusCode(200)
                 .body("jurisdiction", equalTo("DE")).body("health", equalTo("UNKNOWN")).body("labels.tier", equalTo("edge"));
         given().get("/api/v1/enrollments").then().statusCode(200)

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -42,6 +44,39 @@ class AgentInstallSnippetTest {
                 "FLOTILLA_AGENT_BOOTSTRAP_TOKEN", "flb_s3cr'et"));
         assertThat(s.manifest()).doesNotContain("CHANGE-ME").contains("kind: Deployment");
         assertThat(s.script()).contains(s.manifest()).contains(AgentInstallSnippet.MANIFEST_PATH).contains(s.startCommand());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theK0sHelmBundleCarriesTheTokenInASecretAndTheSettingsInTheExtensionsValues() throws Exception {
+        String bundle = AgentInstallSnippet.render(deployedManifest(), SETTINGS).k0sHelm();
+
+        List<String> heredocs = heredocs(bundle);
+        assertThat(heredocs).hasSize(2);
+        Map<String, Object> secret = secret(heredocs.get(0));
+        assertThat(secret.get("stringData")).isEqualTo(Map.of("bootstrap-token", "flb_s3cr'et"));
+        List<Map<String, Object>> extension = (List<Map<String, Object>>) new Load(LoadSettings.builder().build())
+                .loadFromString(heredocs.get(1));
+        assertThat(extension).singleElement().satisfies(chart -> {
+            assertThat(chart).containsEntry("chartname", AgentInstallSnippet.K0S_CHART_PATH)
+                    .containsEntry("version", AgentInstallSnippet.AGENT_CHART_VERSION).containsEntry("namespace", "flotilla-system");
+            Map<String, Object> values = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                    .loadFromString((String) chart.get("values"));
+            assertThat(values).isEqualTo(Map.of("clusterId", "edge-fra-1", "controlPlaneUrl", "https://flotilla.example.net",
+                    "bootstrapToken", Map.of("existingSecret", ((Map<String, Object>) secret.get("metadata")).get("name"))));
+        });
+        assertThat(bundle).contains("sudo install -m 600 /dev/null " + AgentInstallSnippet.K0S_BOOTSTRAP_SECRET_PATH);
+    }
+
+    /** The bodies of the snippet's {@code <<'FLOTILLA_EOF'} here-documents. */
+    private static List<String> heredocs(String script) {
+        var bodies = new ArrayList<String>();
+        var m = Pattern.compile("<<'FLOTILLA_EOF'\n(.*?)^FLOTILLA_EOF$",
+                Pattern.DOTALL | Pattern.MULTILINE).matcher(script);
+        while (m.find()) {
+            bodies.add(m.group(1));
+        }
+        return bodies;
     }
 
     @Test
