@@ -2,6 +2,7 @@ package io.flotilla.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -12,10 +13,15 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * deploy/helm/flotilla-control-plane rendered with its defaults and with each example of its ci/ folder (one replica
@@ -24,12 +30,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ControlPlaneChartTest {
 
-    private static final HelmChart CHART = new HelmChart("flotilla-control-plane", "flotilla-control-plane");
-    private static final String NAME = "flotilla-control-plane";
+    private static final HelmChart CHART = new HelmChart("flotilla-control-plane", "flotilla-control-plane", "flotilla");
 
-    @Test
-    void lintsWithoutFindings() {
-        var lint = CHART.lint();
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"single-postgres-values.yaml", "ha-values.yaml", "embedded-broker-values.yaml"})
+    void lintsWithoutFindings(String example, @TempDir Path workDir) throws IOException {
+        var lint = CHART.lint(example, workDir);
 
         assertThat(lint.isFailed()).as("%s", lint.getMessages()).isFalse();
     }
@@ -57,7 +64,7 @@ class ControlPlaneChartTest {
         var container = CHART.render(null).container();
 
         assertThat(container.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("http", 8080));
+                .containsExactly(tuple("http", 8080));
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
         assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
@@ -120,8 +127,8 @@ class ControlPlaneChartTest {
         Rendered r = CHART.render("ha-values.yaml");
 
         assertThat(r.one(Service.class).getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("http", 8080),
-                        org.assertj.core.groups.Tuple.tuple("router", 8000));
+                .containsExactly(tuple("http", 8080),
+                        tuple("router", 8000));
         assertThat(r.envValue("FLOTILLA_ROUTER_PORT")).isEqualTo("8000");
         assertThat(r.envValue("FLOTILLA_ROUTER_HOST")).isEqualTo("0.0.0.0");
         assertThat(r.container().getEnvFrom()).singleElement()
@@ -163,8 +170,8 @@ class ControlPlaneChartTest {
         assertThat(r.volumeAt("/var/lib/flotilla").getPersistentVolumeClaim().getClaimName())
                 .isEqualTo(r.one(PersistentVolumeClaim.class).getMetadata().getName());
         assertThat(r.one(Service.class).getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("http", 8080),
-                        org.assertj.core.groups.Tuple.tuple("mqtts", 8883));
+                .containsExactly(tuple("http", 8080),
+                        tuple("mqtts", 8883));
         assertThat(r.one(NetworkPolicy.class).getSpec().getIngress()).extracting(rule -> rule.getPorts().getFirst())
                 .extracting(NetworkPolicyPort::getPort).extracting(p -> p.getStrVal()).containsExactly("http", "mqtts");
     }
@@ -179,7 +186,7 @@ class ControlPlaneChartTest {
             metrics without a token          | serviceMonitor.enabled=true | serviceMonitor.bearerTokenSecret.name is required
             """)
     void refusesWhatCannotRun(String what, String values, String message) {
-        assertThatThrownBy(() -> CHART.render(null, sets(values))).hasMessageContaining(message);
+        assertThatThrownBy(() -> CHART.render(null, HelmChart.sets(values))).hasMessageContaining(message);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -189,12 +196,7 @@ class ControlPlaneChartTest {
             a misspelt value     | replica=2              | 'replica'
             """)
     void theSchemaRefusesWrongValues(String what, String values, String field) {
-        assertThatThrownBy(() -> CHART.render(null, sets(values))).hasMessageContaining("values don't meet the specifications of the schema")
+        assertThatThrownBy(() -> CHART.render(null, HelmChart.sets(values))).hasMessageContaining("values don't meet the specifications of the schema")
                 .hasMessageContaining(field);
-    }
-
-    static Map<String, String> sets(String values) {
-        return java.util.Arrays.stream(values.split(",")).map(v -> v.split("=", 2))
-                .collect(java.util.stream.Collectors.toMap(kv -> kv[0], kv -> kv.length > 1 ? kv[1] : ""));
     }
 }
