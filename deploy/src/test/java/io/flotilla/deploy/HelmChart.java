@@ -1,5 +1,7 @@
 package io.flotilla.deploy;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -69,8 +71,13 @@ final class HelmChart {
         return render(exampleFile, Map.of());
     }
 
+    /** Rendering with these values over the defaults fails with a message that holds this text. */
+    void assertRenderFails(String values, String text) {
+        assertThatThrownBy(() -> render(null, sets(values))).hasMessageContaining(text);
+    }
+
     /** "key=value,key=value" as values to set; "key=" sets the empty string. */
-    static Map<String, String> sets(String values) {
+    private static Map<String, String> sets(String values) {
         return Arrays.stream(values.split(",")).map(v -> v.split("=", 2))
                 .collect(Collectors.toMap(kv -> kv[0], kv -> kv.length > 1 ? kv[1] : ""));
     }
