@@ -100,6 +100,7 @@ class ControlPlaneChartTest {
                 .isEqualTo("/etc/flotilla/signing-key/control-plane.key");
         var keyVolume = r.volumeAt("/etc/flotilla/signing-key").getSecret();
         assertThat(keyVolume.getSecretName()).isEqualTo("flotilla-signing-key");
+        assertThat(keyVolume.getDefaultMode()).as("readable by the group only").isEqualTo(0440);
         assertThat(keyVolume.getItems()).singleElement()
                 .satisfies(item -> assertThat(item.getPath()).isEqualTo("control-plane.key"));
         assertThat(r.volumeAt("/var/lib/flotilla").getEmptyDir()).isNotNull();
