@@ -20,6 +20,10 @@
       name: {{ .Values.database.existingSecret }}
       key: {{ .Values.database.passwordKey }}
 {{- end }}
+{{- if .Values.configSecret.name }}
+- name: QUARKUS_CONFIG_LOCATIONS
+  value: /etc/flotilla/config/application.properties
+{{- end }}
 {{- if .Values.signingKey.existingSecret }}
 - name: FLOTILLA_DISPATCH_SIGNING_KEY_FILE
   value: /etc/flotilla/signing-key/control-plane.key

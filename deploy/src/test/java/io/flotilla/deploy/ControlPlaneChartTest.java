@@ -123,7 +123,7 @@ class ControlPlaneChartTest {
     }
 
     @Test
-    void highAvailabilityServesTheRouterOnItsOwnPortAndIngress() {
+    void highAvailabilityServesTheRouterOnItsOwnPortAndIngressWithTenantsFromASecret() {
         Rendered r = CHART.render("ha-values.yaml");
 
         assertThat(r.one(Service.class).getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
@@ -131,8 +131,8 @@ class ControlPlaneChartTest {
                         tuple("router", 8000));
         assertThat(r.envValue("FLOTILLA_ROUTER_PORT")).isEqualTo("8000");
         assertThat(r.envValue("FLOTILLA_ROUTER_HOST")).isEqualTo("0.0.0.0");
-        assertThat(r.container().getEnvFrom()).singleElement()
-                .satisfies(e -> assertThat(e.getSecretRef().getName()).isEqualTo("flotilla-router-tenants"));
+        assertThat(r.envValue("QUARKUS_CONFIG_LOCATIONS")).isEqualTo("/etc/flotilla/config/application.properties");
+        assertThat(r.volumeAt("/etc/flotilla/config").getSecret().getSecretName()).isEqualTo("flotilla-config");
         assertThat(r.all(Ingress.class)).extracting(this::hostAndBackendPort).containsExactlyInAnyOrder(
                 "flotilla.example.com -> http", "inference.example.com -> router");
     }
