@@ -74,6 +74,10 @@
 - name: FLOTILLA_ENROLLMENT_AGENT_BROKER_URL
   value: {{ . | quote }}
 {{- end }}
+{{- if .Values.broker.agentBrokerCa.secret }}
+- name: FLOTILLA_ENROLLMENT_AGENT_BROKER_CA
+  value: /etc/flotilla/agent-broker-ca/ca.crt
+{{- end }}
 {{- with .Values.enrollment.controlPlaneUrl }}
 - name: FLOTILLA_ENROLLMENT_CONTROL_PLANE_URL
   value: {{ . | quote }}

@@ -78,6 +78,9 @@ broker and one signing key; the H2 database and the embedded broker live inside 
 {{- if and (eq .Values.broker.mode "external") (not .Values.broker.external.existingSecret) }}
 {{- fail "broker.external.existingSecret is required with broker.mode=external: the Secret that holds the control plane's broker password" }}
 {{- end }}
+{{- if and (include "flotilla-cp.embeddedBroker" .) .Values.broker.embedded.expose.enabled (not .Values.broker.embedded.expose.hostNames) }}
+{{- fail "broker.embedded.expose.hostNames is required: the names agents reach the broker by, which its generated certificate must carry" }}
+{{- end }}
 {{- if and .Values.broker.external.tls.enabled (eq .Values.broker.mode "embedded") }}
 {{- fail "broker.external.tls applies to an external broker only (broker.mode=external)" }}
 {{- end }}

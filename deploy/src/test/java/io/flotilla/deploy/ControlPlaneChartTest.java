@@ -120,6 +120,8 @@ class ControlPlaneChartTest {
         assertThat(r.volumeAt("/etc/flotilla/broker-ca").getSecret().getSecretName()).isEqualTo("flotilla-broker-ca");
         assertThat(r.envValue("FLOTILLA_BROKER_DYNAMIC_SECURITY_ENABLED")).isEqualTo("true");
         assertThat(r.envValue("FLOTILLA_ENROLLMENT_AGENT_BROKER_URL")).isEqualTo("ssl://mqtt.example.com:8883");
+        assertThat(r.envValue("FLOTILLA_ENROLLMENT_AGENT_BROKER_CA")).isEqualTo("/etc/flotilla/agent-broker-ca/ca.crt");
+        assertThat(r.volumeAt("/etc/flotilla/agent-broker-ca").getSecret().getSecretName()).isEqualTo("flotilla-broker-ca");
     }
 
     @Test
@@ -167,6 +169,7 @@ class ControlPlaneChartTest {
         assertThat(r.env("FLOTILLA_BROKER_HOST")).as("the plain listener stays on loopback").isEmpty();
         assertThat(r.envValue("FLOTILLA_BROKER_TLS_PORT")).isEqualTo("8883");
         assertThat(r.envValue("FLOTILLA_BROKER_TLS_HOST_NAMES")).isEqualTo("mqtt.flotilla.example.com");
+        assertThat(r.env("FLOTILLA_ENROLLMENT_AGENT_BROKER_URL")).as("agents get ssl://<first host name>:8883").isEmpty();
         assertThat(r.volumeAt("/var/lib/flotilla").getPersistentVolumeClaim().getClaimName())
                 .isEqualTo(r.one(PersistentVolumeClaim.class).getMetadata().getName());
         assertThat(r.one(Service.class).getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
@@ -183,6 +186,7 @@ class ControlPlaneChartTest {
             replicas without a shared key    | replicas=2                                                       | replicas=2 needs signingKey.existingSecret
             replicas on one RWO volume       | replicas=2,signingKey.existingSecret=k,persistence.enabled=true  | cannot share a ReadWriteOnce data volume
             the embedded broker on emptyDir  | broker.mode=embedded                                             | broker.mode=embedded needs persistence.enabled=true
+            an unnamed embedded broker       | broker.mode=embedded,persistence.enabled=true,broker.embedded.expose.enabled=true | broker.embedded.expose.hostNames is required
             metrics without a token          | serviceMonitor.enabled=true                                      | serviceMonitor.bearerTokenSecret.name is required
             replicas as text                 | replicas=three                                                   | at '/replicas'
             an unknown broker mode           | broker.mode=sidecar                                              | at '/broker/mode'
