@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -126,6 +127,15 @@ class AgentChartTest {
         assertThat(r.container().getPorts()).isEqualTo(manifest().container().getPorts());
         assertThat(r.envValue("FLOTILLA_AGENT_TELEMETRY_PROBE_LISTEN"))
                 .isEqualTo(manifest().envValue("FLOTILLA_AGENT_TELEMETRY_PROBE_LISTEN"));
+    }
+
+    @Test
+    void peersReachTheProbePortThroughANodePortWhenAsked() {
+        assertThat(CHART.render(TOKEN_VALUE).all(Service.class)).isEmpty();
+
+        var port = CHART.render(EXISTING_SECRET_PVC).one(Service.class).getSpec().getPorts().getFirst();
+        assertThat(port.getNodePort()).isEqualTo(30477);
+        assertThat(port.getTargetPort().getStrVal()).isEqualTo("probe");
     }
 
     @Test
