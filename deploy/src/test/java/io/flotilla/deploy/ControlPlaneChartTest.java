@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -129,8 +130,7 @@ class ControlPlaneChartTest {
         Rendered r = CHART.render("ha-values.yaml");
 
         assertThat(r.one(Service.class).getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
-                .containsExactly(tuple("http", 8080),
-                        tuple("router", 8000));
+                .containsExactly(tuple("http", 8080), tuple("router", 8000));
         assertThat(r.envValue("FLOTILLA_ROUTER_PORT")).isEqualTo("8000");
         assertThat(r.envValue("FLOTILLA_ROUTER_HOST")).isEqualTo("0.0.0.0");
         assertThat(r.envValue("QUARKUS_CONFIG_LOCATIONS")).isEqualTo("/etc/flotilla/config/application.properties");
@@ -173,10 +173,9 @@ class ControlPlaneChartTest {
         assertThat(r.volumeAt("/var/lib/flotilla").getPersistentVolumeClaim().getClaimName())
                 .isEqualTo(r.one(PersistentVolumeClaim.class).getMetadata().getName());
         assertThat(r.one(Service.class).getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
-                .containsExactly(tuple("http", 8080),
-                        tuple("mqtts", 8883));
+                .containsExactly(tuple("http", 8080), tuple("mqtts", 8883));
         assertThat(r.one(NetworkPolicy.class).getSpec().getIngress()).extracting(rule -> rule.getPorts().getFirst())
-                .extracting(NetworkPolicyPort::getPort).extracting(p -> p.getStrVal()).containsExactly("http", "mqtts");
+                .extracting(NetworkPolicyPort::getPort).extracting(IntOrString::getStrVal).containsExactly("http", "mqtts");
     }
 
     @ParameterizedTest(name = "{0}")
