@@ -57,9 +57,14 @@ final class HelmChart {
 
     /** The chart rendered with its defaults, the example values file (when not null) and then each value set. */
     Rendered render(String exampleFile, Map<String, ?> set) {
+        return render(exampleFile == null ? null : example(exampleFile), set);
+    }
+
+    /** The chart rendered with its defaults, a values file (when not null) and then each value set. */
+    Rendered render(Path valuesFile, Map<String, ?> set) {
         TemplateCommand template = new Helm(dir).template().withName(release).withNamespace(namespace);
-        if (exampleFile != null) {
-            template = template.withValuesFile(example(exampleFile));
+        if (valuesFile != null) {
+            template = template.withValuesFile(valuesFile);
         }
         for (var value : set.entrySet()) {
             template = template.set(value.getKey(), value.getValue());
@@ -73,7 +78,7 @@ final class HelmChart {
 
     /** Rendering with these values over the defaults fails with a message that holds this text. */
     void assertRenderFails(String values, String text) {
-        assertThatThrownBy(() -> render(null, sets(values))).hasMessageContaining(text);
+        assertThatThrownBy(() -> render((Path) null, sets(values))).hasMessageContaining(text);
     }
 
     /** "key=value,key=value" as values to set; "key=" sets the empty string. */

@@ -68,6 +68,14 @@ class AgentInstallSnippetTest {
         assertThat(bundle).contains("sudo install -m 600 /dev/null " + AgentInstallSnippet.K0S_BOOTSTRAP_SECRET_PATH);
     }
 
+    @Test
+    void theK0sBundleNamesTheAgentChartsVersion() throws Exception {
+        Object chart = new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("..", "deploy", "helm", "flotilla-agent", "Chart.yaml")));
+
+        assertThat(((Map<?, ?>) chart).get("version")).isEqualTo(AgentInstallSnippet.AGENT_CHART_VERSION);
+    }
+
     /** The bodies of the snippet's {@code <<'FLOTILLA_EOF'} here-documents. */
     private static List<String> heredocs(String script) {
         var bodies = new ArrayList<String>();
