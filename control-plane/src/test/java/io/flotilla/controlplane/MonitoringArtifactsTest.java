@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.controlplane.fleet.LatestTelemetry;
 import io.flotilla.controlplane.telemetry.ClusterMetrics;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +61,9 @@ class MonitoringArtifactsTest {
 
     @Inject
     ClusterMetrics clusterMetrics;
+
+    @Inject
+    Vertx vertx;
 
     @Test
     void dashboardAndRulesReadOnlyMetricsTheControlPlaneRegisters() throws IOException {
@@ -115,6 +120,12 @@ class MonitoringArtifactsTest {
             assertThat(panel.path("targets")).as("%s: targets", title).isNotEmpty();
             panel.get("targets").forEach(t -> assertThat(balanced(t.get("expr").asText())).as("%s: parentheses", title).isTrue());
         }
+    }
+
+    /** Tracing is off by default (docs/observability.md), and then no request of the router carries tracing work. */
+    @Test
+    void withTracingOffNoVertxTracerIsInstalled() {
+        assertThat(((VertxInternal) vertx).tracer()).isNull();
     }
 
     /** Every PromQL expression, keyed by where it is: panel titles, template variables, alert names. */
