@@ -125,7 +125,7 @@ public class ClusterMetrics {
     }
 
     /** One series per jurisdiction that has clusters and state, 0 included, so that alerts compare numbers. */
-    private void publishFleet(Map<String, Map<FleetState, Long>> byJurisdiction) {
+    void publishFleet(Map<String, Map<FleetState, Long>> byJurisdiction) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         byJurisdiction.forEach((jurisdiction, counts) -> {
             for (FleetState state : FleetState.values()) {
