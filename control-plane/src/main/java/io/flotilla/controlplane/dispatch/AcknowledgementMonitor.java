@@ -5,6 +5,7 @@ import io.flotilla.controlplane.leader.Leadership;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -17,8 +18,11 @@ import org.jboss.logging.Logger;
  * its outbox entry {@code flotilla.dispatch.ack-timeout} after publication gets the entry published again
  * once (a lost retained message, a broker restart); if it still does not acknowledge within another timeout
  * it is flagged {@code unacknowledged} (cluster view, rollouts, and the
- * {@code flotilla.dispatch.unacknowledged.clusters} gauge). Its status report clears the flag.
+ * {@code flotilla.dispatch.unacknowledged.clusters} gauge). Its status report clears the flag. Each check also
+ * counts the outbox entries not yet published ({@code flotilla.outbox.depth}). Both gauges are updated on the
+ * leader only: alerts take their maximum over the replicas.
  */
+@Startup // the gauges are on /q/metrics from the start, as 0, not only after the first check
 @ApplicationScoped
 class AcknowledgementMonitor {
 
@@ -32,6 +36,7 @@ class AcknowledgementMonitor {
     private final Clock clock;
     private final Counter republished;
     private final AtomicLong unacknowledged = new AtomicLong();
+    private final AtomicLong outboxDepth = new AtomicLong();
 
     AcknowledgementMonitor(OutboxRepository outbox, ClusterRepository clusters, OutboxPublisher publisher,
             DispatchConfig config, Leadership leadership, Clock clock, MeterRegistry metrics) {
@@ -43,6 +48,7 @@ class AcknowledgementMonitor {
         this.clock = clock;
         this.republished = metrics.counter("flotilla.dispatch.republished");
         metrics.gauge("flotilla.dispatch.unacknowledged.clusters", unacknowledged);
+        metrics.gauge("flotilla.outbox.depth", outboxDepth);
     }
 
     @Scheduled(every = "${flotilla.dispatch.ack-check-interval}", delayed = "1s",
@@ -74,6 +80,9 @@ class AcknowledgementMonitor {
             LOG.warnf("%d clusters have not applied their desired generation within %s of its re-publication: "
                     + "flagged unacknowledged", flagged, config.ackTimeout());
         }
-        unacknowledged.set(QuarkusTransaction.requiringNew().call(() -> clusters.count("unacknowledged = true")));
+        QuarkusTransaction.requiringNew().run(() -> {
+            unacknowledged.set(clusters.count("unacknowledged = true"));
+            outboxDepth.set(outbox.count("publishedAt is null"));
+        });
     }
 }

@@ -15,6 +15,10 @@ import io.flotilla.policy.PolicyDiff;
 import io.flotilla.policy.PolicyParser;
 import io.flotilla.policy.PolicySet;
 import io.flotilla.policy.PolicySource;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.instrumentation.annotations.SpanAttribute;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -34,6 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class PolicyService {
+
+    /** The names of the policies of an apply, on its span. */
+    private static final AttributeKey<List<String>> POLICIES = AttributeKey.stringArrayKey("flotilla.policies");
 
     public enum Action { CREATED, UPDATED, UNCHANGED }
 
@@ -112,8 +119,11 @@ public class PolicyService {
      *
      * @param appliedBy the name of the API token on whose behalf the revisions are stored
      */
+    @WithSpan("flotilla.policy.apply") // around the transaction: its commit is in the span
     @Transactional
-    public List<Applied> apply(PolicySet set, String source, boolean dryRun, String appliedBy) {
+    public List<Applied> apply(PolicySet set, @SpanAttribute("flotilla.policy.source") String source,
+            @SpanAttribute("flotilla.dry_run") boolean dryRun, String appliedBy) {
+        Span.current().setAttribute(POLICIES, set.policies().stream().map(FleetPolicy::name).toList());
         if (!set.isValid()) {
             throw new InvalidPolicySetException(set.errors());
         }

@@ -34,6 +34,9 @@ public class RolloutService {
 
     public enum ClusterState { PENDING, PROGRESSING, CONVERGED, FAILED }
 
+    /** The reason of a rollout paused through the API; any other paused rollout paused on failures. */
+    public static final String PAUSED_BY_REQUEST = "paused by request";
+
     public record ClusterProgress(String clusterId, int wave, ClusterState state, Long targetGeneration,
             long appliedGeneration, String detail) {
     }
@@ -192,7 +195,7 @@ public class RolloutService {
     public Status pause(String policy) {
         Rollout r = activeOf(policy);
         r.state = Rollout.State.PAUSED;
-        r.reason = "paused by request";
+        r.reason = PAUSED_BY_REQUEST;
         r.updatedAt = clock.instant();
         return status(policy);
     }

@@ -209,6 +209,7 @@ final class FailoverProxy {
             failures.add(c.clusterId() + ": " + detail);
             failureReasons.add(reason);
             metrics.failover(c.clusterId(), reason);
+            reply.failedOver(c.clusterId(), reason);
             if (ejector.failed(c.clusterId())) {
                 metrics.ejected(c.clusterId());
             }
@@ -258,6 +259,7 @@ final class FailoverProxy {
             headers.set(InferenceGateway.CLUSTER_HEADER, c.clusterId());
             headers.set(InferenceGateway.REASON_HEADER, reason(c));
             metrics.routed(forward.endpoint(), c.clusterId(), resp.statusCode());
+            reply.answeredBy(c);
             metrics.addedLatency(sentNanos - reply.startNanos() + System.nanoTime() - receivedNanos);
             HttpClientRequest up = upstream;
             upstream = null;

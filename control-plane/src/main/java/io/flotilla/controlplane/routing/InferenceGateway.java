@@ -7,6 +7,7 @@ import io.flotilla.placement.routing.RouteDecision;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Sites;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.tls.TlsConfiguration;
@@ -58,6 +59,7 @@ public class InferenceGateway {
     private final RouterMetrics metrics;
     private final RequestAdmission admission;
     private final FailoverProxy proxy;
+    private final RouteTracing tracing;
     /** The address whose server carries /v1: the router's own, or the main HTTP server's. */
     private final String boundHost;
     private final long maxBodyBytes;
@@ -66,7 +68,8 @@ public class InferenceGateway {
     InferenceGateway(RouterConfig config, RouteService routes, JurisdictionCatalog jurisdictions, Sites sites, Vertx vertx,
             TlsConfigurationRegistry tlsRegistry, MeterRegistry registry, @ConfigProperty(name = "quarkus.http.host") String httpHost,
             @ConfigProperty(name = "quarkus.http.port") int httpPort,
-            @ConfigProperty(name = "quarkus.http.ssl-port", defaultValue = "8443") int httpsPort) {
+            @ConfigProperty(name = "quarkus.http.ssl-port", defaultValue = "8443") int httpsPort, Tracer tracer,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled") boolean tracingOff) {
         this.config = config;
         var ownPorts = new HashSet<>(Set.of(httpPort, httpsPort));
         config.port().ifPresent(ownPorts::add);
@@ -83,6 +86,7 @@ public class InferenceGateway {
         this.boundHost = config.port().isPresent() ? config.host() : httpHost;
         this.admission = RequestAdmission.fromConfig(config, jurisdictions, sites, boundHost);
         this.proxy = new FailoverProxy(vertx, config, allowedEndpoints, metrics);
+        this.tracing = new RouteTracing(tracingOff ? null : tracer);
     }
 
     void routes(@Observes Router router) {
@@ -209,7 +213,7 @@ public class InferenceGateway {
                 reply.reject(admitted.rejection());
                 return;
             }
-            withSnapshot(reply, snapshot -> route(reply, admitted.value(), body, snapshot));
+            withSnapshot(reply, snapshot -> route(reply, caller, admitted.value(), body, snapshot));
         });
     }
 
@@ -268,8 +272,9 @@ public class InferenceGateway {
         req.resume();
     }
 
-    private void route(Reply reply, Admitted admitted, Buffer body, RouteService.Snapshot snapshot) {
+    private void route(Reply reply, Caller caller, Admitted admitted, Buffer body, RouteService.Snapshot snapshot) {
         String model = admitted.query().alias();
+        tracing.start(reply, model, caller.tenant() == null ? null : caller.tenant().name(), admitted.jurisdictions());
         if (!snapshot.aliases().contains(model)) {
             reply.reject(OpenAiErrors.unknownModel(model, snapshot.aliases()));
             return;

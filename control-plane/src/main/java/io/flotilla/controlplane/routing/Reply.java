@@ -1,5 +1,9 @@
 package io.flotilla.controlplane.routing;
 
+import io.flotilla.placement.routing.RouteCandidate;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -13,6 +17,8 @@ final class Reply {
     private final long startNanos = System.nanoTime();
     private final RouterMetrics metrics;
     private boolean done;
+    /** The request's span (see {@link RouteTracing}); null when it has none. */
+    private Span span;
     private Runnable onGone = () -> {
     };
 
@@ -55,7 +61,30 @@ final class Reply {
             return;
         }
         metrics.rejected(endpoint, rejection.metric());
+        if (span != null) {
+            span.setAttribute("flotilla.rejection", rejection.metric()).setStatus(StatusCode.ERROR);
+        }
         OpenAiErrors.send(rc.request(), rc.response(), rejection);
+    }
+
+    void trace(Span requestSpan) {
+        this.span = requestSpan;
+    }
+
+    /** An attempt at {@code cluster} failed, and the request moves on to the next candidate if any. */
+    void failedOver(String cluster, String reason) {
+        if (span != null) {
+            span.addEvent("failover", Attributes.builder().put("flotilla.cluster", cluster).put("flotilla.reason", reason)
+                    .build());
+        }
+    }
+
+    /** {@code cluster} answers the request. */
+    void answeredBy(RouteCandidate cluster) {
+        if (span != null) {
+            span.setAttribute("flotilla.cluster", cluster.clusterId())
+                    .setAttribute("flotilla.cluster.jurisdiction", cluster.jurisdiction());
+        }
     }
 
     /** What to stop when the client goes away before its answer is complete (the cluster's request, a timer). */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,15 @@ final class RouterMetrics {
                 .minimumExpectedValue(Duration.ofNanos(20_000))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
+        // zero series from the start, so that rates and the router's alerts read 0 rather than nothing
+        for (String endpoint : List.of("chat/completions", "completions", "embeddings")) {
+            rejectedRequests(endpoint);
+        }
+        for (String reason : List.of("no_eligible_cluster", "no_cluster_available", "fleet_unavailable", "upstream_timeout",
+                "invalid_upstream_response")) {
+            rejections(reason);
+        }
+        counter("flotilla.router.failovers", "cluster", "none", "reason", "none");
     }
 
     /** A request answered by a cluster (whatever its status). */
@@ -43,9 +53,17 @@ final class RouterMetrics {
 
     /** A request the router answered itself: refused (4xx), nowhere to go (503), or failed upstream (502, 504). */
     void rejected(String endpoint, String reason) {
-        counter("flotilla.router.requests", "endpoint", endpoint, "outcome", "rejected", "cluster", "none", "status", "none")
-                .increment();
-        counter("flotilla.router.rejections", "reason", reason).increment();
+        rejectedRequests(endpoint).increment();
+        rejections(reason).increment();
+    }
+
+    private Counter rejectedRequests(String endpoint) {
+        return counter("flotilla.router.requests", "endpoint", endpoint, "outcome", "rejected", "cluster", "none",
+                "status", "none");
+    }
+
+    private Counter rejections(String reason) {
+        return counter("flotilla.router.rejections", "reason", reason);
     }
 
     void failover(String fromCluster, String reason) {

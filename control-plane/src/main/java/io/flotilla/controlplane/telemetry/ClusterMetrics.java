@@ -13,10 +13,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -29,11 +33,28 @@ import java.util.stream.Stream;
  * and {@code flotilla_cluster_series_folded} says how many that is. A cluster keeps its own series as long
  * as it exists, so series do not hop between clusters from one refresh to the next; free places go to the
  * remaining clusters in id order. Series of clusters that are gone are removed at the next refresh.
+ * {@code flotilla_fleet_clusters{jurisdiction,state}} counts the clusters of each jurisdiction by
+ * {@link FleetState}; every state of a jurisdiction that has clusters has a series, 0 included.
  */
 @ApplicationScoped
 public class ClusterMetrics {
 
     static final String OTHER = "_other";
+
+    /** Where a cluster stands for {@code flotilla_fleet_clusters}, as its {@code state} tag. */
+    enum FleetState {
+        /** Never heard from. */
+        UNKNOWN,
+        ONLINE,
+        /** Offline within the placement grace period: its workloads stay where they are. */
+        OFFLINE,
+        /** Offline beyond the placement grace period: placement moved its workloads elsewhere. */
+        OFFLINE_BEYOND_GRACE;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** What is known of one cluster at a refresh; {@code null}: never reported / no GPU telemetry. */
     record Reading(String clusterId, Double reportAgeSeconds, long generationLag, Double gpuUtilisationPercent) {
@@ -46,6 +67,7 @@ public class ClusterMetrics {
     private final MultiGauge reportAge;
     private final MultiGauge generationLag;
     private final MultiGauge gpuUtilisation;
+    private final MultiGauge fleet;
     private final AtomicInteger folded = new AtomicInteger();
     private Set<String> ownSeries = Set.of();
 
@@ -67,19 +89,25 @@ public class ClusterMetrics {
         this.gpuUtilisation = MultiGauge.builder("flotilla.cluster.gpu.utilization").baseUnit("percent")
                 .description("Mean utilisation of the cluster's GPUs in its latest telemetry").register(registry);
         registry.gauge("flotilla.cluster.series.folded", folded);
+        this.fleet = MultiGauge.builder("flotilla.fleet.clusters")
+                .description("Clusters of a jurisdiction by state: unknown, online, offline, offline_beyond_grace")
+                .register(registry);
     }
 
     @Scheduled(every = "${flotilla.telemetry.metrics-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void refresh() {
-        publish(QuarkusTransaction.requiringNew().call(this::read));
+        Map<String, Map<FleetState, Long>> byJurisdiction = new TreeMap<>();
+        publish(QuarkusTransaction.requiringNew().call(() -> read(byJurisdiction)));
+        publishFleet(byJurisdiction);
     }
 
-    private List<Reading> read() {
+    /** @param byJurisdiction filled with the number of clusters of each jurisdiction in each state */
+    private List<Reading> read(Map<String, Map<FleetState, Long>> byJurisdiction) {
         Instant now = clock.instant();
         List<Object[]> rows = clusters.getEntityManager().createQuery(
-                "select c.id, c.desiredGeneration, c.appliedGeneration, c.lastStatusAt, c.lastPresenceAt, c.lastTelemetryAt"
-                        + " from Cluster c", Object[].class).getResultList();
+                "select c.id, c.desiredGeneration, c.appliedGeneration, c.lastStatusAt, c.lastPresenceAt, c.lastTelemetryAt,"
+                        + " c.jurisdiction, c.online, c.placementOffline from Cluster c", Object[].class).getResultList();
         List<Reading> readings = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
             String id = (String) row[0];
@@ -89,8 +117,23 @@ public class ClusterMetrics {
             OptionalDouble util = latest.gpuUtilization(id);
             Double gpu = util.isPresent() ? util.getAsDouble() : null;
             readings.add(new Reading(id, age, Math.max(0, (Long) row[1] - (Long) row[2]), gpu));
+            FleetState state = last == null ? FleetState.UNKNOWN : (Boolean) row[7] ? FleetState.ONLINE
+                    : (Boolean) row[8] ? FleetState.OFFLINE_BEYOND_GRACE : FleetState.OFFLINE;
+            byJurisdiction.computeIfAbsent((String) row[6], j -> new EnumMap<>(FleetState.class)).merge(state, 1L, Long::sum);
         }
         return readings;
+    }
+
+    /** One series per jurisdiction that has clusters and state, 0 included, so that alerts compare numbers. */
+    void publishFleet(Map<String, Map<FleetState, Long>> byJurisdiction) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        byJurisdiction.forEach((jurisdiction, counts) -> {
+            for (FleetState state : FleetState.values()) {
+                rows.add(MultiGauge.Row.of(Tags.of("jurisdiction", jurisdiction, "state", state.tag()),
+                        counts.getOrDefault(state, 0L)));
+            }
+        });
+        fleet.register(rows, true);
     }
 
     /** Replaces every cluster series with {@code readings}, bounded to the configured number of clusters. */

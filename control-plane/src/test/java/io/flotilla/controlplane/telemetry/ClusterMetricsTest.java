@@ -2,6 +2,7 @@ package io.flotilla.controlplane.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flotilla.controlplane.telemetry.ClusterMetrics.FleetState;
 import io.flotilla.controlplane.telemetry.ClusterMetrics.Reading;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,6 +57,22 @@ class ClusterMetricsTest {
         assertThat(series("flotilla.cluster.report.age")).isEmpty();
         assertThat(series("flotilla.cluster.gpu.utilization")).isEmpty();
         assertThat(series("flotilla.cluster.generation.lag")).containsOnly(Map.entry("quiet", 2.0));
+    }
+
+    @Test
+    void everyStateOfAJurisdictionWithClustersHasASeriesAndGoneJurisdictionsLoseTheirs() {
+        metrics.publishFleet(Map.of("DE", Map.of(FleetState.ONLINE, 2L, FleetState.OFFLINE_BEYOND_GRACE, 1L),
+                "FR", Map.of(FleetState.UNKNOWN, 1L)));
+
+        Map<String, Double> fleet = new TreeMap<>();
+        registry.find("flotilla.fleet.clusters").gauges().forEach(g -> fleet.put(g.getId().getTag("jurisdiction") + " "
+                + g.getId().getTag("state"), g.value()));
+        assertThat(fleet).hasSize(8).containsEntry("DE online", 2.0).containsEntry("DE offline_beyond_grace", 1.0)
+                .containsEntry("DE offline", 0.0).containsEntry("DE unknown", 0.0).containsEntry("FR unknown", 1.0)
+                .containsEntry("FR online", 0.0);
+
+        metrics.publishFleet(Map.of("FR", Map.of(FleetState.ONLINE, 1L)));
+        assertThat(registry.find("flotilla.fleet.clusters").tag("jurisdiction", "DE").gauges()).isEmpty();
     }
 
     private static Reading reading(String id) {
