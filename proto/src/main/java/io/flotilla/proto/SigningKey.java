@@ -75,7 +75,8 @@ public final class SigningKey {
         return verificationKey.keyId();
     }
 
-    byte[] sign(byte[] message) {
+    /** The Ed25519 signature of {@code message} (64 bytes), for envelopes and routing receipts alike. */
+    public byte[] sign(byte[] message) {
         Ed25519Signer signer = new Ed25519Signer();
         signer.init(true, privateKey);
         signer.update(message, 0, message.length);

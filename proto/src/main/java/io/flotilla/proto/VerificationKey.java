@@ -39,6 +39,20 @@ public final class VerificationKey {
         return new VerificationKey(raw);
     }
 
+    /** From the 32 raw key bytes, as a JWK's {@code x} carries them. */
+    public static VerificationKey fromRaw(byte[] raw) {
+        if (raw.length != Ed25519PublicKeyParameters.KEY_SIZE) {
+            throw new IllegalArgumentException("public key must be " + Ed25519PublicKeyParameters.KEY_SIZE
+                    + " raw Ed25519 bytes, got " + raw.length);
+        }
+        return new VerificationKey(raw.clone());
+    }
+
+    /** The 32 raw key bytes. */
+    public byte[] raw() {
+        return publicKey.getEncoded();
+    }
+
     public String keyId() {
         return keyId;
     }
@@ -47,7 +61,8 @@ public final class VerificationKey {
         return base64;
     }
 
-    boolean verify(byte[] message, byte[] signature) {
+    /** Whether {@code signature} is this key's Ed25519 signature of {@code message}. */
+    public boolean verify(byte[] message, byte[] signature) {
         Ed25519Signer verifier = new Ed25519Signer();
         verifier.init(false, publicKey);
         verifier.update(message, 0, message.length);
