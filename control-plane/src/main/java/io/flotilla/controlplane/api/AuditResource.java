@@ -65,7 +65,8 @@ public class AuditResource {
         return Optional.ofNullable(value).map(String::strip).filter(v -> !v.isEmpty());
     }
 
-    private static Optional<Instant> instant(String name, String value) {
+    /** An optional ISO-8601 instant parameter; 400 naming {@code name} when it is not one. */
+    static Optional<Instant> instant(String name, String value) {
         return text(value).map(v -> {
             try {
                 return Instant.parse(v);

@@ -55,8 +55,12 @@ public class PolicyService {
     public record RevisionEntry(long revision, Instant createdAt, String appliedBy, String yaml, String diff) {
     }
 
-    /** What the router is built from. */
-    public record RoutingInputs(FleetSnapshot snapshot, List<FleetPolicy> policies) {
+    /**
+     * What the router is built from.
+     *
+     * @param revisions each policy's current revision, by name: routing receipts name it
+     */
+    public record RoutingInputs(FleetSnapshot snapshot, List<FleetPolicy> policies, Map<String, Long> revisions) {
     }
 
     private final PolicyRevisionRepository revisions;
@@ -279,10 +283,13 @@ public class PolicyService {
 
     @Transactional
     public RoutingInputs routingInputs() {
-        List<FleetPolicy> policies = revisions.current().stream().map(this::policyOf).toList();
+        List<PolicyRevision> current = revisions.current();
+        List<FleetPolicy> policies = current.stream().map(this::policyOf).toList();
         Map<String, String> aliases = new HashMap<>();
         policies.forEach(p -> aliases.put(p.name(), p.spec().routing().alias()));
-        return new RoutingInputs(snapshots.take(Map.of(), aliases).snapshot(), policies);
+        Map<String, Long> numbers = new HashMap<>();
+        current.forEach(r -> numbers.put(r.name(), r.revision()));
+        return new RoutingInputs(snapshots.take(Map.of(), aliases).snapshot(), policies, Map.copyOf(numbers));
     }
 
     private CurrentPolicy currentOf(PolicyRevision r) {

@@ -3,6 +3,7 @@ package io.flotilla.controlplane.protocol;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.SigningKey;
 import io.flotilla.proto.VerificationKey;
+import io.flotilla.proto.receipt.ReceiptSigner;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +33,7 @@ public class ProtocolKeys {
 
     /** The keys as they are now; replaced whole, never changed. */
     private record Ring(SigningKey active, Optional<SigningKey> incoming, Optional<Instant> rotationStarted,
-            EnvelopeCodec desiredStateCodec) {
+            EnvelopeCodec desiredStateCodec, ReceiptSigner receiptSigner) {
 
         List<VerificationKey> trusted() {
             List<VerificationKey> keys = new ArrayList<>();
@@ -69,7 +70,8 @@ public class ProtocolKeys {
     }
 
     private static Ring ring(SigningKey active, Optional<SigningKey> incoming, Optional<Instant> started) {
-        return new Ring(active, incoming, started, EnvelopeCodec.builder(SOURCE).signWith(active).build());
+        return new Ring(active, incoming, started, EnvelopeCodec.builder(SOURCE).signWith(active).build(),
+                new ReceiptSigner(active));
     }
 
     /** The active key's public half. */
@@ -92,6 +94,39 @@ public class ProtocolKeys {
 
     public EnvelopeCodec desiredStateCodec() {
         return ring.desiredStateCodec();
+    }
+
+    /** Signs routing receipts with the active key. */
+    public ReceiptSigner receiptSigner() {
+        return ring.receiptSigner();
+    }
+
+    /**
+     * The public halves of every key a receipt may have been signed with: the active key, the incoming one during a
+     * rotation, and the retired ones ({@code retired/<key id>.key}), so that receipts signed before a rotation still
+     * verify. A retired file that cannot be read is skipped with a warning.
+     */
+    public List<VerificationKey> publishedKeys() {
+        List<VerificationKey> keys = new ArrayList<>(ring.trusted());
+        Path retired = activeFile.resolveSibling("retired");
+        if (!Files.isDirectory(retired)) {
+            return keys;
+        }
+        try (var files = Files.list(retired)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".key")).sorted().forEach(f -> {
+                try {
+                    VerificationKey key = SigningKey.fromBase64(Files.readString(f)).verificationKey();
+                    if (!keys.contains(key)) {
+                        keys.add(key);
+                    }
+                } catch (IOException | IllegalArgumentException e) {
+                    LOG.warnf("Retired signing key %s cannot be read, so it is not published: %s", f, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warnf("The retired signing keys in %s cannot be listed: %s", retired, e.getMessage());
+        }
+        return keys;
     }
 
     public EnvelopeCodec agentMessageCodec() {

@@ -1,5 +1,7 @@
 package io.flotilla.controlplane.routing;
 
+import io.flotilla.controlplane.receipts.ReceiptDraft;
+import io.flotilla.controlplane.receipts.ReceiptIssuer;
 import io.flotilla.placement.routing.RouteCandidate;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -27,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * cluster that cannot be reached, does not answer within the first-byte timeout, answers a web page or 502/503/504
  * is failed over to the next candidate of the same route decision, so a request never leaves the jurisdictions that
  * decision was made for; repeated failures eject a cluster for a cool-down. The first real answer is passed to a
- * {@link StreamRelay}, which streams it through to the client as it arrives.
+ * {@link StreamRelay}, which streams it through to the client as it arrives; its headers carry the signed receipt
+ * naming the cluster that served it.
  */
 final class FailoverProxy {
 
@@ -45,9 +48,10 @@ final class FailoverProxy {
      * @param ranked the route decision's candidates, best first
      * @param jurisdictions the jurisdictions the decision was made for, as route reasons name them
      * @param client where the client is, as route reasons name it
+     * @param receipt what the answer's receipt says besides the cluster that serves it
      */
     record Forward(String endpoint, Buffer body, MultiMap headers, List<RouteCandidate> ranked, String jurisdictions,
-            String client) {
+            String client, ReceiptDraft receipt) {
     }
 
     private record Target(String host, int port, boolean ssl, String basePath) {
@@ -58,6 +62,7 @@ final class FailoverProxy {
     private final EndpointAllowList allowedEndpoints;
     private final RouterMetrics metrics;
     private final OutlierEjector ejector;
+    private final ReceiptIssuer receipts;
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     /**
      * One client per event loop, made on first use there: its connections then live on the loop that serves the
@@ -65,7 +70,9 @@ final class FailoverProxy {
      */
     private final ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(this::newClient);
 
-    FailoverProxy(Vertx vertx, RouterConfig config, EndpointAllowList allowedEndpoints, RouterMetrics metrics) {
+    FailoverProxy(Vertx vertx, RouterConfig config, EndpointAllowList allowedEndpoints, RouterMetrics metrics,
+            ReceiptIssuer receipts) {
+        this.receipts = receipts;
         this.vertx = vertx;
         this.config = config;
         this.allowedEndpoints = allowedEndpoints;
@@ -258,6 +265,9 @@ final class FailoverProxy {
             }
             headers.set(InferenceGateway.CLUSTER_HEADER, c.clusterId());
             headers.set(InferenceGateway.REASON_HEADER, reason(c));
+            // set before the relay starts: the headers go out with the first chunk, streamed answers included
+            headers.set(InferenceGateway.REQUEST_ID_HEADER, forward.receipt().requestId());
+            headers.set(InferenceGateway.RECEIPT_HEADER, receipts.issue(forward.receipt(), c));
             metrics.routed(forward.endpoint(), c.clusterId(), resp.statusCode());
             reply.answeredBy(c);
             metrics.addedLatency(sentNanos - reply.startNanos() + System.nanoTime() - receivedNanos);

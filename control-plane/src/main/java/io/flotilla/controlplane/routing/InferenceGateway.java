@@ -1,11 +1,14 @@
 package io.flotilla.controlplane.routing;
 
+import io.flotilla.controlplane.receipts.ReceiptDraft;
+import io.flotilla.controlplane.receipts.ReceiptIssuer;
 import io.flotilla.controlplane.routing.RequestAdmission.Admitted;
 import io.flotilla.controlplane.routing.RequestAdmission.Caller;
 import io.flotilla.controlplane.routing.RequestAdmission.Verdict;
 import io.flotilla.placement.routing.RouteDecision;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Sites;
+import io.flotilla.proto.receipt.ReceiptSigner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -49,6 +52,10 @@ public class InferenceGateway {
 
     public static final String CLUSTER_HEADER = "X-Flotilla-Cluster";
     public static final String REASON_HEADER = "X-Flotilla-Route-Reason";
+    /** The signed routing receipt of a routed answer (docs/routing.md, "Receipts"). */
+    public static final String RECEIPT_HEADER = "X-Flotilla-Receipt";
+    /** The request id a routed answer's receipt names. */
+    public static final String REQUEST_ID_HEADER = "X-Flotilla-Request-Id";
 
     private static final Logger LOG = Logger.getLogger(InferenceGateway.class);
 
@@ -66,7 +73,8 @@ public class InferenceGateway {
     private volatile String ownServerDeployment;
 
     InferenceGateway(RouterConfig config, RouteService routes, JurisdictionCatalog jurisdictions, Sites sites, Vertx vertx,
-            TlsConfigurationRegistry tlsRegistry, MeterRegistry registry, @ConfigProperty(name = "quarkus.http.host") String httpHost,
+            TlsConfigurationRegistry tlsRegistry, MeterRegistry registry, ReceiptIssuer receipts,
+            @ConfigProperty(name = "quarkus.http.host") String httpHost,
             @ConfigProperty(name = "quarkus.http.port") int httpPort,
             @ConfigProperty(name = "quarkus.http.ssl-port", defaultValue = "8443") int httpsPort, Tracer tracer,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled") boolean tracingOff) {
@@ -85,7 +93,7 @@ public class InferenceGateway {
         this.maxBodyBytes = config.maxBodySize().asLongValue();
         this.boundHost = config.port().isPresent() ? config.host() : httpHost;
         this.admission = RequestAdmission.fromConfig(config, jurisdictions, sites, boundHost);
-        this.proxy = new FailoverProxy(vertx, config, allowedEndpoints, metrics);
+        this.proxy = new FailoverProxy(vertx, config, allowedEndpoints, metrics, receipts);
         this.tracing = new RouteTracing(tracingOff ? null : tracer);
     }
 
@@ -206,14 +214,15 @@ public class InferenceGateway {
             }
         });
         readBody(reply, body -> {
-            Verdict<Admitted> admitted = admission.route(caller, body.getBytes(),
+            byte[] bytes = body.getBytes();
+            Verdict<Admitted> admitted = admission.route(caller, bytes,
                     req.getHeader(RequestAdmission.JURISDICTION_HEADER), req.getHeader(RequestAdmission.LOCATION_HEADER),
                     req.remoteAddress() == null ? null : req.remoteAddress().hostAddress());
             if (admitted.refused()) {
                 reply.reject(admitted.rejection());
                 return;
             }
-            withSnapshot(reply, snapshot -> route(reply, caller, admitted.value(), body, snapshot));
+            withSnapshot(reply, snapshot -> route(reply, caller, admitted.value(), body, bytes, snapshot));
         });
     }
 
@@ -272,7 +281,9 @@ public class InferenceGateway {
         req.resume();
     }
 
-    private void route(Reply reply, Caller caller, Admitted admitted, Buffer body, RouteService.Snapshot snapshot) {
+    /** @param bytes the body's bytes as received, which the receipt's {@code bodySha256} names */
+    private void route(Reply reply, Caller caller, Admitted admitted, Buffer body, byte[] bytes,
+            RouteService.Snapshot snapshot) {
         String model = admitted.query().alias();
         tracing.start(reply, model, caller.tenant() == null ? null : caller.tenant().name(), admitted.jurisdictions());
         if (!snapshot.aliases().contains(model)) {
@@ -286,7 +297,13 @@ public class InferenceGateway {
         }
         proxy.forward(reply, new FailoverProxy.Forward(reply.endpoint(), body,
                 FailoverProxy.forwardedHeaders(reply.context().request().headers(), body.length()), decision.candidates(),
-                admitted.jurisdictions(), admitted.location().describe()));
+                admitted.jurisdictions(), admitted.location().describe(), draft(caller, admitted, bytes, snapshot)));
+    }
+
+    private static ReceiptDraft draft(Caller caller, Admitted admitted, byte[] bytes, RouteService.Snapshot snapshot) {
+        return new ReceiptDraft(ReceiptDraft.newRequestId(), caller.tenant() == null ? null : caller.tenant().name(),
+                admitted.query().alias(), admitted.allowed() == null ? null : admitted.allowed().declared(),
+                ReceiptSigner.sha256(bytes), snapshot.policies());
     }
 
     /** Calls {@code then} on the event loop with the current snapshot, rebuilding it on a worker if the fleet changed. */

@@ -11,6 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,8 +26,19 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class RouteService {
 
-    /** One fleet view: the router over it and the aliases the current policies declare. */
-    public record Snapshot(long version, Router router, SortedSet<String> aliases) {
+    /**
+     * One fleet view: the router over it, the aliases the current policies declare, and what receipts say of each
+     * policy, by name.
+     */
+    public record Snapshot(long version, Router router, SortedSet<String> aliases, Map<String, PolicyFacts> policies) {
+    }
+
+    /**
+     * What a routing receipt names of the policy that served a request.
+     *
+     * @param jurisdictions the policy's own jurisdictions, as written: a request bound to no narrower ones may reach them
+     */
+    public record PolicyFacts(long revision, List<String> jurisdictions) {
     }
 
     private final PolicyService policies;
@@ -74,8 +88,13 @@ public class RouteService {
             PolicyService.RoutingInputs inputs = policies.routingInputs();
             Router router = Router.build(inputs.snapshot(), inputs.policies(), jurisdictions);
             var aliases = new TreeSet<String>();
-            inputs.policies().forEach(p -> aliases.add(p.spec().routing().alias()));
-            b = new Snapshot(v, router, Collections.unmodifiableSortedSet(aliases));
+            var facts = new HashMap<String, PolicyFacts>();
+            inputs.policies().forEach(p -> {
+                aliases.add(p.spec().routing().alias());
+                facts.put(p.name(), new PolicyFacts(inputs.revisions().getOrDefault(p.name(), 0L),
+                        List.copyOf(p.spec().placement().jurisdictions())));
+            });
+            b = new Snapshot(v, router, Collections.unmodifiableSortedSet(aliases), Map.copyOf(facts));
             built = b;
             return b;
         }

@@ -98,6 +98,36 @@ public interface RouterConfig {
     /** Location of clients that neither send the header nor come from a listed network; without it they get 400. */
     Optional<String> defaultLocation();
 
+    /** Which routing receipts are also recorded for the routing audit (every routed answer carries one either way). */
+    Receipts receipts();
+
+    interface Receipts {
+        /** Which receipts are recorded: {@code all}, {@code sampled} ({@link #sampleRate()} of them) or {@code none}. */
+        @WithDefault("all")
+        Recording record();
+
+        /** The share of receipts recorded with {@code record=sampled}, 0 to 1. */
+        @WithDefault("0.1")
+        double sampleRate();
+
+        /** How long recorded receipts are kept. */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** Receipts waiting to be written; past it the oldest are dropped (and counted), never the request. */
+        @WithDefault("10000")
+        int queueCapacity();
+
+        /** Receipts written in one database batch. */
+        @WithDefault("500")
+        int batchSize();
+    }
+
+    /** Which routing receipts are recorded. */
+    enum Recording {
+        ALL, SAMPLED, NONE
+    }
+
     interface Tenant {
         List<String> apiKeys();
 

@@ -2,6 +2,7 @@ package io.flotilla.controlplane.telemetry;
 
 import io.flotilla.controlplane.fleet.LatestTelemetry;
 import io.flotilla.controlplane.identity.AgentReportVerifier;
+import io.flotilla.controlplane.support.DropOldestQueue;
 import io.flotilla.policy.TerminalText;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.TelemetryReport;

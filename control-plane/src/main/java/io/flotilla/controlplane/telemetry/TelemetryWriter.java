@@ -1,6 +1,7 @@
 package io.flotilla.controlplane.telemetry;
 
 import io.agroal.api.AgroalDataSource;
+import io.flotilla.controlplane.support.DropOldestQueue;
 import io.flotilla.controlplane.support.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

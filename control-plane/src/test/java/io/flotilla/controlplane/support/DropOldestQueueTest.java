@@ -1,4 +1,4 @@
-package io.flotilla.controlplane.telemetry;
+package io.flotilla.controlplane.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

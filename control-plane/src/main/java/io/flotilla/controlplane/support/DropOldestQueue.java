@@ -1,4 +1,4 @@
-package io.flotilla.controlplane.telemetry;
+package io.flotilla.controlplane.support;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -9,9 +9,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A bounded queue that never blocks its producers: when full, the oldest element makes room and is counted
  * as dropped. Telemetry is a stream of snapshots, so under overload the newest readings are the ones to keep
- * and memory stays bounded whatever the agents send.
+ * and memory stays bounded whatever the agents send; routing receipts are recorded through one too, so that a slow
+ * database never holds up a routed request.
  */
-final class DropOldestQueue<T> {
+public final class DropOldestQueue<T> {
 
     private final int capacity;
     private final ArrayDeque<T> items;
@@ -19,7 +20,7 @@ final class DropOldestQueue<T> {
     private final Condition notEmpty = lock.newCondition();
     private long dropped;
 
-    DropOldestQueue(int capacity) {
+    public DropOldestQueue(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }
@@ -28,7 +29,7 @@ final class DropOldestQueue<T> {
     }
 
     /** @return how many elements were dropped to make room (0 or 1) */
-    int offer(T item) {
+    public int offer(T item) {
         lock.lock();
         try {
             int made = 0;
@@ -46,7 +47,7 @@ final class DropOldestQueue<T> {
     }
 
     /** Moves up to {@code max} elements into {@code into}, waiting up to {@code timeout} for the first. */
-    int drain(List<T> into, int max, long timeout, TimeUnit unit) throws InterruptedException {
+    public int drain(List<T> into, int max, long timeout, TimeUnit unit) throws InterruptedException {
         lock.lock();
         try {
             long nanos = unit.toNanos(timeout);
@@ -67,7 +68,7 @@ final class DropOldestQueue<T> {
         }
     }
 
-    int size() {
+    public int size() {
         lock.lock();
         try {
             return items.size();
@@ -76,7 +77,7 @@ final class DropOldestQueue<T> {
         }
     }
 
-    long dropped() {
+    public long dropped() {
         lock.lock();
         try {
             return dropped;
