@@ -88,6 +88,7 @@ const PAGES = [
   ['clusters', '/clusters.html', 'Clusters', 'viewer'],
   ['policies', '/policies.html', 'Policies', 'viewer'],
   ['routing', '/routing.html', 'Routing', 'viewer'],
+  ['routing-audit', '/routing-audit.html', 'Routing audit', 'viewer'],
   ['enrollment', '/enrollment.html', 'Enrollment', 'admin'],
   ['tokens', '/tokens.html', 'Tokens', 'admin'],
   ['audit', '/audit.html', 'Audit', 'admin'],

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
                 EnrollCommand.class,
                 RevokeCommand.class,
                 KeysCommand.class,
+                ReceiptCommand.class,
                 CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -16,6 +16,9 @@ import io.flotilla.controlplane.MqttTestClient;
 import io.flotilla.controlplane.TestAgents;
 import io.flotilla.controlplane.routing.RouterFixtures.Place;
 import io.flotilla.proto.Topics;
+import io.flotilla.proto.receipt.Jwks;
+import io.flotilla.proto.receipt.ReceiptClaims;
+import io.flotilla.proto.receipt.ReceiptVerifier;
 import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.WorkloadCondition;
 import io.flotilla.proto.v1.WorkloadStatus;
@@ -36,6 +39,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -124,11 +129,15 @@ class InferenceRouterTest {
                     "fo-par", new Place("FR", 48.86, 2.35, par.endpoint())));
 
             for (int i = 0; i < 2; i++) {
-                chat(ACME, "chat-fo").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
+                String receipt = chat(ACME, "chat-fo").header("X-Flotilla-Client-Location", "frankfurt")
+                        .post("/v1/chat/completions").then()
                         .statusCode(200).header("X-Flotilla-Cluster", "fo-par")
                         .header("X-Flotilla-Route-Reason", containsString("rank 2 of 2"))
                         .header("X-Flotilla-Route-Reason", containsString("failed over from fo-fra"))
-                        .body("choices[0].message.content", equalTo("hello from fo-par"));
+                        .body("choices[0].message.content", equalTo("hello from fo-par"))
+                        .extract().header("X-Flotilla-Receipt");
+                // the receipt names the cluster that served, not the one tried first
+                assertThat(publishedKeys().verify(receipt).claims().cluster()).isEqualTo("fo-par");
             }
             // two consecutive failures eject fo-fra: it is no longer tried first
             chat(ACME, "chat-fo").header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then()
@@ -225,6 +234,10 @@ class InferenceRouterTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("X-Flotilla-Cluster")).hasValue("st-par");
             assertThat(response.headers().firstValue("content-type")).hasValue("text/event-stream");
+            // the receipt went out with the headers, before the first event
+            ReceiptVerifier.Result receipt = publishedKeys().verify(response.headers().firstValue("X-Flotilla-Receipt").orElse(null));
+            assertThat(receipt.valid()).as(receipt.reason()).isTrue();
+            assertThat(receipt.claims().cluster()).isEqualTo("st-par");
             InputStream body = response.body();
 
             // the stand-in holds the rest back: the first event can only be here if the router did not buffer
@@ -237,6 +250,73 @@ class InferenceRouterTest {
             assertThat(CompletableFuture.supplyAsync(() -> readEvent(body)).get(10, TimeUnit.SECONDS)).isEqualTo("data: [DONE]");
             body.close();
         }
+    }
+
+    @Test
+    void aReceiptProvesWhereARequestWasServedAndTheAuditCountsItWithinTheJurisdiction() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        try (var fra = new OpenAiStandIn(vertx, "rc-fra"); var par = new OpenAiStandIn(vertx, "rc-par")) {
+            serve("chat-rc", "rc", "EU", Map.of("rc-fra", new Place("DE", 50.11, 8.68, fra.endpoint()),
+                    "rc-par", new Place("FR", 48.86, 2.35, par.endpoint())));
+            String body = "{\"model\":\"chat-rc\",\"messages\":[{\"role\":\"user\",\"content\":\"receipt\"}]}";
+            var answer = given().header("Authorization", "Bearer " + EU_TENANT).contentType(ContentType.JSON).body(body)
+                    .header("X-Flotilla-Client-Location", "frankfurt").post("/v1/chat/completions").then().statusCode(200)
+                    .extract();
+            String receipt = answer.header("X-Flotilla-Receipt");
+            for (String site : List.of("frankfurt", "paris")) {
+                chat(EU_TENANT, "chat-rc").header("X-Flotilla-Client-Location", site).post("/v1/chat/completions").then()
+                        .statusCode(200).header("X-Flotilla-Receipt", startsWith("ey"));
+            }
+
+            // offline, with the published key set
+            ReceiptVerifier.Result verified = publishedKeys().verify(receipt, body.getBytes(StandardCharsets.UTF_8));
+            assertThat(verified.valid()).as(verified.reason()).isTrue();
+            ReceiptClaims claims = verified.claims();
+            assertThat(claims.requestId()).isEqualTo(answer.header("X-Flotilla-Request-Id"));
+            assertThat(claims.cluster()).isEqualTo("rc-fra");
+            assertThat(claims.clusterJurisdiction()).isEqualTo("DE");
+            assertThat(claims.allowed()).containsExactly("EU");
+            assertThat(claims.tenant()).isEqualTo("eu");
+            assertThat(claims.model()).isEqualTo("chat-rc");
+            assertThat(claims.policy()).isEqualTo("chat-rc");
+            assertThat(claims.policyRevision()).isPositive();
+            assertThat(receipt).doesNotContain(EU_TENANT);
+
+            // one claim changed, or one byte of the signature: refused, with the reason
+            String[] parts = receipt.split("\\.");
+            String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+            String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    payload.replace("\"jur\":\"DE\"", "\"jur\":\"US\"").getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+            byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
+            signature[0] ^= 1;
+            String badSignature = parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+            String kid = verified.keyId();
+            assertThat(publishedKeys().verify(forged).reason()).isEqualTo("signature does not match key " + kid);
+            assertThat(publishedKeys().verify(badSignature).reason()).isEqualTo("signature does not match key " + kid);
+            given().queryParam("receipt", receipt).get("/api/v1/receipts/verify").then().statusCode(200)
+                    .body("valid", equalTo(true)).body("claims.cluster", equalTo("rc-fra"));
+            given().queryParam("receipt", forged).get("/api/v1/receipts/verify").then().statusCode(200)
+                    .body("valid", equalTo(false)).body("reason", equalTo("signature does not match key " + kid));
+
+            // the audit: per serving cluster, and none outside the allowed jurisdictions (recorded asynchronously)
+            await().atMost(WAIT).untilAsserted(() -> given().queryParam("jurisdiction", "EU")
+                    .queryParam("from", since.toString()).get("/api/v1/routing/audit").then().statusCode(200)
+                    .body("clusters.find { it.cluster == 'rc-fra' }.requests", equalTo(2))
+                    .body("clusters.find { it.cluster == 'rc-fra' }.jurisdiction", equalTo("DE"))
+                    .body("clusters.find { it.cluster == 'rc-par' }.requests", equalTo(1))
+                    .body("outsideAllowed", equalTo(0)));
+            // requests bound to the EU are not within FR alone
+            given().queryParam("jurisdiction", "FR").queryParam("from", since.toString()).get("/api/v1/routing/audit")
+                    .then().statusCode(200).body("clusters.cluster", not(hasItem("rc-par")));
+            given().queryParam("jurisdiction", "XX").get("/api/v1/routing/audit").then().statusCode(400);
+        }
+    }
+
+    /** A verifier over the control plane's published key set, as a customer would build it from the saved JWKS. */
+    private static ReceiptVerifier publishedKeys() {
+        return new ReceiptVerifier(Jwks.parse(given().get("/api/v1/receipts/keys").then().statusCode(200)
+                .body("keys[0].kty", equalTo("OKP")).body("keys[0].crv", equalTo("Ed25519"))
+                .extract().asString()));
     }
 
     @Test
