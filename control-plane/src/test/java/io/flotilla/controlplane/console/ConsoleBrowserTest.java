@@ -618,6 +618,38 @@ class ConsoleBrowserTest {
                 java.util.regex.Pattern.compile("\\d+ s ago")));
     }
 
+    /** The routing audit counts recorded receipts per serving cluster, for the jurisdiction chosen. */
+    @Test
+    @Order(15)
+    void theRoutingAuditCountsRecordedRequestsPerServingClusterForTheJurisdictionChosen() throws Exception {
+        try (var c = dataSource.getConnection(); var insert = c.prepareStatement("INSERT INTO routing_receipt (request_id,"
+                + " issued_at, model, policy_revision, cluster_id, cluster_jurisdiction, allowed_jurisdictions, body_sha256,"
+                + " receipt) VALUES (?, ?, 'chat-demo', 1, ?, ?, ?, 'x', 'x')")) {
+            String[][] rows = {{"dm-fra", "DE", "EU"}, {"dm-fra", "DE", "DE"}, {"dm-par", "FR", "EU"}, {"dm-nyc", "US", "US"}};
+            for (int i = 0; i < rows.length; i++) {
+                insert.setString(1, "console-" + i);
+                insert.setTimestamp(2, java.sql.Timestamp.from(Instant.now().minusSeconds(60)));
+                insert.setString(3, rows[i][0]);
+                insert.setString(4, rows[i][1]);
+                insert.setString(5, rows[i][2]);
+                insert.executeUpdate();
+            }
+        }
+        driver.get(url("/routing-audit.html?jurisdiction=EU&hours=1"));
+        WebElement fra = visible(By.cssSelector("#routing-audit tr[data-cluster='dm-fra']"));
+        assertThat(fra.getText()).contains("DE").endsWith("2");
+        assertThat(driver.findElements(By.cssSelector("#routing-audit tbody tr"))).hasSize(2);
+        assertThat(driver.findElement(By.id("routing-audit-outside")).getText())
+                .isEqualTo("0 of 3 requests bound to EU were served outside their allowed jurisdictions.");
+        screenshot("20-routing-audit");
+
+        setValue(driver.findElement(By.id("ra-jurisdiction")), "US");
+        driver.findElement(By.id("routing-audit-apply")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#routing-audit tbody tr")).stream()
+                .map(r -> r.getAttribute("data-cluster")).toList().equals(List.of("dm-nyc")));
+        assertThat(driver.getCurrentUrl()).contains("jurisdiction=US");
+    }
+
     /** The cluster table's rows, top to bottom. */
     private static List<String> rowIds() {
         return driver.findElements(By.cssSelector("#clusters tbody tr")).stream().map(r -> r.getAttribute("data-cluster")).toList();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A small, strict JSON reader for receipt headers and claims: objects (in order), arrays, strings, numbers, booleans
@@ -11,8 +12,12 @@ import java.util.Map;
  */
 final class MiniJson {
 
+    /** Nesting deeper than this is refused: receipts are flat, and a deep one must not exhaust the stack. */
+    private static final int MAX_DEPTH = 16;
+
     private final String text;
     private int at;
+    private int depth;
 
     private MiniJson(String text) {
         this.text = text;
@@ -37,15 +42,27 @@ final class MiniJson {
     private Object value() {
         space();
         char c = peek();
+        if ((c == '{' || c == '[') && depth >= MAX_DEPTH) {
+            throw problem("nesting within " + MAX_DEPTH + " levels");
+        }
         return switch (c) {
-            case '{' -> obj();
-            case '[' -> array();
+            case '{' -> nested(this::obj);
+            case '[' -> nested(this::array);
             case '"' -> string();
             case 't' -> word("true", Boolean.TRUE);
             case 'f' -> word("false", Boolean.FALSE);
             case 'n' -> word("null", null);
             default -> number();
         };
+    }
+
+    private Object nested(Supplier<Object> read) {
+        depth++;
+        try {
+            return read.get();
+        } finally {
+            depth--;
+        }
     }
 
     private Map<String, Object> obj() {

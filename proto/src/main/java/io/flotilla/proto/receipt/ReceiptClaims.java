@@ -68,10 +68,10 @@ public record ReceiptClaims(String requestId, long issuedAtMillis, String tenant
     static ReceiptClaims fromJson(Map<String, Object> json) {
         Object allowed = json.get("allowed");
         return new ReceiptClaims(text(json, "rid"), number(json, "ms", number(json, "iat", 0) * 1000),
-                (String) json.get("tenant"), text(json, "model"), (String) json.get("policy"), number(json, "rev", 0),
-                text(json, "cluster"), (String) json.get("jur"),
+                optional(json, "tenant"), text(json, "model"), optional(json, "policy"), number(json, "rev", 0),
+                text(json, "cluster"), optional(json, "jur"),
                 allowed instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(),
-                (String) json.get("bodySha256"));
+                optional(json, "bodySha256"));
     }
 
     private static String text(Map<String, Object> json, String name) {
@@ -79,6 +79,10 @@ public record ReceiptClaims(String requestId, long issuedAtMillis, String tenant
             throw new IllegalArgumentException("claim '" + name + "' is missing or not a string");
         }
         return s;
+    }
+
+    private static String optional(Map<String, Object> json, String name) {
+        return json.get(name) instanceof String s ? s : null;
     }
 
     private static long number(Map<String, Object> json, String name, long fallback) {

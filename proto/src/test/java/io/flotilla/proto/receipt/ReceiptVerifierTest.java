@@ -69,6 +69,8 @@ class ReceiptVerifierTest {
         assertThat(verifier.verify("a.b.c").reason()).startsWith("not a compact JWS");
         String none = ReceiptSigner.B64URL.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(verifier.verify(none + ".e30.AAAA").reason()).startsWith("algorithm none is not accepted");
+        String deep = ReceiptSigner.B64URL.encodeToString(("{\"a\":" + "[".repeat(100_000)).getBytes(StandardCharsets.UTF_8));
+        assertThat(verifier.verify(deep + ".e30.AAAA").reason()).startsWith("not a compact JWS: invalid JSON");
         ReceiptVerifier.Result otherBody = verifier.verify(signer.sign(claims()), "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(otherBody.valid()).isFalse();
         assertThat(otherBody.reason()).contains("bodySha256");
