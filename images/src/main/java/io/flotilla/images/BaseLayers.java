@@ -26,6 +26,9 @@ final class BaseLayers {
     /** "libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x...)" and the loader's own "/lib64/ld-linux-x86-64.so.2 (0x...)" */
     private static final Pattern LIBRARY = Pattern.compile("^\\s*(?:\\S+ => )?(/\\S+) \\(0x[0-9a-f]+\\)$");
 
+    /** java.desktop's libraries for windows, sound and the splash screen, which a headless server never loads */
+    private static final Pattern DESKTOP_ONLY = Pattern.compile("lib(awt_xawt|jawt|jsound|splashscreen)\\.so");
+
     private BaseLayers() {
     }
 
@@ -50,7 +53,9 @@ final class BaseLayers {
         List<String> command = new ArrayList<>(List.of("ldd"));
         try (var files = BuildImages.walk(runtime)) {
             files.filter(f -> Files.isRegularFile(f) && (f.getFileName().toString().endsWith(".so")
-                    || f.getParent().getFileName().toString().equals("bin"))).forEach(f -> command.add(f.toString()));
+                            || f.getParent().getFileName().toString().equals("bin")))
+                    .filter(f -> !DESKTOP_ONLY.matcher(f.getFileName().toString()).matches())
+                    .forEach(f -> command.add(f.toString()));
         }
         Process ldd = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(ldd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -44,11 +44,13 @@ public final class BuildImages {
     static final AbsoluteUnixPath JAVA_HOME = AbsoluteUnixPath.get("/opt/java");
     /**
      * The Java modules both applications use (jdeps --print-module-deps over each quarkus-app), plus what jdeps cannot
-     * see: DNS through JNDI, the jar: file system that SmallRye looks up as a service, and the elliptic curves of TLS.
+     * see: DNS through JNDI, the jar: file system that SmallRye looks up as a service, JFR; before JDK 22 the elliptic
+     * curves of TLS too (jdk.crypto.ec).
      */
     static final String MODULES = "java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,"
-            + "java.naming,java.net.http,java.rmi,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,"
-            + "java.xml,jdk.crypto.ec,jdk.jfr,jdk.management,jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs";
+            + "java.naming,java.net.http,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,"
+            + "java.transaction.xa,java.xml,jdk.compiler,jdk.jfr,jdk.management,jdk.naming.dns,jdk.net,jdk.unsupported,"
+            + "jdk.zipfs";
 
     /** One application's image: where its quarkus-app is, what the image says about it, where the tarball goes. */
     record Image(String name, String title, String description, Path appDir, Path tarball, AbsoluteUnixPath dataDir,
