@@ -58,11 +58,8 @@ class ImageTarballTest {
 
     @Test
     void controlPlane() throws Exception {
-        Image image = read(ROOT.resolve("control-plane/target/flotilla-control-plane-image.tar"));
-        checkCommon(image, "/var/lib/flotilla", "Flotilla control plane");
-        assertThat(env(image)).containsEntry("FLOTILLA_DATA_DIR", "/var/lib/flotilla")
-                .containsEntry("QUARKUS_HTTP_HOST", "0.0.0.0");
-        assertThat(ports(image)).containsExactlyInAnyOrder("8080/tcp", "1883/tcp");
+        Image image = readAndCheck("control-plane/target/flotilla-control-plane-image.tar", "Flotilla control plane",
+                "FLOTILLA_DATA_DIR", "/var/lib/flotilla", Map.of("QUARKUS_HTTP_HOST", "0.0.0.0"), "8080/tcp", "1883/tcp");
         // the PostgreSQL build, as a fast-jar (no lib/deployment for re-augmentation)
         assertThat(buildTimeConfig(content(image, GENERATED))).contains("postgresql");
         assertThat(image.files()).noneMatch(e -> e.path().startsWith("app/lib/deployment/"));
@@ -74,11 +71,9 @@ class ImageTarballTest {
 
     @Test
     void edgeAgent() throws Exception {
-        Image image = read(ROOT.resolve("edge-agent/target/flotilla-edge-agent-image.tar"));
-        checkCommon(image, "/var/lib/flotilla-agent", "Flotilla edge agent");
-        assertThat(env(image)).containsEntry("FLOTILLA_AGENT_STATE_DIR", "/var/lib/flotilla-agent")
-                .containsEntry("FLOTILLA_AGENT_TELEMETRY_PROBE_LISTEN", "0.0.0.0:9477");
-        assertThat(ports(image)).containsExactly("9477/tcp");
+        readAndCheck("edge-agent/target/flotilla-edge-agent-image.tar", "Flotilla edge agent",
+                "FLOTILLA_AGENT_STATE_DIR", "/var/lib/flotilla-agent",
+                Map.of("FLOTILLA_AGENT_TELEMETRY_PROBE_LISTEN", "0.0.0.0:9477"), "9477/tcp");
     }
 
     /** The image's own Java runs as its user, in a chroot of its files (root only: chroot and a mount namespace). */
@@ -98,7 +93,12 @@ class ImageTarballTest {
         assertThat(out).contains("Runtime Environment");
     }
 
-    private static void checkCommon(Image image, String dataDir, String title) throws Exception {
+    /** Reads a tarball and checks what every image has; dataDirVar names the data folder to the application. */
+    private static Image readAndCheck(String tarball, String title, String dataDirVar, String dataDir,
+                                      Map<String, String> env, String... ports) throws Exception {
+        Image image = read(ROOT.resolve(tarball));
+        assertThat(env(image)).containsEntry(dataDirVar, dataDir).containsAllEntriesOf(env);
+        assertThat(ports(image)).containsExactlyInAnyOrder(ports);
         JsonNode c = image.settings();
         assertThat(c.get("User").asText()).isEqualTo("65532:65532");
         assertThat(strings(c.get("Entrypoint")))
@@ -143,6 +143,7 @@ class ImageTarballTest {
             }
         }
         assertThat(image.files()).anyMatch(e -> e.path().equals(data) && e.directory() && e.uid() == 65532);
+        return image;
     }
 
     private static String expectedRevision() throws Exception {
