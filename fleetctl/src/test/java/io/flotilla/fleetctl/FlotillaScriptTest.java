@@ -85,7 +85,7 @@ class FlotillaScriptTest {
         Result r = flotilla(Map.of(), "frobnicate");
 
         assertThat(r.exit).isEqualTo(2);
-        assertThat(r.output).contains("usage: ./flotilla [run|test|build|dist|mvn ARGS...|java ARGS...|jdk TOOL ARGS...]");
+        assertThat(r.output).contains("usage: ./flotilla [run|test|build|dist|images|mvn ARGS...|java ARGS...|jdk TOOL ARGS...]");
     }
 
     /** A JDK folder whose java and javac only say they are {@code major}. */
