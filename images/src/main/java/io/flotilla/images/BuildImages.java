@@ -58,16 +58,16 @@ public final class BuildImages {
     }
 
     private final Path work;
-    private final String version;
+    private final String tag;
     private final Map<String, String> labels;
     private final String repository;
     private final String base;
     /** the assembled base's layers, built for the first image and shared by the second */
     private List<FileEntriesLayer> baseLayers;
 
-    BuildImages(Path work, String version, Map<String, String> labels, String repository, String base) {
+    BuildImages(Path work, String tag, Map<String, String> labels, String repository, String base) {
         this.work = work;
-        this.version = version;
+        this.tag = tag;
         this.labels = labels;
         this.repository = repository;
         this.base = base;
@@ -82,11 +82,20 @@ public final class BuildImages {
         labels.put("org.opencontainers.image.revision", revision(root, System.getProperty("flotilla.image.revision", "")));
         labels.put("org.opencontainers.image.version", version);
         labels.put("org.opencontainers.image.vendor", "Flotilla");
-        BuildImages build = new BuildImages(Path.of(System.getProperty("flotilla.work")), version, labels,
+        BuildImages build = new BuildImages(Path.of(System.getProperty("flotilla.work")),
+                tag(System.getProperty("flotilla.image.tag", ""), version), labels,
                 System.getProperty("flotilla.image.repository"), base);
         for (Image image : images(root)) {
             build.build(image);
         }
+    }
+
+    /**
+     * The images' tag: the one given, else the project's version without {@code -SNAPSHOT}, which is the charts'
+     * appVersion, so that the charts' default image names what a local build made.
+     */
+    static String tag(String given, String version) {
+        return given.isBlank() ? version.replaceFirst("-SNAPSHOT$", "") : given.strip();
     }
 
     static List<Image> images(Path root) {
@@ -113,7 +122,7 @@ public final class BuildImages {
             throw new IllegalStateException(image.appDir() + "/quarkus-run.jar is missing: build with -Pimages");
         }
         Files.deleteIfExists(image.tarball());
-        String reference = repository + "/" + image.name() + ":" + version;
+        String reference = repository + "/" + image.name() + ":" + tag;
         JibContainerBuilder builder;
         String java;
         if (base.isEmpty()) {

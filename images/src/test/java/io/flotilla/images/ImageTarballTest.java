@@ -45,7 +45,7 @@ class ImageTarballTest {
     }
 
     /** An image tarball read back: its config and each layer's files, by the layer's name (history comment). */
-    record Image(JsonNode config, Map<String, List<Entry>> layers) {
+    record Image(List<String> names, JsonNode config, Map<String, List<Entry>> layers) {
 
         JsonNode settings() {
             return config.get("config");
@@ -97,6 +97,9 @@ class ImageTarballTest {
     private static Image readAndCheck(String tarball, String title, String dataDirVar, String dataDir,
                                       Map<String, String> env, String... ports) throws Exception {
         Image image = read(ROOT.resolve(tarball));
+        String name = tarball.replaceFirst("^.*/flotilla-(.*)-image\\.tar$", "$1");
+        assertThat(image.names()).containsExactly(System.getProperty("flotilla.image.repository") + "/" + name + ":"
+                + BuildImages.tag(System.getProperty("flotilla.image.tag", ""), System.getProperty("flotilla.version")));
         assertThat(env(image)).containsEntry(dataDirVar, dataDir).containsAllEntriesOf(env);
         assertThat(ports(image)).containsExactlyInAnyOrder(ports);
         JsonNode c = image.settings();
@@ -180,7 +183,7 @@ class ImageTarballTest {
         for (int i = 0; i < names.size(); i++) {
             layers.put(names.get(i), layerFiles.get(layerBlobs.get(i)));
         }
-        return new Image(config, layers);
+        return new Image(strings(manifest.get(0).get("RepoTags")), config, layers);
     }
 
     private static List<Entry> entries(InputStream layer) throws IOException {
