@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +69,33 @@ class PolicyParserTest {
         assertThat(set.formatErrors()).isEmpty();
         assertThat(set.policies().get(0).spec().workload().modelCache()).hasValue(new ModelCache(
                 MemoryQuantity.gibibytes(100), java.util.Optional.of("local-path"), "/root/.cache/huggingface"));
+    }
+
+    @Test
+    void liveLoadRoutingFieldsAreOptionalAndRoundTripThroughTheCanonicalForm() {
+        String text = """
+                apiVersion: flotilla.io/v1alpha1
+                kind: FleetPolicy
+                metadata: { name: loaded }
+                spec:
+                  workload: { model: m, image: i, resources: { gpu: 1, cpu: "1", memory: 1Gi } }
+                  placement: { jurisdictions: [EU] }
+                  routing: { loadWeight: 150, cacheWeight: 0, maxQueue: 8 }
+                """;
+        PolicySet set = parser.parse("loaded.yaml", text);
+        assertThat(set.formatErrors()).isEmpty();
+        Routing routing = set.policies().get(0).spec().routing();
+        assertThat(routing).isEqualTo(new Routing("loaded", Optional.empty(), Optional.of(150.0), Optional.of(0.0), Optional.of(8)));
+        String canonical = CanonicalPolicy.toYaml(set.policies().get(0));
+        assertThat(canonical).contains("loadWeight: 150").contains("maxQueue: 8");
+        assertThat(parser.parse("again.yaml", canonical).policies()).containsExactlyElementsOf(set.policies());
+
+        Routing defaults = parser.parse("p.yaml", policy("p", "{ jurisdictions: [EU] }")).policies().get(0).spec().routing();
+        assertThat(defaults.loadWeightOrDefault()).isEqualTo(Routing.DEFAULT_LOAD_WEIGHT);
+        assertThat(defaults.cacheWeightOrDefault()).isEqualTo(Routing.DEFAULT_CACHE_WEIGHT);
+        assertThat(defaults.maxQueueOrUnlimited()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(CanonicalPolicy.toYaml(parser.parse("p.yaml", policy("p", "{ jurisdictions: [EU] }")).policies().get(0)))
+                .as("a policy without the fields keeps its canonical form").doesNotContain("loadWeight").doesNotContain("maxQueue");
     }
 
     @Test

@@ -155,7 +155,13 @@ public final class PolicySchema {
             "How clients reach the workload through the Flotilla router.", List.of(
             defaultFrom("alias", StringShape.matching("[A-Za-z0-9][A-Za-z0-9._:/-]*", "a model name of letters, digits and . _ : / -", 256),
                     "metadata.name", "Model name clients send; defaults to metadata.name."),
-            optional("maxLatencyMs", IntegerShape.atLeast(1), "Clusters estimated farther than this round trip from the client are not routed to.")));
+            optional("maxLatencyMs", IntegerShape.atLeast(1), "Clusters estimated farther than this round trip from the client are not routed to."),
+            optional("loadWeight", new NumberShape(0, 1e6, false),
+                    "Milliseconds added to a cluster's score per waiting request per running one (default 200)."),
+            optional("cacheWeight", new NumberShape(0, 1e6, false),
+                    "Milliseconds added at a full KV cache, scaled by the fourth power of its use (default 50)."),
+            optional("maxQueue", IntegerShape.atLeast(0),
+                    "Waiting requests above which a cluster is skipped while another allowed one has room (default: no limit).")));
 
     public static final ObjectShape SPEC = new ObjectShape("FleetPolicySpec", PolicySpec.class,
             "What to run, where, how to roll it out and how clients reach it.", List.of(
