@@ -164,6 +164,7 @@ public final class Fixtures {
         private final List<Toleration> tolerations = new ArrayList<>();
         private String alias;
         private Integer maxLatencyMs;
+        private Integer maxQueue;
 
         PolicyBuilder(String name) {
             this.name = name;
@@ -237,6 +238,11 @@ public final class Fixtures {
             return this;
         }
 
+        public PolicyBuilder maxQueue(int waiting) {
+            this.maxQueue = waiting;
+            return this;
+        }
+
         public FleetPolicy build() {
             var workload = new Workload("org/model", Runtime.VLLM, "vllm/vllm-openai:v0.8.5", 8000, List.of(), List.of(),
                     new Resources(gpu, gpuMemoryGiB, Optional.ofNullable(gpuModel), new CpuQuantity(cpuMillis),
@@ -246,7 +252,8 @@ public final class Fixtures {
                     Optional.ofNullable(spreadBy), demand);
             return new FleetPolicy(FleetPolicy.API_VERSION, FleetPolicy.KIND, PolicyMetadata.named(name),
                     new PolicySpec(workload, placement, new Rollout(IntOrPercent.percent(25), IntOrPercent.count(0), true),
-                            new Routing(alias, Optional.ofNullable(maxLatencyMs))));
+                            new Routing(alias, Optional.ofNullable(maxLatencyMs), Optional.empty(), Optional.empty(),
+                                    Optional.ofNullable(maxQueue))));
         }
     }
 }

@@ -10,6 +10,7 @@ import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.FleetPolicy;
 import io.flotilla.policy.GeoPoint;
 import io.flotilla.policy.JurisdictionCatalog;
+import io.flotilla.policy.Routing;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,8 +39,15 @@ public final class Router {
         final double z;
         final double penaltyMs;
         final double maxLatencyMs;
+        final double loadWeight;
+        final double cacheWeight;
+        final int maxQueue;
 
         Entry(ClusterState cluster, ServedWorkload served, double maxLatencyMs) {
+            this(cluster, served, maxLatencyMs, new Routing(served.alias(), Optional.empty()));
+        }
+
+        Entry(ClusterState cluster, ServedWorkload served, double maxLatencyMs, Routing routing) {
             this.cluster = cluster;
             this.served = served;
             double[] u = NetworkLatency.unit(cluster.location());
@@ -48,6 +56,9 @@ public final class Router {
             this.z = u[2];
             this.penaltyMs = NetworkLatency.loadPenaltyMs(cluster.load(), cluster.health());
             this.maxLatencyMs = maxLatencyMs;
+            this.loadWeight = routing.loadWeightOrDefault();
+            this.cacheWeight = routing.cacheWeightOrDefault();
+            this.maxQueue = routing.maxQueueOrUnlimited();
         }
     }
 
@@ -106,7 +117,7 @@ public final class Router {
                 n[1]++;
                 servedIn.computeIfAbsent(s.alias(), a -> new TreeSet<>()).add(c.jurisdiction());
                 double max = policy.spec().routing().maxLatencyMs().map(Integer::doubleValue).orElse(Double.POSITIVE_INFINITY);
-                entries.computeIfAbsent(s.alias(), a -> new ArrayList<>()).add(new Entry(c, s, max));
+                entries.computeIfAbsent(s.alias(), a -> new ArrayList<>()).add(new Entry(c, s, max, policy.spec().routing()));
             }
         }
         Map<String, AliasIndex> index = new HashMap<>();
@@ -115,7 +126,20 @@ public final class Router {
         return new Router(Map.copyOf(index));
     }
 
+    /** The ranking by network and snapshot load alone, as without live signals. */
     public RouteDecision route(RouteQuery q) {
+        return route(q, LiveLoads.NONE, null, 0);
+    }
+
+    /**
+     * The ranking with live load and affinity applied to the {@value #LIVE_CANDIDATES} (or {@code q.limit()}, if
+     * more) nearest candidates only, so a decision stays O(K) however many clusters report load.
+     *
+     * @param live the latest live load per cluster and workload ({@link LiveLoads#NONE}: none)
+     * @param preferred the cluster that served this request's session or prefix last, or null
+     * @param slack the preferred cluster is kept first while its score is at most {@code (1 + slack)} times the best
+     */
+    public RouteDecision route(RouteQuery q, LiveLoads live, String preferred, double slack) {
         AliasIndex index = byAlias.get(q.alias());
         if (index == null) {
             return RouteDecision.none(q.alias(), "no cluster serves model '" + q.alias() + "'");
@@ -130,7 +154,8 @@ public final class Router {
                     + q.allowed().map(Object::toString).orElse("the allowed jurisdictions") + "; it is served in " + index.servedIn);
         }
         Scratch scratch = SCRATCH.get();
-        TopK top = scratch.top(Math.min(q.limit(), allowed.size()));
+        boolean ranksLive = live != LiveLoads.NONE || preferred != null;
+        TopK top = scratch.top(Math.min(ranksLive ? Math.max(q.limit(), LIVE_CANDIDATES) : q.limit(), allowed.size()));
         double[] client = scratch.unit(q.client());
         double nearestBeyond = allowed.search(client, q.client(), q.site().orElse(null), top, scratch.search);
         if (top.size == 0) {
@@ -138,14 +163,19 @@ public final class Router {
                     "all %d eligible clusters serving model '%s' are beyond their maxLatencyMs (nearest %.0f ms)",
                     allowed.size(), q.alias(), nearestBeyond));
         }
-        var candidates = new RouteCandidate[top.size];
-        for (int i = 0; i < top.size; i++) {
+        List<String> notes = ranksLive ? LiveRanking.apply(top, live, preferred, slack) : List.of();
+        int n = Math.min(top.size, q.limit());
+        var candidates = new RouteCandidate[n];
+        for (int i = 0; i < n; i++) {
             Entry e = top.entries[i];
             candidates[i] = new RouteCandidate(e.cluster.id(), e.cluster.jurisdiction(), top.totals[i], top.networks[i], e.penaltyMs,
-                    top.measured[i], e.served.endpoint(), e.served.policyName());
+                    top.measured[i], e.served.endpoint(), e.served.policyName(), ranksLive ? top.liveMs[i] : 0, ranksLive ? top.waiting[i] : -1);
         }
-        return new RouteDecision(q.alias(), List.of(candidates), Optional.empty());
+        return new RouteDecision(q.alias(), List.of(candidates), Optional.empty(), notes);
     }
+
+    /** How many of the nearest candidates live load and affinity may reorder. */
+    public static final int LIVE_CANDIDATES = 8;
 
     /** Working state of one thread's queries, reused so that a query allocates little more than its answer. */
     private static final class Scratch {
@@ -175,6 +205,10 @@ public final class Router {
         final double[] totals;
         final double[] networks;
         final boolean[] measured;
+        /** Set by {@link LiveRanking}: live load in ms (already in {@code totals}), waiting (-1: unknown), over maxQueue. */
+        final double[] liveMs;
+        final double[] waiting;
+        final boolean[] over;
         int size;
 
         TopK(int k) {
@@ -182,6 +216,34 @@ public final class Router {
             totals = new double[k];
             networks = new double[k];
             measured = new boolean[k];
+            liveMs = new double[k];
+            waiting = new double[k];
+            over = new boolean[k];
+        }
+
+        /** Swaps positions {@code i} and {@code j} in every column. */
+        void swap(int i, int j) {
+            Entry e = entries[i];
+            entries[i] = entries[j];
+            entries[j] = e;
+            double t = totals[i];
+            totals[i] = totals[j];
+            totals[j] = t;
+            t = networks[i];
+            networks[i] = networks[j];
+            networks[j] = t;
+            t = liveMs[i];
+            liveMs[i] = liveMs[j];
+            liveMs[j] = t;
+            t = waiting[i];
+            waiting[i] = waiting[j];
+            waiting[j] = t;
+            boolean b = measured[i];
+            measured[i] = measured[j];
+            measured[j] = b;
+            b = over[i];
+            over[i] = over[j];
+            over[j] = b;
         }
 
         int capacity() {
@@ -214,7 +276,7 @@ public final class Router {
         }
     }
 
-    private static boolean better(double total, Entry e, double otherTotal, Entry other) {
+    static boolean better(double total, Entry e, double otherTotal, Entry other) {
         return total < otherTotal || (total == otherTotal && e.cluster.id().compareTo(other.cluster.id()) < 0);
     }
 
