@@ -17,7 +17,9 @@ public final class Topics {
     private static final Pattern CLUSTER_ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     public enum Kind {
-        DESIRED("desired"), STATUS("status"), TELEMETRY("telemetry"), PRESENCE("presence");
+        DESIRED("desired"), STATUS("status"), TELEMETRY("telemetry"), PRESENCE("presence"),
+        /** Live model-server load for the router: frequent, QoS 0, not retained. */
+        LOAD("load");
 
         private final String level;
 
@@ -63,6 +65,10 @@ public final class Topics {
 
     public static String telemetry(String clusterId) {
         return topic(clusterId, Kind.TELEMETRY);
+    }
+
+    public static String load(String clusterId) {
+        return topic(clusterId, Kind.LOAD);
     }
 
     public static String presence(String clusterId) {

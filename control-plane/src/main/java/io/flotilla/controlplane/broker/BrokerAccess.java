@@ -12,7 +12,7 @@ import java.util.Optional;
  * the control plane (its user name and the password from its data directory; everything under {@code flotilla/v1/})
  * and enrolled clusters (user name = cluster id, the password issued at enrollment, client id
  * {@code flotilla-agent-<id>}). A cluster may subscribe only to its own desired topic and publish only its own
- * status, telemetry and presence, its will included. Everything else, anonymous clients first, is refused.
+ * status, telemetry, load and presence, its will included. Everything else, anonymous clients first, is refused.
  */
 final class BrokerAccess {
 
@@ -89,6 +89,7 @@ final class BrokerAccess {
         return switch (client) {
             case ControlPlane cp -> inNamespace(topic);
             case Cluster c -> topic.equals(Topics.status(c.id())) || topic.equals(Topics.telemetry(c.id()))
+                    || topic.equals(Topics.load(c.id()))
                     || topic.equals(Topics.presence(c.id()));
         };
     }

@@ -48,12 +48,12 @@ final class DynamicSecurityCommands {
         }
     }
 
-    /** The role's ACLs: the agent writes its status, telemetry and presence, and reads its desired state; nothing else. */
+    /** The role's ACLs: the agent writes its status, telemetry, load and presence, and reads its desired state; nothing else. */
     static JsonArray clusterAcls(String clusterId) {
         requireTopicSafe(clusterId);
         String base = "flotilla/v1/clusters/" + clusterId + "/";
         JsonArray acls = new JsonArray();
-        for (String topic : List.of(base + "status", base + "telemetry", base + "presence")) {
+        for (String topic : List.of(base + "status", base + "telemetry", base + "load", base + "presence")) {
             acls.add(acl("publishClientSend", topic, true, ALLOW_PRIORITY));
         }
         acls.add(acl("subscribePattern", base + "desired", true, ALLOW_PRIORITY));

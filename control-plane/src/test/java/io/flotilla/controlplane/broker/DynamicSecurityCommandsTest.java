@@ -22,6 +22,7 @@ class DynamicSecurityCommandsTest {
         assertThat(acls).containsExactly(
                 "publishClientSend flotilla/v1/clusters/paris/status allow 10",
                 "publishClientSend flotilla/v1/clusters/paris/telemetry allow 10",
+                "publishClientSend flotilla/v1/clusters/paris/load allow 10",
                 "publishClientSend flotilla/v1/clusters/paris/presence allow 10",
                 "subscribePattern flotilla/v1/clusters/paris/desired allow 10",
                 "publishClientReceive flotilla/v1/clusters/paris/desired allow 10",

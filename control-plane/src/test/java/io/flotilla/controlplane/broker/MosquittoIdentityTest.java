@@ -175,7 +175,7 @@ class MosquittoIdentityTest {
         List<String> receivedByA = new CopyOnWriteArrayList<>();
         assertThat(subscribe(a, "flotilla/v1/clusters/" + A + "/desired", receivedByA)).isEqualTo(1);
 
-        for (String kind : List.of("status", "telemetry", "presence")) {
+        for (String kind : List.of("status", "telemetry", "load", "presence")) {
             assertThat(publish(a, "flotilla/v1/clusters/" + B + "/" + kind, "forged by " + A))
                     .as("PUBACK reason code for %s of another cluster", kind).isEqualTo(NOT_AUTHORIZED);
         }
