@@ -85,6 +85,15 @@ public interface AgentConfig {
 
     Telemetry telemetry();
 
+    Load load();
+
+    /** The model servers' live load for the router, apart from telemetry. */
+    interface Load {
+        /** How often; set to 0 to send none. */
+        @WithDefault("2s")
+        Duration interval();
+    }
+
     interface Telemetry {
         /** Set to 0 to send no telemetry. */
         @WithDefault("30s")

@@ -12,10 +12,14 @@ import io.flotilla.agent.probe.ProbeEndpoint;
 import io.flotilla.agent.reconcile.WorkloadObjects;
 import io.flotilla.agent.state.DesiredStateStore;
 import io.flotilla.agent.telemetry.GpuSampler;
+import io.flotilla.agent.telemetry.LoadCollector;
+import io.flotilla.agent.telemetry.ModelServerMetrics;
+import io.flotilla.agent.telemetry.ModelServerScrape;
 import io.flotilla.agent.telemetry.NodeSampler;
 import io.flotilla.agent.telemetry.TelemetryCollector;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
+import io.flotilla.proto.v1.InferenceWorkload;
 import io.flotilla.proto.v1.TelemetryReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,9 +30,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -46,6 +53,10 @@ public final class AgentRuntime implements AutoCloseable {
     private final KubernetesClient kubernetes;
     private EdgeAgent agent;
     private ProbeEndpoint probeEndpoint;
+    private LoadReporter loadReporter;
+
+    /** Runtimes whose model server serves load gauges on /metrics; SGLang runs as custom. */
+    private static final Set<String> SCRAPED_RUNTIMES = Set.of("vllm", "tgi", "custom");
 
     private AgentRuntime(AgentConfig config, KubernetesClient kubernetes) {
         this.config = config;
@@ -119,6 +130,20 @@ public final class AgentRuntime implements AutoCloseable {
         probeEndpoint = config.telemetry().probeListen().map(ProbeEndpoint::listen).orElse(null);
         agent = new EdgeAgent(settings, link, codec, store, kubernetes, telemetry, clock);
         agent.start();
+        if (!config.load().interval().isZero()) {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            loadReporter = new LoadReporter(clusterId,
+                    new LoadCollector(clusterId, new ModelServerScrape(store::desired, modelServerMetrics(settings), http), clock),
+                    codec, link);
+            loadReporter.start(config.load().interval());
+        }
+    }
+
+    /** The metrics URL of a workload's model server, for the runtimes whose load gauges are known ({@link ModelServerMetrics}). */
+    private Function<InferenceWorkload, Optional<URI>> modelServerMetrics(EdgeAgent.Settings settings) {
+        return w -> config.telemetry().scrapeModelServers() && SCRAPED_RUNTIMES.contains(w.getRuntime().toLowerCase(Locale.ROOT))
+                ? Optional.of(URI.create(WorkloadObjects.endpoint(settings.target(), w) + "/metrics"))
+                : Optional.empty();
     }
 
     private EnrollmentClient enrollmentClient(URI controlPlaneUrl) {
@@ -136,6 +161,9 @@ public final class AgentRuntime implements AutoCloseable {
     /** Stops the agent (presence OFFLINE, link closed) and the probe endpoint. */
     @Override
     public void close() {
+        if (loadReporter != null) {
+            loadReporter.close();
+        }
         if (agent != null) {
             agent.close();
         }
@@ -162,9 +190,6 @@ public final class AgentRuntime implements AutoCloseable {
         return new TelemetryCollector(clusterId,
                 new NodeSampler(Path.of(t.procRoot()), t.cgroupPath().map(Path::of)),
                 kubernetes, gpus, store::desired,
-                w -> t.scrapeModelServers() && "vllm".equalsIgnoreCase(w.getRuntime())
-                        ? Optional.of(URI.create(WorkloadObjects.endpoint(settings.target(), w) + "/metrics"))
-                        : Optional.empty(),
-                http, prober, clock);
+                modelServerMetrics(settings), http, prober, clock);
     }
 }

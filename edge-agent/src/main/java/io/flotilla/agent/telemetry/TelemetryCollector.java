@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 /**
  * Builds one telemetry report: node CPU and memory use (from {@link NodeSampler}); CPU, memory and
  * {@code nvidia.com/gpu} capacity and allocatable summed over the cluster's nodes (from the
- * Kubernetes API); GPUs; the load of each vLLM workload; and latency probes. A source that fails is left out of the report and logged;
+ * Kubernetes API); GPUs; the load of each workload's model server; and latency probes. A source that fails is left out of the report and logged;
  * it never stops the others.
  */
 public final class TelemetryCollector implements Supplier<TelemetryReport> {
@@ -38,9 +38,7 @@ public final class TelemetryCollector implements Supplier<TelemetryReport> {
     private final NodeSampler node;
     private final KubernetesClient kubernetes;
     private final GpuSampler gpus;
-    private final Supplier<Optional<DesiredState>> desired;
-    private final Function<InferenceWorkload, Optional<URI>> modelServerMetrics;
-    private final HttpClient http;
+    private final ModelServerScrape modelServers;
     private final LatencyProber prober;
     private final Clock clock;
 
@@ -54,9 +52,7 @@ public final class TelemetryCollector implements Supplier<TelemetryReport> {
         this.node = node;
         this.kubernetes = kubernetes;
         this.gpus = gpus;
-        this.desired = desired;
-        this.modelServerMetrics = modelServerMetrics;
-        this.http = http;
+        this.modelServers = new ModelServerScrape(desired, modelServerMetrics, http);
         this.prober = prober;
         this.clock = clock;
     }
@@ -89,13 +85,7 @@ public final class TelemetryCollector implements Supplier<TelemetryReport> {
         });
         report.setCpu(cpu).setMemory(memory);
         attempt("GPU", () -> report.addAllGpus(gpus.sample()));
-        desired.get().ifPresent(state -> {
-            for (InferenceWorkload w : state.getWorkloadsList()) {
-                modelServerMetrics.apply(w).ifPresent(uri -> attempt("model server metrics of " + w.getName(),
-                        () -> report.addInference(VllmMetrics.load(w.getName(),
-                                PrometheusText.parse(GpuSampler.MetricsScrape.get(http, uri))))));
-            }
-        });
+        report.addAllInference(modelServers.loads());
         attempt("latency probes", () -> report.addAllLatency(prober.probe()));
         return report.build();
     }

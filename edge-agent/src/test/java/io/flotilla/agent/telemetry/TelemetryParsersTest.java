@@ -101,9 +101,35 @@ class TelemetryParsersTest {
     }
 
     @Test
+    void sglangMetricsGiveQueueRunningAndTokenUsage() {
+        InferenceLoad load = ModelServerMetrics.load("chat", PrometheusText.parse(fixture("sglang-metrics.txt")));
+        assertThat(load.getRequestsWaiting()).isEqualTo(7.0);
+        assertThat(load.getRequestsRunning()).isEqualTo(12.0);
+        assertThat(load.getKvCacheUsage()).isEqualTo(0.83);
+    }
+
+    @Test
+    void tgiMetricsGiveQueueAndBatchSizeAndNoCacheGauge() {
+        InferenceLoad load = ModelServerMetrics.load("chat", PrometheusText.parse(fixture("tgi-metrics.txt")));
+        assertThat(load.getRequestsWaiting()).isEqualTo(4.0);
+        assertThat(load.getRequestsRunning()).isEqualTo(16.0);
+        assertThat(load.getKvCacheUsage()).isZero();
+    }
+
+    @Test
+    void vllmWaitingRequestsAreSummedOverEngines() {
+        InferenceLoad load = ModelServerMetrics.load("chat", PrometheusText.parse(
+                "vllm:num_requests_waiting{engine=\"0\",model_name=\"m\"} 3\n"
+                        + "vllm:num_requests_waiting{engine=\"1\",model_name=\"m\"} 2\n"
+                        + "vllm:gpu_cache_usage_perc{model_name=\"m\"} 0.9\n"));
+        assertThat(load.getRequestsWaiting()).isEqualTo(5.0);
+        assertThat(load.getKvCacheUsage()).isEqualTo(0.9);
+    }
+
+    @Test
     void vllmMetricsGiveQueueDepthAndKvCacheUseFromCapturedOutput() {
         List<PrometheusText.Sample> samples = PrometheusText.parse(fixture("vllm-metrics-datadog.txt"));
-        InferenceLoad load = VllmMetrics.load("chat", samples);
+        InferenceLoad load = ModelServerMetrics.load("chat", samples);
 
         assertThat(load.getWorkload()).isEqualTo("chat");
         assertThat(load.getRequestsRunning()).isZero();
@@ -122,7 +148,7 @@ class TelemetryParsersTest {
 
     @Test
     void vllmRenamedKvCacheMetricIsReadToo() {
-        InferenceLoad load = VllmMetrics.load("chat", PrometheusText.parse(
+        InferenceLoad load = ModelServerMetrics.load("chat", PrometheusText.parse(
                 "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m\"} 0.25\n"
                         + "vllm:num_requests_running{engine=\"0\",model_name=\"m\"} 1\n"
                         + "vllm:num_requests_running{engine=\"1\",model_name=\"m\"} 2\n"));
