@@ -76,6 +76,9 @@ final class RouteCommand extends BaseCommand implements Callable<Integer> {
                             c.path("measured").asBoolean(false) ? "yes" : "no (estimated)", Json.cell(c, "endpoint"), Json.cell(c, "policy"));
                 }
                 out().print(table.render());
+                for (JsonNode note : route.path("notes")) {
+                    out().println("note: " + note.asText());
+                }
                 out().flush();
             }
         }

@@ -60,11 +60,13 @@ public final class PolicyViews {
     public record ExcludedView(String cluster, String jurisdiction, List<String> reasons) {
     }
 
-    public record RouteView(String model, List<CandidateView> candidates, String reason) {
+    /** @param notes what live load changed in the ranking, e.g. a cluster skipped for its queue */
+    public record RouteView(String model, List<CandidateView> candidates, String reason, List<String> notes) {
     }
 
+    /** @param liveLoadMs the queueing and KV-cache estimate from live load; @param waiting -1 when no live load is known */
     public record CandidateView(String cluster, String jurisdiction, double estimatedLatencyMs, double networkLatencyMs,
-            double loadPenaltyMs, boolean measured, String endpoint, String policy) {
+            double loadPenaltyMs, boolean measured, String endpoint, String policy, double liveLoadMs, double waiting) {
     }
 
     static AppliedView of(PolicyService.Applied a) {
@@ -96,12 +98,13 @@ public final class PolicyViews {
     }
 
     static RouteView route(RouteDecision d) {
-        return new RouteView(d.alias(), d.candidates().stream().map(PolicyViews::candidate).toList(), d.reason().orElse(null));
+        return new RouteView(d.alias(), d.candidates().stream().map(PolicyViews::candidate).toList(), d.reason().orElse(null),
+                d.notes());
     }
 
     private static CandidateView candidate(RouteCandidate c) {
         return new CandidateView(c.clusterId(), c.jurisdiction(), round(c.estimatedLatencyMs()), round(c.networkLatencyMs()),
-                round(c.loadPenaltyMs()), c.measured(), c.endpoint(), c.policyName());
+                round(c.loadPenaltyMs()), c.measured(), c.endpoint(), c.policyName(), round(c.liveLoadMs()), c.waiting());
     }
 
     private static Map<String, Double> rounded(Map<String, Double> scores) {

@@ -49,9 +49,10 @@ final class FailoverProxy {
      * @param jurisdictions the jurisdictions the decision was made for, as route reasons name them
      * @param client where the client is, as route reasons name it
      * @param receipt what the answer's receipt says besides the cluster that serves it
+     * @param notes what live load and affinity changed in the ranking, for the route reason
      */
     record Forward(String endpoint, Buffer body, MultiMap headers, List<RouteCandidate> ranked, String jurisdictions,
-            String client, ReceiptDraft receipt) {
+            String client, ReceiptDraft receipt, List<String> notes) {
     }
 
     private record Target(String host, int port, boolean ssl, String basePath) {
@@ -282,8 +283,9 @@ final class FailoverProxy {
             int rank = ranked.indexOf(c) + 1;
             r.append(rank == 1 ? "nearest eligible" : "rank " + rank).append(" of ").append(ranked.size()).append(" in ")
                     .append(forward.jurisdictions()).append(" for client at ").append(forward.client())
-                    .append(String.format(Locale.ROOT, ": est. %.1f ms (network %.1f %s, load %.1f)", c.estimatedLatencyMs(),
-                            c.networkLatencyMs(), c.measured() ? "measured" : "estimated", c.loadPenaltyMs()));
+                    .append(String.format(Locale.ROOT, ": est. %.1f ms (network %.1f %s, load %.1f, queue %.1f)", c.estimatedLatencyMs(),
+                            c.networkLatencyMs(), c.measured() ? "measured" : "estimated", c.loadPenaltyMs(), c.liveLoadMs()));
+            forward.notes().forEach(note -> r.append("; ").append(note));
             if (!failures.isEmpty()) {
                 r.append("; failed over from ").append(String.join(", ", failures));
             }

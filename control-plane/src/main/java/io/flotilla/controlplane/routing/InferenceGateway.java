@@ -290,14 +290,16 @@ public class InferenceGateway {
             reply.reject(OpenAiErrors.unknownModel(model, snapshot.aliases()));
             return;
         }
-        RouteDecision decision = snapshot.router().route(admitted.query());
+        long affinityKey = AffinityKey.choose(reply.context().request().getHeader(AffinityKey.SESSION_HEADER), admitted.affinityKey());
+        RouteDecision decision = routes.route(snapshot, admitted.query(), affinityKey);
         if (decision.candidates().isEmpty()) {
             reply.reject(OpenAiErrors.unavailable(decision.reason().orElse("no eligible cluster"), "no_eligible_cluster"));
             return;
         }
         proxy.forward(reply, new FailoverProxy.Forward(reply.endpoint(), body,
                 FailoverProxy.forwardedHeaders(reply.context().request().headers(), body.length()), decision.candidates(),
-                admitted.jurisdictions(), admitted.location().describe(), draft(caller, admitted, bytes, snapshot)));
+                admitted.jurisdictions(), admitted.location().describe(), draft(caller, admitted, bytes, snapshot),
+                decision.notes()));
     }
 
     private static ReceiptDraft draft(Caller caller, Admitted admitted, byte[] bytes, RouteService.Snapshot snapshot) {

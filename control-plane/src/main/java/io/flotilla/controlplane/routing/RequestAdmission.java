@@ -72,7 +72,7 @@ final class RequestAdmission {
      *
      * @param allowed the jurisdictions its data may reach; null: the serving policy's own
      */
-    record Admitted(RouteQuery query, AllowedJurisdictions allowed, ClientLocation location) {
+    record Admitted(RouteQuery query, AllowedJurisdictions allowed, ClientLocation location, long affinityKey) {
 
         /** The jurisdictions the request is bound to, for route reasons. */
         String jurisdictions() {
@@ -88,10 +88,14 @@ final class RequestAdmission {
     private final ClientNetworks networks;
     private final Optional<ClientLocation> defaultLocation;
     private final int queryLimit;
+    private final int prefixChars;
 
-    /** @param queryLimit how many candidates a route query asks for (at least as many as the router may try) */
+    /**
+     * @param queryLimit how many candidates a route query asks for (at least as many as the router may try)
+     * @param prefixChars how much of the prompt's start the prefix affinity key covers
+     */
     RequestAdmission(RouterAccess.Mode access, Map<String, Key> keys, KeyLimits keylessLimits, JurisdictionCatalog catalog,
-            Sites sites, ClientNetworks networks, Optional<ClientLocation> defaultLocation, int queryLimit) {
+            Sites sites, ClientNetworks networks, Optional<ClientLocation> defaultLocation, int queryLimit, int prefixChars) {
         this.access = access;
         this.keys = Map.copyOf(keys);
         this.keylessLimits = keylessLimits;
@@ -100,6 +104,7 @@ final class RequestAdmission {
         this.networks = networks;
         this.defaultLocation = defaultLocation;
         this.queryLimit = queryLimit;
+        this.prefixChars = prefixChars;
     }
 
     /**
@@ -137,7 +142,8 @@ final class RequestAdmission {
             }
         });
         return new RequestAdmission(RouterAccess.mode(!keys.isEmpty(), boundHost), keys, keylessLimits, catalog, sites,
-                networks, defaultLocation, Math.max(RouteQuery.DEFAULT_LIMIT, config.maxAttempts()));
+                networks, defaultLocation, Math.max(RouteQuery.DEFAULT_LIMIT, config.maxAttempts()),
+                config.affinity().prefixTokens() * PromptPrefix.CHARS_PER_TOKEN);
     }
 
     private static KeyLimits limits(RouterConfig config, RouterConfig.RateLimit own, String property, String subject) {
@@ -204,7 +210,7 @@ final class RequestAdmission {
             String clientAddress) {
         InferenceRequestBody request;
         try {
-            request = InferenceRequestBody.read(body);
+            request = InferenceRequestBody.read(body, prefixChars);
         } catch (InferenceRequestBody.Invalid e) {
             return Verdict.refuse(OpenAiErrors.invalidBody(e));
         }
@@ -217,7 +223,7 @@ final class RequestAdmission {
             return Verdict.refuse(location.rejection());
         }
         return Verdict.admit(new Admitted(location.value().query(request.model(), allowed.value(), queryLimit),
-                allowed.value(), location.value()));
+                allowed.value(), location.value(), request.affinityKey()));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.flotilla.controlplane.routing;
 import io.flotilla.controlplane.fleet.FleetChanged;
 import io.flotilla.controlplane.policy.PoliciesChanged;
 import io.flotilla.controlplane.policy.PolicyService;
+import io.flotilla.placement.routing.AffinityTable;
 import io.flotilla.placement.routing.RouteDecision;
 import io.flotilla.placement.routing.RouteQuery;
 import io.flotilla.placement.routing.Router;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Route decisions on the request path. The {@link Router} is built once per fleet or policy change and
  * reused until the next one: a change only bumps a version, and the first query after it rebuilds, so a
- * burst of agent reports costs one rebuild.
+ * burst of agent reports costs one rebuild. Live load ({@link LiveLoadTable}) and session affinity are applied per
+ * query on top of it, to the nearest candidates only, and never cause a rebuild.
  */
 @ApplicationScoped
 public class RouteService {
@@ -43,16 +45,38 @@ public class RouteService {
 
     private final PolicyService policies;
     private final JurisdictionCatalog jurisdictions;
+    private final LiveLoadTable live;
+    private final AffinityTable affinity;
+    private final double affinitySlack;
     private final AtomicLong version = new AtomicLong();
     private volatile Snapshot built;
 
-    RouteService(PolicyService policies, JurisdictionCatalog jurisdictions) {
+    RouteService(PolicyService policies, JurisdictionCatalog jurisdictions, LiveLoadTable live, RouterConfig config) {
         this.policies = policies;
         this.jurisdictions = jurisdictions;
+        this.live = live;
+        this.affinity = config.affinity().enabled() ? new AffinityTable(config.affinity().slots()) : null;
+        this.affinitySlack = config.affinity().slack();
     }
 
+    /** The ranking a request without a session would get now, live load included (the route API's answer). */
     public RouteDecision route(RouteQuery query) {
-        return snapshot().router().route(query);
+        return snapshot().router().route(query, live, null, affinitySlack);
+    }
+
+    /**
+     * The ranking of one request over {@code snapshot}, with live load, and with affinity when it has a key: the
+     * cluster that served the key last is preferred, and the first candidate is remembered as serving it now.
+     * Live load is read here, at query time: its reports never rebuild the snapshot.
+     */
+    RouteDecision route(Snapshot snapshot, RouteQuery query, long affinityKey) {
+        boolean affine = affinity != null && affinityKey != AffinityKey.NONE;
+        String preferred = affine ? affinity.preferred(query.alias(), affinityKey) : null;
+        RouteDecision decision = snapshot.router().route(query, live, preferred, affinitySlack);
+        if (affine && !decision.candidates().isEmpty()) {
+            affinity.served(query.alias(), affinityKey, decision.candidates().get(0).clusterId());
+        }
+        return decision;
     }
 
     /**

@@ -80,6 +80,33 @@ public interface RouterConfig {
     int maxClusterTags();
 
     /**
+     * How long an agent's live load report counts; older, the cluster is ranked without it. About three times the
+     * agents' {@code flotilla.agent.load.interval} (2 s).
+     */
+    @WithDefault("6s")
+    Duration liveLoadMaxAge();
+
+    /** Session and prefix affinity: requests of one session go back to the cluster that served it. */
+    Affinity affinity();
+
+    interface Affinity {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The affine cluster is kept while its score is at most (1 + slack) times the best one's. */
+        @WithDefault("0.2")
+        double slack();
+
+        /** Sessions remembered, over all aliases (hashed slots; a newer session takes over an older one's). */
+        @WithDefault("65536")
+        int slots();
+
+        /** The prompt prefix hashed when a request has no session or user, in tokens of about four characters. */
+        @WithDefault("256")
+        int prefixTokens();
+    }
+
+    /**
      * Tenants by name, each with its API keys ({@code Authorization: Bearer KEY}), optional default jurisdictions
      * and limits. With no tenant configured the router is open to loopback clients only, and refuses every request
      * when it listens beyond loopback.

@@ -2,8 +2,7 @@ package io.flotilla.controlplane.telemetry;
 
 import io.flotilla.controlplane.fleet.LatestTelemetry;
 import io.flotilla.controlplane.identity.AgentReportVerifier;
-import io.flotilla.controlplane.support.DropOldestQueue;
-import io.flotilla.policy.TerminalText;
+import io.flotilla.controlplane.support.DecodingInbox;
 import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.TelemetryReport;
 import io.micrometer.core.instrument.Counter;
@@ -16,27 +15,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Reads agents' telemetry reports into the in-memory latest view and queues their samples for the database.
  * Replicas subscribe through a shared subscription, so each report reaches one of them.
  *
  * <p>The connector's event loop only puts each payload into a bounded inbox ({@link NonBlocking}: Quarkus would
- * otherwise hop to a worker thread per report, which capped ingestion at about 1,500 reports/s on two cores); one
- * decoder thread decodes, updates the latest view and hands the samples to the {@link TelemetryWriter}. Under
+ * otherwise hop to a worker thread per report, which capped ingestion at about 1,500 reports/s on two cores); the
+ * {@link DecodingInbox}'s thread decodes, updates the latest view and hands the samples to the {@link TelemetryWriter}. Under
  * overload the inbox drops its oldest reports and counts them ({@code flotilla_telemetry_reports_dropped_total}).
  * The event loop never decodes: a connector that falls its buffer's length behind fails the channel with
  * {@code BackPressureFailure}, and telemetry would stop until a restart.
  */
 @ApplicationScoped
 public class TelemetryIngestor {
-
-    private static final Logger LOG = Logger.getLogger(TelemetryIngestor.class);
-    private static final int DECODE_BATCH = 1000;
 
     private record Received(String topic, byte[] payload, Instant at) {
     }
@@ -49,9 +42,7 @@ public class TelemetryIngestor {
     private final Counter reports;
     private final Counter samples;
     private final Counter dropped;
-    private final DropOldestQueue<Received> inbox;
-    private volatile boolean running;
-    private Thread decoder;
+    private final DecodingInbox<Received> inbox;
 
     TelemetryIngestor(AgentReportVerifier verifier, LatestTelemetry latest, TelemetryWriter writer, Clock clock, MeterRegistry metrics,
             TelemetryConfig config) {
@@ -63,21 +54,17 @@ public class TelemetryIngestor {
         this.reports = metrics.counter("flotilla.telemetry.reports");
         this.samples = metrics.counter("flotilla.telemetry.gpu.samples");
         this.dropped = metrics.counter("flotilla.telemetry.reports.dropped");
-        this.inbox = new DropOldestQueue<>(config.inboxCapacity());
+        this.inbox = new DecodingInbox<>("flotilla-telemetry-decoder", config.inboxCapacity(), this::ingest);
         metrics.gauge("flotilla.telemetry.clusters", latest, LatestTelemetry::size);
-        metrics.gauge("flotilla.telemetry.inbox.size", inbox, DropOldestQueue::size);
+        metrics.gauge("flotilla.telemetry.inbox.size", inbox, DecodingInbox::size);
     }
 
     void onStart(@Observes StartupEvent event) {
-        running = true;
-        decoder = Thread.ofPlatform().name("flotilla-telemetry-decoder").daemon().start(this::decodeLoop);
+        inbox.start();
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        if (decoder != null) {
-            decoder.join(TimeUnit.SECONDS.toMillis(5));
-        }
+        inbox.stop();
     }
 
     @Incoming("telemetry")
@@ -86,26 +73,6 @@ public class TelemetryIngestor {
         int lost = inbox.offer(new Received(mqtt.getTopic(), payload, clock.instant()));
         if (lost > 0) {
             dropped.increment(lost);
-        }
-    }
-
-    private void decodeLoop() {
-        var batch = new ArrayList<Received>(DECODE_BATCH);
-        while (running || inbox.size() > 0) {
-            try {
-                batch.clear();
-                inbox.drain(batch, DECODE_BATCH, 200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            for (Received received : batch) {
-                try {
-                    ingest(received);
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "Ingesting a telemetry report from %s failed; it is dropped", TerminalText.escape(received.topic()));
-                }
-            }
         }
     }
 

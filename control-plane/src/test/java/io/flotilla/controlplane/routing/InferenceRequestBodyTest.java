@@ -62,6 +62,44 @@ class InferenceRequestBodyTest {
         return out.toByteArray();
     }
 
+    @Test
+    void affinityKeyComesFromTheUserElseThePromptPrefix() throws Exception {
+        long alice = read("{\"model\":\"chat\",\"user\":\"alice\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").affinityKey();
+        assertThat(alice).isNotZero()
+                .isEqualTo(read("{\"user\":\"alice\",\"model\":\"chat\",\"messages\":[]}").affinityKey())
+                .isNotEqualTo(read("{\"model\":\"chat\",\"user\":\"bob\"}").affinityKey());
+        String system = "{\"role\":\"system\",\"content\":\"You are a careful assistant.\"}";
+        long first = read("{\"model\":\"chat\",\"messages\":[" + system + ",{\"role\":\"user\",\"content\":\"Summarise this\"}]}")
+                .affinityKey();
+        long followUp = read("{\"model\":\"chat\",\"messages\":[" + system + ",{\"content\":\"Summarise this\",\"role\":\"user\"},"
+                + "{\"role\":\"assistant\",\"content\":\"Done.\"},{\"role\":\"user\",\"content\":\"Shorter\"}]}").affinityKey();
+        assertThat(first).as("a conversation keeps its prefix: system prompt and first question").isNotZero().isEqualTo(followUp);
+        long parts = read("{\"model\":\"chat\",\"messages\":[" + system
+                + ",{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Summarise this\"}]}]}").affinityKey();
+        assertThat(parts).as("content parts hash their text").isNotZero();
+        assertThat(read("{\"model\":\"e\",\"prompt\":\"Once upon a time\"}").affinityKey())
+                .isEqualTo(read("{\"model\":\"e\",\"prompt\":\"Once upon a time\",\"max_tokens\":5}").affinityKey()).isNotZero();
+        assertThat(read("{\"model\":\"e\",\"input\":\"x\"}").affinityKey()).as("no prompt, no key").isZero();
+    }
+
+    @Test
+    void onlyTheFirstPrefixCharactersCount() throws Exception {
+        String a = "x".repeat(40) + "tail one";
+        String b = "x".repeat(40) + "tail two";
+        assertThat(InferenceRequestBody.read(("{\"model\":\"m\",\"prompt\":\"" + a + "\"}").getBytes(StandardCharsets.UTF_8), 40).affinityKey())
+                .isEqualTo(InferenceRequestBody.read(("{\"model\":\"m\",\"prompt\":\"" + b + "\"}").getBytes(StandardCharsets.UTF_8), 40)
+                        .affinityKey());
+        assertThat(read("{\"model\":\"m\",\"prompt\":\"" + a + "\"}").affinityKey())
+                .isNotEqualTo(read("{\"model\":\"m\",\"prompt\":\"" + b + "\"}").affinityKey());
+    }
+
+    @Test
+    void theSessionHeaderWinsOverTheBody() {
+        assertThat(AffinityKey.choose("s-1", 42)).isNotEqualTo(42).isEqualTo(AffinityKey.choose("s-1", 7));
+        assertThat(AffinityKey.choose(null, 42)).isEqualTo(42);
+        assertThat(AffinityKey.choose("", 42)).isEqualTo(42);
+    }
+
     private static InferenceRequestBody read(String json) throws InferenceRequestBody.Invalid {
         return InferenceRequestBody.read(json.getBytes(StandardCharsets.UTF_8));
     }

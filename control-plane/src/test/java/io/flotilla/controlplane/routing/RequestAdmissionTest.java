@@ -41,7 +41,8 @@ class RequestAdmissionTest {
     private RequestAdmission admission(RouterAccess.Mode mode) {
         return new RequestAdmission(mode, Map.of("sk-acme", new Key(acme, unlimited()), "sk-eu", new Key(eu, unlimited()),
                 "sk-single", new Key(acme, single), "sk-slow", new Key(acme, slow)), unlimited(), CATALOG, SITES,
-                ClientNetworks.parse(List.of("127.0.0.0/8=mumbai"), SITES), Optional.empty(), 7);
+                ClientNetworks.parse(List.of("127.0.0.0/8=mumbai"), SITES), Optional.empty(), 7,
+                InferenceRequestBody.DEFAULT_PREFIX_CHARS);
     }
 
     private KeyLimits unlimited() {
