@@ -1,9 +1,15 @@
 package io.flotilla.bench;
 
+import io.flotilla.placement.ClusterState;
+import io.flotilla.placement.routing.AffinitySlack;
+import io.flotilla.placement.routing.LiveLoad;
+import io.flotilla.placement.routing.LiveLoads;
 import io.flotilla.placement.routing.RouteQuery;
 import io.flotilla.placement.routing.Router;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The cost of each prepared route query on its own: every query of {@link RouteBenchmark}'s set runs
@@ -11,7 +17,11 @@ import java.util.Comparator;
  * disturbed by other processes, so two builds measured one after the other compare fairly; the slowest
  * queries are printed with what they asked for.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.RouteQueryCost [rounds] [clusters]</pre>
+ * <p>With {@code live} as third argument, each query also gets every cluster's live load (random queues and KV
+ * caches, looked up in a map as the control plane's table does) and a preferred cluster for affinity, which is what
+ * the inference router asks; compare with a run without it to see what live load adds to a decision.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.RouteQueryCost [rounds] [clusters] [live]</pre>
  */
 public final class RouteQueryCost {
 
@@ -21,22 +31,25 @@ public final class RouteQueryCost {
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int clusters = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        boolean withLive = args.length > 2 && args[2].equals("live");
         var fleet = new FleetGenerator(42, clusters, 1000);
         Router router = Router.build(fleet.snapshot(), fleet.policies(), fleet.catalog());
+        LiveLoads live = withLive ? liveLoads(fleet) : LiveLoads.NONE;
+        String preferred = withLive ? fleet.snapshot().clusters().get(0).id() : null;
         RouteQuery[] queries = fleet.queries(4096);
         long[] best = new long[queries.length];
         Arrays.fill(best, Long.MAX_VALUE);
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < queries.length; i++) {
                 long start = System.nanoTime();
-                router.route(queries[i]);
+                router.route(queries[i], live, preferred, AffinitySlack.DEFAULT);
                 best[i] = Math.min(best[i], System.nanoTime() - start);
             }
         }
         long[] sorted = best.clone();
         Arrays.sort(sorted);
-        System.out.printf("%d queries, fastest of %d runs each, %d clusters: mean %d ns, p50 %d, p90 %d, p99 %d, max %d%n",
-                queries.length, rounds, clusters, Arrays.stream(best).sum() / best.length, sorted[sorted.length / 2],
+        System.out.printf("%d queries%s, fastest of %d runs each, %d clusters: mean %d ns, p50 %d, p90 %d, p99 %d, max %d%n",
+                queries.length, withLive ? " with live load" : "", rounds, clusters, Arrays.stream(best).sum() / best.length, sorted[sorted.length / 2],
                 sorted[(int) (sorted.length * 0.9)], sorted[(int) (sorted.length * 0.99)], sorted[sorted.length - 1]);
         Integer[] slowest = new Integer[queries.length];
         Arrays.setAll(slowest, i -> i);
@@ -46,5 +59,15 @@ public final class RouteQueryCost {
             System.out.printf("  %6d ns  %s from %s%s, allowed %s%n", best[slowest[k]], q.alias(), q.site().orElse("point"),
                     q.site().isPresent() ? "" : " " + q.client(), q.allowed().map(Object::toString).orElse("(policy's own)"));
         }
+    }
+
+    /** Every cluster's every workload with a random live load, in a concurrent map keyed as the control plane's. */
+    static LiveLoads liveLoads(FleetGenerator fleet) {
+        var random = new SplittableRandom(7);
+        var byCluster = new ConcurrentHashMap<String, LiveLoad>();
+        for (ClusterState c : fleet.snapshot().clusters()) {
+            byCluster.put(c.id(), new LiveLoad(random.nextInt(30), 1 + random.nextInt(16), random.nextDouble()));
+        }
+        return (cluster, workload) -> byCluster.get(cluster);
     }
 }

@@ -6,6 +6,7 @@ import io.flotilla.placement.Health;
 import io.flotilla.placement.Load;
 import io.flotilla.placement.NetworkLatency;
 import io.flotilla.placement.ServedWorkload;
+import io.flotilla.placement.routing.AffinitySlack;
 import io.flotilla.placement.routing.LiveLoad;
 import io.flotilla.placement.routing.RouteCandidate;
 import io.flotilla.placement.routing.RouteQuery;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Prefix-cache hit rate of session affinity against random and nearest-only routing, over a simulated fleet at
@@ -63,7 +65,20 @@ public final class AffinityBenchmark {
     static final int MAX_QUEUE = 16;
     static final String ALIAS = "chat";
 
-    enum Strategy { RANDOM, NEAREST_NO_LIVE_LOAD, NEAREST, AFFINITY }
+    /**
+     * Random among the request's allowed clusters; the router without live load; with live load; with live load and
+     * affinity, first with the relative slack alone (20 %), then with the default slack (20 % or 25 ms).
+     */
+    enum Strategy {
+        RANDOM(null), NEAREST_NO_LIVE_LOAD(null), NEAREST(null), AFFINITY_20_PERCENT(new AffinitySlack(0.2, 0)),
+        AFFINITY(AffinitySlack.DEFAULT);
+
+        final AffinitySlack slack;
+
+        Strategy(AffinitySlack slack) {
+            this.slack = slack;
+        }
+    }
 
     record SiteRow(String name, String country, double lat, double lon) {
     }
@@ -78,10 +93,10 @@ public final class AffinityBenchmark {
         double capacity = fleet.clusters.size() * SLOTS / ((HIT_SERVICE_S + MISS_SERVICE_S) / 2);
         System.out.printf("%d sites, %d clusters, %.0f s simulated, offered load %.0f %% of %.0f requests/s%n",
                 sites.size(), fleet.clusters.size(), seconds, utilisation * 100, capacity);
-        System.out.println("strategy               requests  hit rate (turns 2+)  mean wait s  p99 wait s  mean network ms  mean latency s");
+        System.out.println("strategy                requests  hit rate (turns 2+)  mean wait s  p99 wait s  mean network ms  mean latency s");
         for (Strategy s : Strategy.values()) {
             Simulation.Result r = new Simulation(fleet, s, seconds, utilisation * capacity, 7).run();
-            System.out.printf("%-22s %8d  %18.1f %%  %11.2f  %10.2f  %15.1f  %14.2f%n", s.name().toLowerCase().replace('_', '-'),
+            System.out.printf("%-23s %8d  %18.1f %%  %11.2f  %10.2f  %15.1f  %14.2f%n", s.name().toLowerCase().replace('_', '-'),
                     r.requests(), 100.0 * r.hits() / r.followUps(), r.meanWait(), r.p99Wait(), r.meanNetworkMs(), r.meanLatency());
         }
     }
@@ -115,7 +130,7 @@ public final class AffinityBenchmark {
             for (String country : countries) {
                 AllowedJurisdictions allowed = catalog.allowed(List.of(catalog.allowed(List.of("EU")).allows(country) ? "EU" : country));
                 allowedByCountry.put(country, allowed);
-                reachableByCountry.put(country, java.util.stream.IntStream.range(0, clusters.size())
+                reachableByCountry.put(country, IntStream.range(0, clusters.size())
                         .filter(i -> allowed.allows(clusters.get(i).jurisdiction())).toArray());
             }
         }
@@ -145,7 +160,7 @@ public final class AffinityBenchmark {
             return RouteQuery.at(ALIAS, client, allowedByCountry.get(country));
         }
 
-        RouteCandidate first(RouteQuery q, LiveLoad[] reported, String preferred, double slack, boolean live) {
+        RouteCandidate first(RouteQuery q, LiveLoad[] reported, String preferred, AffinitySlack slack, boolean live) {
             var d = live ? router.route(q, (c, w) -> reported[index.get(c)], preferred, slack) : router.route(q);
             return d.candidates().get(0);
         }

@@ -1,5 +1,6 @@
 package io.flotilla.bench.affinity;
 
+import io.flotilla.placement.routing.AffinitySlack;
 import io.flotilla.placement.routing.AffinityTable;
 import io.flotilla.placement.routing.LiveLoad;
 import io.flotilla.policy.GeoPoint;
@@ -153,9 +154,10 @@ final class Simulation {
             return reachable[random.nextInt(reachable.length)];
         }
         var q = fleet.query(session.client, session.country);
-        boolean affine = strategy == AffinityBenchmark.Strategy.AFFINITY;
+        boolean affine = strategy.slack != null;
         String preferred = affine ? affinity.preferred(AffinityBenchmark.ALIAS, session.key) : null;
-        String chosen = fleet.first(q, reported, preferred, 0.2, strategy != AffinityBenchmark.Strategy.NEAREST_NO_LIVE_LOAD).clusterId();
+        String chosen = fleet.first(q, reported, preferred, affine ? strategy.slack : AffinitySlack.DEFAULT,
+                strategy != AffinityBenchmark.Strategy.NEAREST_NO_LIVE_LOAD).clusterId();
         if (affine) {
             affinity.served(AffinityBenchmark.ALIAS, session.key, chosen);
         }

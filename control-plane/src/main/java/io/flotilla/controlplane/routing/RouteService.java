@@ -3,6 +3,7 @@ package io.flotilla.controlplane.routing;
 import io.flotilla.controlplane.fleet.FleetChanged;
 import io.flotilla.controlplane.policy.PoliciesChanged;
 import io.flotilla.controlplane.policy.PolicyService;
+import io.flotilla.placement.routing.AffinitySlack;
 import io.flotilla.placement.routing.AffinityTable;
 import io.flotilla.placement.routing.RouteDecision;
 import io.flotilla.placement.routing.RouteQuery;
@@ -47,7 +48,7 @@ public class RouteService {
     private final JurisdictionCatalog jurisdictions;
     private final LiveLoadTable live;
     private final AffinityTable affinity;
-    private final double affinitySlack;
+    private final AffinitySlack affinitySlack;
     private final AtomicLong version = new AtomicLong();
     private volatile Snapshot built;
 
@@ -56,7 +57,7 @@ public class RouteService {
         this.jurisdictions = jurisdictions;
         this.live = live;
         this.affinity = config.affinity().enabled() ? new AffinityTable(config.affinity().slots()) : null;
-        this.affinitySlack = config.affinity().slack();
+        this.affinitySlack = new AffinitySlack(config.affinity().slack(), config.affinity().slackMs());
     }
 
     /** The ranking a request without a session would get now, live load included (the route API's answer). */

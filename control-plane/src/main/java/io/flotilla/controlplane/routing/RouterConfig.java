@@ -93,9 +93,13 @@ public interface RouterConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** The affine cluster is kept while its score is at most (1 + slack) times the best one's. */
+        /** The affine cluster is kept while its score is at most (1 + slack) times the best one's (or slack-ms above). */
         @WithDefault("0.2")
         double slack();
+
+        /** The affine cluster is also kept while its score is at most this many milliseconds above the best one's. */
+        @WithDefault("25")
+        double slackMs();
 
         /** Sessions remembered, over all aliases (hashed slots; a newer session takes over an older one's). */
         @WithDefault("65536")

@@ -13,8 +13,8 @@ import java.util.Locale;
  * <li>A candidate with more than its policy's {@code maxQueue} requests waiting goes after every candidate with
  *     room (it stays in the list, last, for failover); when none has room, the least loaded (fewest waiting)
  *     comes first rather than refusing.</li>
- * <li>The preferred (affine) cluster moves to the front if it has room and its score is within
- *     {@code (1 + slack)} of the best; otherwise affinity breaks and the request goes to the best.</li>
+ * <li>The preferred (affine) cluster moves to the front if it has room and its score is within the
+ *     {@link AffinitySlack} of the best; otherwise affinity breaks and the request goes to the best.</li>
  * </ol>
  */
 final class LiveRanking {
@@ -23,7 +23,7 @@ final class LiveRanking {
     }
 
     /** @return notes for the explanation: clusters skipped for their queue, affinity kept or broken */
-    static List<String> apply(Router.TopK top, LiveLoads live, String preferred, double slack) {
+    static List<String> apply(Router.TopK top, LiveLoads live, String preferred, AffinitySlack slack) {
         int roomy = 0;
         for (int i = 0; i < top.size; i++) {
             Router.Entry e = top.entries[i];
@@ -57,7 +57,7 @@ final class LiveRanking {
         return notes;
     }
 
-    private static List<String> affinity(Router.TopK top, String preferred, double slack, List<String> notes) {
+    private static List<String> affinity(Router.TopK top, String preferred, AffinitySlack slack, List<String> notes) {
         for (int p = 0; p < top.size; p++) {
             if (!top.entries[p].cluster.id().equals(preferred)) {
                 continue;
@@ -68,7 +68,7 @@ final class LiveRanking {
             if (p == 0) {
                 return notes;
             }
-            if (top.totals[p] <= (1 + slack) * top.totals[0]) {
+            if (slack.keeps(top.totals[p], top.totals[0])) {
                 String note = String.format(Locale.ROOT, "kept on %s for affinity (%.1f ms, best %.1f ms)",
                         preferred, top.totals[p], top.totals[0]);
                 for (int i = p; i > 0; i--) {
@@ -76,8 +76,8 @@ final class LiveRanking {
                 }
                 return with(notes, note);
             }
-            return with(notes, String.format(Locale.ROOT, "affinity to %s broken: %.1f ms > %.2f x best %.1f ms",
-                    preferred, top.totals[p], 1 + slack, top.totals[0]));
+            return with(notes, String.format(Locale.ROOT, "affinity to %s broken: %.1f ms, beyond the slack of best %.1f ms",
+                    preferred, top.totals[p], top.totals[0]));
         }
         return notes; // not a candidate: unhealthy, gone, or outside the request's jurisdictions
     }

@@ -128,7 +128,7 @@ public final class Router {
 
     /** The ranking by network and snapshot load alone, as without live signals. */
     public RouteDecision route(RouteQuery q) {
-        return route(q, LiveLoads.NONE, null, 0);
+        return route(q, LiveLoads.NONE, null, AffinitySlack.DEFAULT);
     }
 
     /**
@@ -137,9 +137,9 @@ public final class Router {
      *
      * @param live the latest live load per cluster and workload ({@link LiveLoads#NONE}: none)
      * @param preferred the cluster that served this request's session or prefix last, or null
-     * @param slack the preferred cluster is kept first while its score is at most {@code (1 + slack)} times the best
+     * @param slack how much worse than the best the preferred cluster may score and still be kept first
      */
-    public RouteDecision route(RouteQuery q, LiveLoads live, String preferred, double slack) {
+    public RouteDecision route(RouteQuery q, LiveLoads live, String preferred, AffinitySlack slack) {
         AliasIndex index = byAlias.get(q.alias());
         if (index == null) {
             return RouteDecision.none(q.alias(), "no cluster serves model '" + q.alias() + "'");

@@ -37,13 +37,13 @@ class RouterLiveLoadTest {
     }
 
     private RouteDecision route(String allowed, String preferred) {
-        return ROUTER.route(RouteQuery.at("chat", at("paris"), CATALOG.allowed(allowed)), live, preferred, 0.2);
+        return ROUTER.route(RouteQuery.at("chat", at("paris"), CATALOG.allowed(allowed)), live, preferred, new AffinitySlack(0.2, 0));
     }
 
     @Test
     void withoutLiveLoadTheRankingIsTheSnapshotOne() {
         RouteQuery q = RouteQuery.at("chat", at("paris"), CATALOG.allowed("EU"));
-        assertThat(ROUTER.route(q, LiveLoads.NONE, null, 0.2).candidates()).isEqualTo(ROUTER.route(q).candidates());
+        assertThat(ROUTER.route(q, LiveLoads.NONE, null, AffinitySlack.DEFAULT).candidates()).isEqualTo(ROUTER.route(q).candidates());
     }
 
     @Test
@@ -126,8 +126,17 @@ class RouterLiveLoadTest {
                 cluster("par-1").site("paris").serves("chat-eu", "chat"),
                 cluster("par-2").location(48.75, 2.35).jurisdiction("FR-IDF").health(Health.OFFLINE).serves("chat-eu", "chat"));
         RouteDecision d = Router.build(fleet, List.of(CHAT), CATALOG)
-                .route(RouteQuery.at("chat", at("paris"), CATALOG.allowed("FR")), live, "par-2", 0.2);
+                .route(RouteQuery.at("chat", at("paris"), CATALOG.allowed("FR")), live, "par-2", AffinitySlack.DEFAULT);
         assertThat(d.candidates()).extracting(RouteCandidate::clusterId).containsExactly("par-1");
+    }
+
+    @Test
+    void theSlackIsRelativeOrAbsoluteWhicheverAllowsMore() {
+        var slack = new AffinitySlack(0.2, 25);
+        assertThat(slack.keeps(27, 3)).as("within 25 ms").isTrue();
+        assertThat(slack.keeps(29, 3)).isFalse();
+        assertThat(slack.keeps(1150, 1000)).as("within 20 %").isTrue();
+        assertThat(slack.keeps(1250, 1000)).isFalse();
     }
 
     @Test
