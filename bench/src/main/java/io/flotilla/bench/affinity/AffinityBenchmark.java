@@ -44,7 +44,7 @@ import java.util.stream.IntStream;
 /**
  * Prefix-cache hit rate of session affinity against random and nearest-only routing, over a simulated fleet at
  * real sites (the sites CSV: two clusters per site), with the real {@link Router} deciding. Plain Java, one thread,
- * simulated time: sessions start at random sites (uneven demand: each site's weight is drawn once), each sends
+ * simulated time: sessions start at random sites (uneven demand: each site's weight is drawn once, 0.5 to 1.5), each sends
  * {@value #TURNS} chat turns with think time between; each cluster is a model server with {@value #SLOTS} batch slots
  * and a prefix cache holding the {@value #CACHE_SESSIONS} most recently served sessions. A turn whose session prefix
  * is in the serving cluster's cache is a hit and needs less prefill. Clusters report live load every 2 s, as agents

@@ -78,7 +78,7 @@ final class Simulation {
         var weights = new SplittableRandom(seed + 1);
         double sum = 0;
         for (int i = 0; i < siteWeights.length; i++) {
-            siteWeights[i] = 0.3 + 1.7 * weights.nextDouble();
+            siteWeights[i] = 0.5 + weights.nextDouble();
             sum += siteWeights[i];
         }
         this.totalWeight = sum;
