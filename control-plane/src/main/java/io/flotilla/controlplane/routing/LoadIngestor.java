@@ -30,7 +30,6 @@ public class LoadIngestor {
     private final LiveLoadTable table;
     private final MeterRegistry metrics;
     private final Counter kept;
-    private final Counter dropped;
     private final DecodingInbox<Received> inbox;
 
     LoadIngestor(AgentReportVerifier verifier, LiveLoadTable table, MeterRegistry metrics) {
@@ -38,8 +37,7 @@ public class LoadIngestor {
         this.table = table;
         this.metrics = metrics;
         this.kept = metrics.counter("flotilla.load.reports");
-        this.dropped = metrics.counter("flotilla.load.reports.dropped");
-        this.inbox = new DecodingInbox<>("flotilla-load-decoder", 20_000, this::ingest);
+        this.inbox = new DecodingInbox<>("flotilla-load-decoder", 20_000, this::ingest, metrics.counter("flotilla.load.reports.dropped"));
         metrics.gauge("flotilla.load.clusters", table, LiveLoadTable::size);
     }
 
@@ -54,10 +52,7 @@ public class LoadIngestor {
     @Incoming("load")
     @NonBlocking
     public void onLoad(byte[] payload, ReceivingMqttMessageMetadata mqtt) {
-        int lost = inbox.offer(new Received(mqtt.getTopic(), payload));
-        if (lost > 0) {
-            dropped.increment(lost);
-        }
+        inbox.offer(new Received(mqtt.getTopic(), payload));
     }
 
     @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -1,5 +1,6 @@
 package io.flotilla.controlplane.support;
 
+import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,19 +20,26 @@ public final class DecodingInbox<T> {
     private final String name;
     private final DropOldestQueue<T> queue;
     private final Consumer<T> handler;
+    private final Counter dropped;
     private volatile boolean running;
     private Thread thread;
 
-    /** @param name the thread's name, and what a failure is logged as */
-    public DecodingInbox(String name, int capacity, Consumer<T> handler) {
+    /**
+     * @param name the thread's name, and what a failure is logged as
+     * @param dropped counts the reports dropped to make room
+     */
+    public DecodingInbox(String name, int capacity, Consumer<T> handler, Counter dropped) {
         this.name = name;
         this.queue = new DropOldestQueue<>(capacity);
         this.handler = handler;
+        this.dropped = dropped;
     }
 
-    /** Queues one report; never blocks. @return how many older reports were dropped to make room (0 or 1) */
-    public int offer(T item) {
-        return queue.offer(item);
+    /** Queues one report; never blocks. Under overload the oldest queued one makes room, and is counted. */
+    public void offer(T item) {
+        if (queue.offer(item) > 0) {
+            dropped.increment();
+        }
     }
 
     public int size() {

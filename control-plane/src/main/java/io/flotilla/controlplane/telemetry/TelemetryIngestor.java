@@ -41,7 +41,6 @@ public class TelemetryIngestor {
     private final MeterRegistry metrics;
     private final Counter reports;
     private final Counter samples;
-    private final Counter dropped;
     private final DecodingInbox<Received> inbox;
 
     TelemetryIngestor(AgentReportVerifier verifier, LatestTelemetry latest, TelemetryWriter writer, Clock clock, MeterRegistry metrics,
@@ -53,8 +52,8 @@ public class TelemetryIngestor {
         this.metrics = metrics;
         this.reports = metrics.counter("flotilla.telemetry.reports");
         this.samples = metrics.counter("flotilla.telemetry.gpu.samples");
-        this.dropped = metrics.counter("flotilla.telemetry.reports.dropped");
-        this.inbox = new DecodingInbox<>("flotilla-telemetry-decoder", config.inboxCapacity(), this::ingest);
+        this.inbox = new DecodingInbox<>("flotilla-telemetry-decoder", config.inboxCapacity(), this::ingest,
+                metrics.counter("flotilla.telemetry.reports.dropped"));
         metrics.gauge("flotilla.telemetry.clusters", latest, LatestTelemetry::size);
         metrics.gauge("flotilla.telemetry.inbox.size", inbox, DecodingInbox::size);
     }
@@ -70,10 +69,7 @@ public class TelemetryIngestor {
     @Incoming("telemetry")
     @NonBlocking
     public void onTelemetry(byte[] payload, ReceivingMqttMessageMetadata mqtt) {
-        int lost = inbox.offer(new Received(mqtt.getTopic(), payload, clock.instant()));
-        if (lost > 0) {
-            dropped.increment(lost);
-        }
+        inbox.offer(new Received(mqtt.getTopic(), payload, clock.instant()));
     }
 
     private void ingest(Received received) {

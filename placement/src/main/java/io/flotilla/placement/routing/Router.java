@@ -226,24 +226,24 @@ public final class Router {
             Entry e = entries[i];
             entries[i] = entries[j];
             entries[j] = e;
-            double t = totals[i];
-            totals[i] = totals[j];
-            totals[j] = t;
-            t = networks[i];
-            networks[i] = networks[j];
-            networks[j] = t;
-            t = liveMs[i];
-            liveMs[i] = liveMs[j];
-            liveMs[j] = t;
-            t = waiting[i];
-            waiting[i] = waiting[j];
-            waiting[j] = t;
-            boolean b = measured[i];
-            measured[i] = measured[j];
-            measured[j] = b;
-            b = over[i];
-            over[i] = over[j];
-            over[j] = b;
+            swap(totals, i, j);
+            swap(networks, i, j);
+            swap(liveMs, i, j);
+            swap(waiting, i, j);
+            swap(measured, i, j);
+            swap(over, i, j);
+        }
+
+        private static void swap(double[] a, int i, int j) {
+            double t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+
+        private static void swap(boolean[] a, int i, int j) {
+            boolean t = a[i];
+            a[i] = a[j];
+            a[j] = t;
         }
 
         int capacity() {
