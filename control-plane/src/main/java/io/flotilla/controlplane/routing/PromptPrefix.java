@@ -8,13 +8,17 @@ import java.io.IOException;
  * Hashes the start of a prompt as it streams by, for prefix affinity: the text of the chat {@code messages} up to and
  * including the first {@code user} message (the system prompt and the question, where a multi-turn conversation
  * keeps its prefix), or a completion's {@code prompt}, and at most {@code maxChars} characters of it. Tokens are
- * approximated as four characters, so the default 256 tokens are the first 1,024 characters. Every string is
- * still decoded (the body's UTF-8 is checked as before); nothing but the hash is kept.
+ * approximated as four characters, so the default 256 tokens are the first 1,024 characters. A prompt shorter than
+ * {@value #MIN_CHARS} characters (64 tokens, four of vLLM's cache blocks) gives no key: there is little to reuse, and
+ * every "hi" of every client would otherwise be sent to one cluster. Every string is still decoded (the body's UTF-8
+ * is checked as before); nothing but the hash is kept.
  */
 final class PromptPrefix {
 
     /** Characters per token, for the configured prefix length in tokens. */
     static final int CHARS_PER_TOKEN = 4;
+    /** The shortest prompt start that gives a key (or the whole configured prefix, if shorter). */
+    static final int MIN_CHARS = 64 * CHARS_PER_TOKEN;
 
     private final int maxChars;
     private long hash = AffinityKey.add(AffinityKey.FNV_OFFSET, 'p');
@@ -25,9 +29,9 @@ final class PromptPrefix {
         this.maxChars = maxChars;
     }
 
-    /** The key, or {@link AffinityKey#NONE} when no prompt text was seen. */
+    /** The key, or {@link AffinityKey#NONE} when the prompt's start is too short to be worth a cache. */
     long key() {
-        return chars == 0 ? AffinityKey.NONE : AffinityKey.nonZero(hash);
+        return chars == 0 || chars < Math.min(MIN_CHARS, maxChars) ? AffinityKey.NONE : AffinityKey.nonZero(hash);
     }
 
     /** Reads a {@code messages} value whose first token is {@code first}, feeding the prefix. */

@@ -62,13 +62,15 @@ class InferenceRequestBodyTest {
         return out.toByteArray();
     }
 
+    private static final String SYSTEM = "You are a careful assistant. ".repeat(10);
+
     @Test
     void affinityKeyComesFromTheUserElseThePromptPrefix() throws Exception {
         long alice = read("{\"model\":\"chat\",\"user\":\"alice\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").affinityKey();
         assertThat(alice).isNotZero()
                 .isEqualTo(read("{\"user\":\"alice\",\"model\":\"chat\",\"messages\":[]}").affinityKey())
                 .isNotEqualTo(read("{\"model\":\"chat\",\"user\":\"bob\"}").affinityKey());
-        String system = "{\"role\":\"system\",\"content\":\"You are a careful assistant.\"}";
+        String system = "{\"role\":\"system\",\"content\":\"" + SYSTEM + "\"}";
         long first = read("{\"model\":\"chat\",\"messages\":[" + system + ",{\"role\":\"user\",\"content\":\"Summarise this\"}]}")
                 .affinityKey();
         long followUp = read("{\"model\":\"chat\",\"messages\":[" + system + ",{\"content\":\"Summarise this\",\"role\":\"user\"},"
@@ -77,17 +79,20 @@ class InferenceRequestBodyTest {
         long parts = read("{\"model\":\"chat\",\"messages\":[" + system
                 + ",{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Summarise this\"}]}]}").affinityKey();
         assertThat(parts).as("content parts hash their text").isNotZero();
-        assertThat(read("{\"model\":\"e\",\"prompt\":\"Once upon a time\"}").affinityKey())
-                .isEqualTo(read("{\"model\":\"e\",\"prompt\":\"Once upon a time\",\"max_tokens\":5}").affinityKey()).isNotZero();
+        assertThat(read("{\"model\":\"e\",\"prompt\":\"" + SYSTEM + "\"}").affinityKey())
+                .isEqualTo(read("{\"model\":\"e\",\"prompt\":\"" + SYSTEM + "\",\"max_tokens\":5}").affinityKey()).isNotZero();
         assertThat(read("{\"model\":\"e\",\"input\":\"x\"}").affinityKey()).as("no prompt, no key").isZero();
+        assertThat(read("{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").affinityKey())
+                .as("too short to be worth a cache").isZero();
     }
 
     @Test
     void onlyTheFirstPrefixCharactersCount() throws Exception {
-        String a = "x".repeat(40) + "tail one";
-        String b = "x".repeat(40) + "tail two";
-        assertThat(InferenceRequestBody.read(("{\"model\":\"m\",\"prompt\":\"" + a + "\"}").getBytes(StandardCharsets.UTF_8), 40).affinityKey())
-                .isEqualTo(InferenceRequestBody.read(("{\"model\":\"m\",\"prompt\":\"" + b + "\"}").getBytes(StandardCharsets.UTF_8), 40)
+        String a = "x".repeat(300) + "tail one";
+        String b = "x".repeat(300) + "tail two";
+        assertThat(InferenceRequestBody.read(("{\"model\":\"m\",\"prompt\":\"" + a + "\"}").getBytes(StandardCharsets.UTF_8), 300).affinityKey())
+                .isNotZero()
+                .isEqualTo(InferenceRequestBody.read(("{\"model\":\"m\",\"prompt\":\"" + b + "\"}").getBytes(StandardCharsets.UTF_8), 300)
                         .affinityKey());
         assertThat(read("{\"model\":\"m\",\"prompt\":\"" + a + "\"}").affinityKey())
                 .isNotEqualTo(read("{\"model\":\"m\",\"prompt\":\"" + b + "\"}").affinityKey());

@@ -7,12 +7,18 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.google.protobuf.Timestamp;
 import io.flotilla.controlplane.ApiFixtures;
 import io.flotilla.controlplane.MqttTestClient;
 import io.flotilla.controlplane.TestAgents;
+import io.flotilla.controlplane.routing.LiveLoadTable;
+import io.flotilla.placement.routing.LiveLoad;
 import io.flotilla.proto.EnvelopeCodec;
 import io.flotilla.proto.Topics;
+import io.flotilla.proto.v1.InferenceLoad;
+import io.flotilla.proto.v1.LoadReport;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,6 +29,9 @@ class TelemetryIngestionTest {
 
     @ConfigProperty(name = "flotilla.broker.port")
     int brokerPort;
+
+    @Inject
+    LiveLoadTable liveLoads;
 
     @Test
     void newestTelemetryReportIsServedAndAnOlderOneDoesNotReplaceIt() throws Exception {
@@ -42,6 +51,24 @@ class TelemetryIngestionTest {
             given().get("/api/v1/clusters/berlin-1/telemetry").then().statusCode(200)
                     .body("gpus[0].utilizationPercent", equalTo(87.5f));
         }
+    }
+
+    /** Live load for the router: verified like telemetry, kept in memory only, newest per cluster. */
+    @Test
+    void signedLoadReportsReachTheRoutersLiveTableAndBrokenOnesAreRefused() throws Exception {
+        EnvelopeCodec agent = TestAgents.of("berlin-1").codec();
+        double kept = ApiFixtures.metric("flotilla_load_reports_total");
+        LoadReport report = LoadReport.newBuilder().setClusterId("berlin-1")
+                .setTime(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()))
+                .addLoads(InferenceLoad.newBuilder().setWorkload("chat-eu").setRequestsWaiting(12).setRequestsRunning(3))
+                .build();
+        try (MqttTestClient client = new MqttTestClient(brokerPort)) {
+            client.publishAtMostOnce(Topics.load("berlin-1"), agent.encode("berlin-1", report));
+            client.publishAtMostOnce(Topics.load("berlin-1"), "garbage".getBytes());
+            await().atMost(Duration.ofSeconds(10)).until(() -> ApiFixtures.metric("flotilla_load_reports_total") == kept + 1
+                    && ApiFixtures.metric("flotilla_mqtt_rejected_total{kind=\"load\",reason=\"MALFORMED\"}") >= 1);
+        }
+        assertThat(liveLoads.of("berlin-1", "chat-eu")).isEqualTo(new LiveLoad(12, 3, 0));
     }
 
     /**
