@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import com.google.protobuf.Timestamp;
 import io.flotilla.controlplane.ApiFixtures;
 import io.flotilla.controlplane.MqttTestClient;
 import io.flotilla.controlplane.TestAgents;
@@ -20,6 +21,8 @@ import io.flotilla.proto.receipt.Jwks;
 import io.flotilla.proto.receipt.ReceiptClaims;
 import io.flotilla.proto.receipt.ReceiptVerifier;
 import io.flotilla.proto.v1.ClusterStatus;
+import io.flotilla.proto.v1.InferenceLoad;
+import io.flotilla.proto.v1.LoadReport;
 import io.flotilla.proto.v1.WorkloadCondition;
 import io.flotilla.proto.v1.WorkloadStatus;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -28,6 +31,7 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,6 +79,9 @@ class InferenceRouterTest {
 
     @TestHTTPResource("/v1/chat/completions")
     URI chatUri;
+
+    @Inject
+    LiveLoadTable liveLoads;
 
     @BeforeAll
     static void startVertx() {
@@ -250,6 +257,30 @@ class InferenceRouterTest {
             assertThat(CompletableFuture.supplyAsync(() -> readEvent(body)).get(10, TimeUnit.SECONDS)).isEqualTo("data: [DONE]");
             body.close();
         }
+    }
+
+    /** Live load reaches the request path without a rebuild; a cluster over maxQueue is skipped, and the reason says so. */
+    @Test
+    void aClusterOverMaxQueueIsSkippedForItsNeighbourAndTheReasonSaysWhy() throws Exception {
+        try (var par = new OpenAiStandIn(vertx, "lq-par"); var fra = new OpenAiStandIn(vertx, "lq-fra")) {
+            RouterFixtures.serve(brokerPort, "chat-lq", "lq", "EU", Map.of("lq-par", new Place("FR", 48.86, 2.35, par.endpoint()),
+                    "lq-fra", new Place("DE", 50.11, 8.68, fra.endpoint())), "    maxQueue: 4\n");
+            liveLoads.offer(load("lq-par", 9));
+            liveLoads.offer(load("lq-fra", 0));
+            chat(ACME, "chat-lq").header("X-Flotilla-Client-Location", "paris").post("/v1/chat/completions").then()
+                    .statusCode(200).header("X-Flotilla-Cluster", "lq-fra")
+                    .header("X-Flotilla-Route-Reason", containsString("skipped lq-par: 9 waiting > maxQueue 4"));
+            given().get("/api/v1/route?model=chat-lq&site=paris").then().statusCode(200)
+                    .body("candidates[0].cluster", equalTo("lq-fra"))
+                    .body("candidates[1].waiting", equalTo(9.0f))
+                    .body("notes", hasItem("skipped lq-par: 9 waiting > maxQueue 4"));
+        }
+    }
+
+    private static LoadReport load(String cluster, double waiting) {
+        return LoadReport.newBuilder().setClusterId(cluster).setTime(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()))
+                .addLoads(InferenceLoad.newBuilder().setWorkload("chat-lq").setRequestsWaiting(waiting).setRequestsRunning(2))
+                .build();
     }
 
     @Test

@@ -32,10 +32,16 @@ final class RouterFixtures {
     /** Registers the clusters, applies a policy serving {@code alias} on all of them and reports it available there. */
     static void serve(int brokerPort, String alias, String suite, String jurisdictions, Map<String, Place> clusters)
             throws Exception {
+        serve(brokerPort, alias, suite, jurisdictions, clusters, "");
+    }
+
+    /** @param routing more fields of the policy's {@code routing}, as YAML lines indented by four spaces */
+    static void serve(int brokerPort, String alias, String suite, String jurisdictions, Map<String, Place> clusters,
+            String routing) throws Exception {
         var ordered = new LinkedHashMap<>(clusters);
         ordered.forEach((id, p) -> ApiFixtures.cluster(id, p.jurisdiction(), p.lat(), p.lon(), suite));
         ApiFixtures.apply(ApiFixtures.policy(alias, suite, jurisdictions, clusters.size(), clusters.size(),
-                "vllm/vllm-openai:v0.8.5"), false).statusCode(200);
+                "vllm/vllm-openai:v0.8.5") + routing, false).statusCode(200);
         try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
             for (var c : ordered.entrySet()) {
                 ClusterStatus status = ClusterStatus.newBuilder().setClusterId(c.getKey()).setAppliedGeneration(1)
