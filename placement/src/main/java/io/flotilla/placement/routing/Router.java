@@ -43,10 +43,6 @@ public final class Router {
         final double cacheWeight;
         final int maxQueue;
 
-        Entry(ClusterState cluster, ServedWorkload served, double maxLatencyMs) {
-            this(cluster, served, maxLatencyMs, new Routing(served.alias(), Optional.empty()));
-        }
-
         Entry(ClusterState cluster, ServedWorkload served, double maxLatencyMs, Routing routing) {
             this.cluster = cluster;
             this.served = served;
