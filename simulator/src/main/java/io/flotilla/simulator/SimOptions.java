@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param modelServers whether each cluster runs an OpenAI-shaped stand-in model server that its agent reports as
  *                  the workloads' endpoint, so the router can reach it; off by default above 500 clusters
  * @param clusterApi what each simulated Kubernetes API server runs: the light API (default) or fabric8's CRUD mock
+ * @param loadInterval how often each cluster with a stand-in model server reports live load for the router; zero: never
  */
 public record SimOptions(
         int clusters,
@@ -36,7 +37,8 @@ public record SimOptions(
         boolean modelServers,
         Optional<String> token,
         int apiServers,
-        ClusterApi clusterApi) {
+        ClusterApi clusterApi,
+        Duration loadInterval) {
 
     /** The simulated Kubernetes API the agents' reconcile code talks to. */
     public enum ClusterApi {
@@ -57,6 +59,8 @@ public record SimOptions(
               --key BASE64              the control plane's Ed25519 public key (default: fetched)
               --broker URL              MQTT broker (default tcp://127.0.0.1:1883)
               --telemetry-interval D    e.g. 10s, 500ms, 1m; 0 turns telemetry off (default 10s)
+              --load-interval D         live model-server load for the router, with --model-servers; 0 turns
+                                        it off (default 0; ./flotilla run uses 2s, as real agents do)
               --prefix P                cluster ids are P-<site>-<n> (default sim)
               --seed N                  capacity, jitter and telemetry are reproducible (default 42)
               --state-dir DIR           agent state (default a temporary directory, deleted on exit)
@@ -79,6 +83,7 @@ public record SimOptions(
         Optional<String> key = Optional.empty();
         String broker = "tcp://127.0.0.1:1883";
         Duration telemetry = Duration.ofSeconds(10);
+        Duration load = Duration.ZERO;
         String prefix = "sim";
         long seed = 42;
         Optional<Path> stateDir = Optional.empty();
@@ -123,6 +128,7 @@ public record SimOptions(
                 case "key" -> key = Optional.of(value);
                 case "broker" -> broker = value;
                 case "telemetry-interval" -> telemetry = duration(name, value);
+                case "load-interval" -> load = duration(name, value);
                 case "prefix" -> prefix = value;
                 case "seed" -> seed = Long.parseLong(value);
                 case "state-dir" -> stateDir = Optional.of(Path.of(value));
@@ -151,7 +157,7 @@ public record SimOptions(
                 modelServers != null ? modelServers : clusters <= 500,
                 token.isPresent() ? token : defaultToken(),
                 apiServers != null ? apiServers : defaultApiServers(clusterApi, clusters),
-                clusterApi);
+                clusterApi, load);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.flotilla.simulator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flotilla.agent.EdgeAgent;
+import io.flotilla.agent.LoadReporter;
 import io.flotilla.agent.identity.AgentIdentity;
 import io.flotilla.agent.link.Backoff;
 import io.flotilla.agent.link.MqttControlPlaneLink;
@@ -15,13 +16,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * One simulated cluster's agent: the real {@link EdgeAgent} (signature check, store, reconcile,
  * status) over its own real MQTT session, against its namespace on the shared simulated API.
- * Only the telemetry is made up.
+ * Only the telemetry and the live load are made up.
  */
 final class SimulatedAgent implements AutoCloseable {
 
@@ -32,6 +35,8 @@ final class SimulatedAgent implements AutoCloseable {
     private final SimCluster cluster;
     private final DesiredStateStore store;
     private final MqttControlPlaneLink link;
+    /** The live load reports' scheduled task, or null when the cluster sends none. */
+    private final ScheduledFuture<?> loadReports;
     private final StageTimingLink timing;
     private final EdgeAgent agent;
 
@@ -83,6 +88,14 @@ final class SimulatedAgent implements AutoCloseable {
                 return report;
             };
         }
+        if (modelServer != null && !options.loadInterval().isZero()) {
+            // on the shared scheduler, not a thread of the reporter's own: thousands of agents share one process
+            var reporter = new LoadReporter(id, new SimulatedLoad(id, store::desired, clock, options.seed()), codec, link);
+            long every = options.loadInterval().toMillis();
+            loadReports = pahoExecutor.scheduleWithFixedDelay(reporter::sendOnce, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            loadReports = null;
+        }
         this.agent = new EdgeAgent(settings, timing, codec, store, kubernetes, telemetry, clock,
                 Thread.ofVirtual().name("sim-agent-" + id).factory(),
                 modelServer == null ? EndpointResolver.IN_CLUSTER : (target, workload) -> modelServer.endpoint());
@@ -126,6 +139,9 @@ final class SimulatedAgent implements AutoCloseable {
     /** Disconnects cleanly, announcing OFFLINE presence. */
     @Override
     public void close() {
+        if (loadReports != null) {
+            loadReports.cancel(false);
+        }
         agent.close();
     }
 }

@@ -12,6 +12,7 @@ import io.flotilla.proto.Topics;
 import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.DesiredState;
 import io.flotilla.proto.v1.InferenceWorkload;
+import io.flotilla.proto.v1.LoadReport;
 import io.flotilla.proto.v1.Presence;
 import io.flotilla.proto.v1.Resources;
 import io.flotilla.proto.v1.TelemetryReport;
@@ -65,6 +66,7 @@ class FleetSimulatorTest {
     private MqttAsyncClient observer;
     private final Map<String, ClusterStatus> statuses = new ConcurrentHashMap<>();
     private final Map<String, TelemetryReport> telemetry = new ConcurrentHashMap<>();
+    private final Map<String, LoadReport> loads = new ConcurrentHashMap<>();
     private final Map<String, Presence> presence = new ConcurrentHashMap<>();
     /** Every presence message, as cluster=STATE, in arrival order. */
     private final List<String> presenceLog = new CopyOnWriteArrayList<>();
@@ -124,7 +126,7 @@ class FleetSimulatorTest {
 
         sim = FleetSimulator.start(SimOptions.parse("--clusters=3", "--no-register",
                 "--key=" + controlPlaneKey.verificationKey().toBase64(), "--broker=" + url,
-                "--telemetry-interval=500ms", "--ready-delay=500ms", "--progress-interval=1s",
+                "--telemetry-interval=500ms", "--load-interval=500ms", "--ready-delay=500ms", "--progress-interval=1s",
                 "--state-dir=" + dir.resolve("state"), "--cluster-api=" + clusterApi), System.out);
         List<SimCluster> clusters = sim.clusters();
         assertThat(clusters).hasSize(3).extracting(SimCluster::id).doesNotHaveDuplicates()
@@ -161,6 +163,7 @@ class FleetSimulatorTest {
             });
             assertThat(report.getInferenceList()).extracting(l -> l.getWorkload()).containsExactly("chat");
             assertThat(report.getCpu().getCapacityCores()).isPositive();
+            assertThat(loads.get(target).getLoadsList()).extracting(l -> l.getWorkload()).containsExactly("chat");
         });
         assertThat(presence.get(target).getState()).isEqualTo(Presence.State.STATE_ONLINE);
 
@@ -245,6 +248,8 @@ class FleetSimulatorTest {
                                 reader.decodeFrom(message.getPayload(), cluster, ClusterStatus.getDefaultInstance(), sim.agentKeys().get(cluster)).payload());
                         case TELEMETRY -> telemetry.put(cluster,
                                 reader.decodeFrom(message.getPayload(), cluster, TelemetryReport.getDefaultInstance(), sim.agentKeys().get(cluster)).payload());
+                        case LOAD -> loads.put(cluster,
+                                reader.decodeFrom(message.getPayload(), cluster, LoadReport.getDefaultInstance(), sim.agentKeys().get(cluster)).payload());
                         case PRESENCE -> {
                             Presence p = reader.decodeFrom(message.getPayload(), cluster, Presence.getDefaultInstance(),
                                     sim.agentKeys().get(cluster)).payload();
@@ -285,6 +290,7 @@ class FleetSimulatorTest {
         observer.subscribe(new MqttSubscription[] {
                 new MqttSubscription(Topics.allClusters(Topics.Kind.STATUS), 1),
                 new MqttSubscription(Topics.allClusters(Topics.Kind.TELEMETRY), 1),
+                new MqttSubscription(Topics.allClusters(Topics.Kind.LOAD), 0),
                 new MqttSubscription(Topics.allClusters(Topics.Kind.PRESENCE), 1)}).waitForCompletion(10_000);
     }
 }
