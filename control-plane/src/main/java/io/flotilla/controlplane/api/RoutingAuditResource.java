@@ -1,7 +1,7 @@
 package io.flotilla.controlplane.api;
 
 import io.flotilla.controlplane.auth.Roles;
-import io.flotilla.controlplane.receipts.RoutingAudit;
+import io.flotilla.controlplane.routing.RoutingAudit;
 import io.flotilla.controlplane.support.FleetException;
 import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.JurisdictionCatalog;

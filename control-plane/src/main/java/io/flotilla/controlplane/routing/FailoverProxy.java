@@ -1,7 +1,5 @@
 package io.flotilla.controlplane.routing;
 
-import io.flotilla.controlplane.receipts.ReceiptDraft;
-import io.flotilla.controlplane.receipts.ReceiptIssuer;
 import io.flotilla.placement.routing.RouteCandidate;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

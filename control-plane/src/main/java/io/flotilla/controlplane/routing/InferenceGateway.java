@@ -1,7 +1,5 @@
 package io.flotilla.controlplane.routing;
 
-import io.flotilla.controlplane.receipts.ReceiptDraft;
-import io.flotilla.controlplane.receipts.ReceiptIssuer;
 import io.flotilla.controlplane.routing.RequestAdmission.Admitted;
 import io.flotilla.controlplane.routing.RequestAdmission.Caller;
 import io.flotilla.controlplane.routing.RequestAdmission.Verdict;

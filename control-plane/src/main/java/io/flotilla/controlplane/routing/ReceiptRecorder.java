@@ -1,7 +1,6 @@
-package io.flotilla.controlplane.receipts;
+package io.flotilla.controlplane.routing;
 
 import io.agroal.api.AgroalDataSource;
-import io.flotilla.controlplane.routing.RouterConfig;
 import io.flotilla.controlplane.support.DropOldestQueue;
 import io.flotilla.controlplane.support.RateLimitedLog;
 import io.flotilla.proto.receipt.ReceiptClaims;

@@ -1,4 +1,4 @@
-package io.flotilla.controlplane.receipts;
+package io.flotilla.controlplane.routing;
 
 import io.agroal.api.AgroalDataSource;
 import io.flotilla.policy.AllowedJurisdictions;

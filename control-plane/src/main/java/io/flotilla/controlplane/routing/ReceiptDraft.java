@@ -1,4 +1,4 @@
-package io.flotilla.controlplane.receipts;
+package io.flotilla.controlplane.routing;
 
 import io.flotilla.controlplane.routing.RouteService.PolicyFacts;
 import java.util.List;

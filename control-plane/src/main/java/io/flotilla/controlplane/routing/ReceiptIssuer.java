@@ -1,8 +1,7 @@
-package io.flotilla.controlplane.receipts;
+package io.flotilla.controlplane.routing;
 
 import io.flotilla.controlplane.protocol.ProtocolKeys;
 import io.flotilla.controlplane.routing.RouteService.PolicyFacts;
-import io.flotilla.controlplane.routing.RouterConfig;
 import io.flotilla.placement.routing.RouteCandidate;
 import io.flotilla.proto.receipt.ReceiptClaims;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,7 @@
-package io.flotilla.controlplane.receipts;
+package io.flotilla.controlplane.routing;
 
 import io.agroal.api.AgroalDataSource;
 import io.flotilla.controlplane.leader.Leadership;
-import io.flotilla.controlplane.routing.RouterConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
