@@ -1,6 +1,7 @@
 package io.flotilla.controlplane.routing;
 
 import static io.flotilla.controlplane.routing.RouterFixtures.chat;
+import static io.flotilla.controlplane.routing.RouterFixtures.publishedKeys;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,7 +18,6 @@ import io.flotilla.controlplane.MqttTestClient;
 import io.flotilla.controlplane.TestAgents;
 import io.flotilla.controlplane.routing.RouterFixtures.Place;
 import io.flotilla.proto.Topics;
-import io.flotilla.proto.receipt.Jwks;
 import io.flotilla.proto.receipt.ReceiptClaims;
 import io.flotilla.proto.receipt.ReceiptVerifier;
 import io.flotilla.proto.v1.ClusterStatus;
@@ -341,13 +341,6 @@ class InferenceRouterTest {
                     .then().statusCode(200).body("clusters.cluster", not(hasItem("rc-par")));
             given().queryParam("jurisdiction", "XX").get("/api/v1/routing/audit").then().statusCode(400);
         }
-    }
-
-    /** A verifier over the control plane's published key set, as a customer would build it from the saved JWKS. */
-    private static ReceiptVerifier publishedKeys() {
-        return new ReceiptVerifier(Jwks.parse(given().get("/api/v1/receipts/keys").then().statusCode(200)
-                .body("keys[0].kty", equalTo("OKP")).body("keys[0].crv", equalTo("Ed25519"))
-                .extract().asString()));
     }
 
     @Test

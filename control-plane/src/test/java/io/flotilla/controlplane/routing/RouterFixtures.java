@@ -2,12 +2,15 @@ package io.flotilla.controlplane.routing;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import io.flotilla.controlplane.ApiFixtures;
 import io.flotilla.controlplane.MqttTestClient;
 import io.flotilla.controlplane.TestAgents;
 import io.flotilla.proto.Topics;
+import io.flotilla.proto.receipt.Jwks;
+import io.flotilla.proto.receipt.ReceiptVerifier;
 import io.flotilla.proto.v1.ClusterStatus;
 import io.flotilla.proto.v1.WorkloadCondition;
 import io.flotilla.proto.v1.WorkloadStatus;
@@ -60,5 +63,12 @@ final class RouterFixtures {
     static RequestSpecification chat(String key, String model) {
         return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
                 .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    }
+
+    /** A verifier over the control plane's published key set, as a customer would build it from the saved JWKS. */
+    static ReceiptVerifier publishedKeys() {
+        return new ReceiptVerifier(Jwks.parse(given().get("/api/v1/receipts/keys").then().statusCode(200)
+                .body("keys[0].kty", equalTo("OKP")).body("keys[0].crv", equalTo("Ed25519"))
+                .extract().asString()));
     }
 }
