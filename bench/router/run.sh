@@ -5,7 +5,10 @@
 # (through minus direct at the same percentile, from the same run).
 #
 # Needs: built jars (./flotilla build), nginx and wrk (apt-get install -y nginx wrk), python3, curl. Ports are overridable: FLOTILLA_HTTP_PORT (28080), FLOTILLA_BROKER_PORT (19133), NGINX_PORT (28090).
+# ROUTER_PORT (e.g. 28081) serves /v1 on a port of its own (flotilla.router.port, the Helm chart's router.enabled)
+# instead of the API port, as production deployments do; FLOTILLA_JAVA_OPTS adds JVM options (a profiler, say).
 #   DURATION=10s CONNECTIONS="1 16 64" bench/router/run.sh
+#   ROUTER_PORT=28081 bench/router/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SCRIPT=bench/router/run.sh
@@ -19,6 +22,9 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 THREADS=${THREADS:-2}
+ROUTER_PORT=${ROUTER_PORT:-}
+ROUTER_OPTS=()
+[ -n "$ROUTER_PORT" ] && ROUTER_OPTS=(-Dflotilla.router.port="$ROUTER_PORT" -Dflotilla.router.host=127.0.0.1)
 CP_JAR=control-plane/target/quarkus-app/quarkus-run.jar
 SIMULATOR_JAR=simulator/target/flotilla-simulator.jar
 
@@ -42,7 +48,8 @@ echo "starting the control plane on :$HTTP_PORT ..." >&2
 # a tenant of the benchmark's own with a fresh key (from the environment: not in the process list); the stand-in
 # model server listens on loopback
 API_KEY="sk-bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-BENCH_ROUTER_KEY="$API_KEY" "$java" -Dquarkus.http.port="$HTTP_PORT" -Dflotilla.broker.port="$BROKER_PORT" \
+# shellcheck disable=SC2086 # FLOTILLA_JAVA_OPTS is a list of options
+BENCH_ROUTER_KEY="$API_KEY" "$java" ${FLOTILLA_JAVA_OPTS:-} "${ROUTER_OPTS[@]}" -Dquarkus.http.port="$HTTP_PORT" -Dflotilla.broker.port="$BROKER_PORT" \
   -Dflotilla.data-dir="$WORK/cp" -Dflotilla.router.allowed-endpoints=127.0.0.0/8 \
   '-Dflotilla.router.tenants.bench.api-keys=${BENCH_ROUTER_KEY}' \
   -Dquarkus.log.level=WARN -jar "$CP_JAR" >"$WORK/cp.log" 2>&1 &
@@ -118,7 +125,7 @@ EOF
 echo "wrk.headers[\"Authorization\"] = \"Bearer $API_KEY\"" >>"$WORK/post.lua"
 
 DIRECT="$UPSTREAM/v1/chat/completions"
-FLOTILLA="http://127.0.0.1:$HTTP_PORT/v1/chat/completions"
+FLOTILLA="http://127.0.0.1:${ROUTER_PORT:-$HTTP_PORT}/v1/chat/completions"
 NGINX="http://127.0.0.1:$NGINX_PORT/v1/chat/completions"
 curl -fsS -i "$FLOTILLA" -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' -H 'X-Flotilla-Client-Location: ahmedabad' \
   -d '{"model":"bench","messages":[]}' | grep -i '^x-flotilla-cluster' >&2
@@ -140,6 +147,7 @@ run() { # URL CONNECTIONS -> "p50 p99 rps"
   echo "$p50 $p99 $rps"
 }
 
+echo "router on $([ -n "$ROUTER_PORT" ] && echo "its own port ($ROUTER_PORT)" || echo "the API port ($HTTP_PORT)"), receipts recorded: ${FLOTILLA_ROUTER_RECEIPTS_RECORD:-all}"
 echo "load before: $(uptime)"
 echo
 echo "| connections | path | p50 ms | p99 ms | req/s | added p50 ms | added p99 ms | vs nginx req/s |"

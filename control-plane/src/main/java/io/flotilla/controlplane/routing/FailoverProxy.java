@@ -53,7 +53,11 @@ final class FailoverProxy {
             String client, ReceiptDraft receipt, List<String> notes) {
     }
 
-    private record Target(String host, int port, boolean ssl, String basePath) {
+    /**
+     * Where a reported endpoint sends requests, worked out once per endpoint: the allow-list's verdict on it (null:
+     * allowed) included, since neither the list nor the endpoint's address changes while the control plane runs.
+     */
+    private record Target(String host, int port, boolean ssl, String basePath, String refusal) {
     }
 
     private final Vertx vertx;
@@ -144,19 +148,18 @@ final class FailoverProxy {
             RouteCandidate c = order.get(next++);
             Target t;
             try {
-                t = targets.computeIfAbsent(c.endpoint(), FailoverProxy::target);
+                t = targets.computeIfAbsent(c.endpoint(), FailoverProxy.this::target);
             } catch (IllegalArgumentException e) {
                 failed(c, "bad_endpoint", "endpoint '" + c.endpoint() + "' is not an http(s) URL");
                 return;
             }
-            String refusal = allowedEndpoints.refusal(t.host(), t.port());
-            if (refusal != null) {
-                failed(c, "endpoint_not_allowed", "endpoint not allowed: " + refusal);
+            if (t.refusal() != null) {
+                failed(c, "endpoint_not_allowed", "endpoint not allowed: " + t.refusal());
                 return;
             }
+            // the client copies the options' headers into each request it makes: every attempt can share them
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(t.host()).setPort(t.port())
-                    .setSsl(t.ssl()).setURI(t.basePath() + "/v1/" + forward.endpoint())
-                    .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(forward.headers()));
+                    .setSsl(t.ssl()).setURI(t.basePath() + "/v1/" + forward.endpoint()).setHeaders(forward.headers());
             clients.get().request(options).onComplete(connected -> {
                 if (connected.failed()) {
                     failed(c, "connect", describe(connected.cause()));
@@ -281,8 +284,11 @@ final class FailoverProxy {
             int rank = ranked.indexOf(c) + 1;
             r.append(rank == 1 ? "nearest eligible" : "rank " + rank).append(" of ").append(ranked.size()).append(" in ")
                     .append(forward.jurisdictions()).append(" for client at ").append(forward.client())
-                    .append(String.format(Locale.ROOT, ": est. %.1f ms (network %.1f %s, load %.1f, queue %.1f)", c.estimatedLatencyMs(),
-                            c.networkLatencyMs(), c.measured() ? "measured" : "estimated", c.loadPenaltyMs(), c.liveLoadMs()));
+                    .append(": est. ");
+            appendTenths(r, c.estimatedLatencyMs()).append(" ms (network ");
+            appendTenths(r, c.networkLatencyMs()).append(c.measured() ? " measured" : " estimated").append(", load ");
+            appendTenths(r, c.loadPenaltyMs()).append(", queue ");
+            appendTenths(r, c.liveLoadMs()).append(')');
             forward.notes().forEach(note -> r.append("; ").append(note));
             if (!failures.isEmpty()) {
                 r.append("; failed over from ").append(String.join(", ", failures));
@@ -304,7 +310,19 @@ final class FailoverProxy {
         resp.request().reset();
     }
 
-    private static Target target(String endpoint) {
+    /** {@code value} with one decimal, rounded half up, without a formatter on the hot path. */
+    static StringBuilder appendTenths(StringBuilder out, double value) {
+        if (!Double.isFinite(value) || Math.abs(value) >= 1e15) {
+            return out.append(String.format(Locale.ROOT, "%.1f", value));
+        }
+        long tenths = Math.round(Math.abs(value) * 10);
+        if (value < 0 && tenths != 0) {
+            out.append('-');
+        }
+        return out.append(tenths / 10).append('.').append(tenths % 10);
+    }
+
+    private Target target(String endpoint) {
         URI uri = URI.create(endpoint);
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
@@ -312,8 +330,9 @@ final class FailoverProxy {
         }
         boolean ssl = scheme.equals("https");
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        return new Target(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80, ssl,
-                path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+        int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+        return new Target(uri.getHost(), port, ssl, path.endsWith("/") ? path.substring(0, path.length() - 1) : path,
+                allowedEndpoints.refusal(uri.getHost(), port));
     }
 
     static String describe(Throwable e) {
