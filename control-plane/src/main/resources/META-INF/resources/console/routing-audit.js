@@ -63,8 +63,9 @@ function filterForm() {
 
 await page('routing-audit', 'Routing audit');
 clear(content,
-  el('p', { class: 'muted' }, 'Counted from the signed routing receipts the router records (flotilla.router.receipts.record). '
-    + 'Each routed answer carries its receipt in the X-Flotilla-Receipt header; see docs/routing.md.'),
+  el('p', { class: 'muted' }, 'Every routed request, counted per minute from the claims of its signed routing receipt. '
+    + 'Each routed answer carries its receipt in the X-Flotilla-Receipt header; a share of them is kept as evidence '
+    + '(flotilla.router.receipts.record); see docs/routing.md.'),
   el('section', { class: 'panel' }, filterForm()),
   el('section', { class: 'panel', 'aria-labelledby': 'routing-audit-h' }, el('h2', { id: 'routing-audit-h' }, 'Where requests were served'),
     reportHolder));

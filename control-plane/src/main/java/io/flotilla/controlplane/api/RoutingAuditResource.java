@@ -43,7 +43,7 @@ public class RoutingAuditResource {
 
     /**
      * @param jurisdiction the jurisdiction audited, as asked (EU, DE, ...)
-     * @param requests recorded requests whose allowed jurisdictions lie within it
+     * @param requests routed requests whose allowed jurisdictions lie within it
      * @param outsideAllowed those served by a cluster outside the request's own allowed jurisdictions (computed)
      */
     public record AuditReport(String jurisdiction, Instant from, Instant to, long requests,
@@ -51,10 +51,11 @@ public class RoutingAuditResource {
     }
 
     @GET
-    @Operation(summary = "Count the recorded routed requests bound to a jurisdiction per serving cluster, and those "
+    @Operation(summary = "Count the routed requests bound to a jurisdiction per serving cluster, and those "
             + "served outside their allowed jurisdictions",
             description = "jurisdiction: codes or groups, comma-separated (EU). from/to: ISO-8601 instants (default: the "
-                    + "last 24 hours). Counts the receipts recorded per flotilla.router.receipts.record.")
+                    + "last 24 hours). Every routed request is counted, per minute: from counts from the start of its "
+                    + "minute.")
     public AuditReport report(@QueryParam("jurisdiction") String jurisdiction, @QueryParam("from") String from,
             @QueryParam("to") String to) throws SQLException {
         var problems = new ArrayList<String>();

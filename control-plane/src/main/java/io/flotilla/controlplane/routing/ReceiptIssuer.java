@@ -11,8 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Makes the signed routing receipt ({@code X-Flotilla-Receipt}) of an answered request, with the control plane's
- * active signing key, and hands it to the {@link ReceiptRecorder} when {@code flotilla.router.receipts.record} says
- * so. Runs on the request's event loop: one JSON string, one Ed25519 signature, no I/O.
+ * active signing key, counts the request for the routing audit, and hands the receipt to the {@link ReceiptRecorder}
+ * when {@code flotilla.router.receipts.record} says so. Runs on the request's event loop: one JSON string, one Ed25519
+ * signature, no I/O.
  */
 @ApplicationScoped
 public class ReceiptIssuer {
@@ -43,6 +44,7 @@ public class ReceiptIssuer {
                 served.policyName(), policy == null ? 0 : policy.revision(), served.clusterId(), served.jurisdiction(),
                 allowed, draft.bodySha256());
         String receipt = keys.receiptSigner().sign(claims);
+        recorder.count(claims);
         if (recorded()) {
             recorder.offer(claims, receipt);
         }

@@ -14,18 +14,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Records routing receipts for the routing audit, off the request path: the router only queues them (bounded; when
- * full the oldest is dropped and counted in {@code flotilla.router.receipts.dropped}), and a thread of its own writes
- * them in JDBC batches. A write that fails (the database is down) drops its batch and counts it in
- * {@code flotilla.router.receipts.failed}: recording never slows down or fails a routed request.
+ * Records the routing audit, off the request path. Every answered request is counted ({@link AuditCounts}); a thread of
+ * its own adds the counts to {@code routing_audit_count} about once a second, keeping them for the next try when the
+ * database is down, so the audit's counts are complete. The receipts chosen by {@code flotilla.router.receipts.record}
+ * are queued (bounded; when full the oldest is dropped and counted in {@code flotilla.router.receipts.dropped}) and
+ * written by the same thread in JDBC batches to {@code routing_receipt}; a batch that fails is dropped and counted in
+ * {@code flotilla.router.receipts.failed}. Recording never slows down or fails a routed request.
  */
 @ApplicationScoped
 public class ReceiptRecorder {
@@ -35,6 +40,11 @@ public class ReceiptRecorder {
     private static final String INSERT = "INSERT INTO routing_receipt (request_id, issued_at, tenant, model, policy_name,"
             + " policy_revision, cluster_id, cluster_jurisdiction, allowed_jurisdictions, body_sha256, receipt)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String ADD_COUNT = "UPDATE routing_audit_count SET requests = requests + ? WHERE minute_start = ?"
+            + " AND allowed_jurisdictions = ? AND cluster_id = ? AND cluster_jurisdiction = ?";
+    private static final String INSERT_COUNT = "INSERT INTO routing_audit_count (minute_start, allowed_jurisdictions,"
+            + " cluster_id, cluster_jurisdiction, requests) VALUES (?, ?, ?, ?, ?)";
+    private static final long COUNT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** A receipt waiting to be written. */
     private record Pending(ReceiptClaims claims, String receipt) {
@@ -43,14 +53,17 @@ public class ReceiptRecorder {
     private final AgroalDataSource dataSource;
     private final int batchSize;
     private final DropOldestQueue<Pending> queue;
+    private final AuditCounts counts = new AuditCounts();
+    private final Clock clock;
     private final Counter recorded;
     private final Counter dropped;
     private final Counter failed;
     private volatile boolean running;
     private Thread thread;
 
-    ReceiptRecorder(AgroalDataSource dataSource, RouterConfig config, MeterRegistry metrics) {
+    ReceiptRecorder(AgroalDataSource dataSource, RouterConfig config, MeterRegistry metrics, Clock clock) {
         this.dataSource = dataSource;
+        this.clock = clock;
         this.batchSize = config.receipts().batchSize();
         this.queue = new DropOldestQueue<>(config.receipts().queueCapacity());
         this.recorded = metrics.counter("flotilla.router.receipts.recorded");
@@ -71,6 +84,11 @@ public class ReceiptRecorder {
         }
     }
 
+    /** Counts an answered request for the audit; never blocks. */
+    void count(ReceiptClaims claims) {
+        counts.count(claims);
+    }
+
     /** Queues a receipt to be recorded; never blocks. */
     void offer(ReceiptClaims claims, String receipt) {
         if (queue.offer(new Pending(claims, receipt)) > 0) {
@@ -78,13 +96,14 @@ public class ReceiptRecorder {
         }
     }
 
-    /** Receipts queued and not yet written: the audit waits for them in tests. */
-    public int pending() {
-        return queue.size();
+    /** Receipts queued and requests counted, not yet written. */
+    public long pending() {
+        return queue.size() + counts.pending();
     }
 
     private void run() {
         var batch = new ArrayList<Pending>(batchSize);
+        long countsWritten = System.nanoTime();
         while (running || queue.size() > 0) {
             try {
                 batch.clear();
@@ -95,11 +114,54 @@ public class ReceiptRecorder {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             } catch (SQLException | RuntimeException e) {
                 failed.increment(batch.size());
                 FAILED_WRITES.warn(e, "Recording %d routing receipts failed; they are dropped", batch.size());
             }
+            if (System.nanoTime() - countsWritten >= COUNT_INTERVAL_NANOS) {
+                writeCounts();
+                countsWritten = System.nanoTime();
+            }
+        }
+        writeCounts();
+    }
+
+    /** Adds the requests counted since the last call to their minute's rows; kept for the next call if that fails. */
+    private void writeCounts() {
+        Map<AuditCounts.Group, Long> taken = counts.take();
+        if (taken.isEmpty()) {
+            return;
+        }
+        Timestamp minute = Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MINUTES));
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false); // all the groups or none: a retry must not add a group twice
+            try (PreparedStatement add = c.prepareStatement(ADD_COUNT);
+                    PreparedStatement insert = c.prepareStatement(INSERT_COUNT)) {
+                for (var e : taken.entrySet()) {
+                    AuditCounts.Group g = e.getKey();
+                    add.setLong(1, e.getValue());
+                    add.setTimestamp(2, minute);
+                    add.setString(3, g.allowed());
+                    add.setString(4, g.cluster());
+                    add.setString(5, g.jurisdiction());
+                    if (add.executeUpdate() == 0) {
+                        insert.setTimestamp(1, minute);
+                        insert.setString(2, g.allowed());
+                        insert.setString(3, g.cluster());
+                        insert.setString(4, g.jurisdiction());
+                        insert.setLong(5, e.getValue());
+                        insert.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            counts.restore(taken);
+            FAILED_WRITES.warn(e, "Counting routed requests for the audit failed; the counts are kept for the next try");
         }
     }
 

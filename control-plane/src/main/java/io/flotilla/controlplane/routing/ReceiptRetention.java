@@ -11,7 +11,10 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import org.jboss.logging.Logger;
 
-/** Deletes recorded routing receipts past {@code flotilla.router.receipts.retention}, hourly, on the leader. */
+/**
+ * Deletes recorded routing receipts and the audit's request counts past {@code flotilla.router.receipts.retention},
+ * hourly, on the leader.
+ */
 @ApplicationScoped
 public class ReceiptRetention {
 
@@ -34,10 +37,14 @@ public class ReceiptRetention {
         if (!leadership.isLeader()) {
             return;
         }
+        Timestamp expired = Timestamp.from(clock.instant().minus(config.receipts().retention()));
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM routing_receipt WHERE issued_at < ?")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant().minus(config.receipts().retention())));
-            ps.executeUpdate();
+                PreparedStatement receipts = c.prepareStatement("DELETE FROM routing_receipt WHERE issued_at < ?");
+                PreparedStatement counts = c.prepareStatement("DELETE FROM routing_audit_count WHERE minute_start < ?")) {
+            receipts.setTimestamp(1, expired);
+            receipts.executeUpdate();
+            counts.setTimestamp(1, expired);
+            counts.executeUpdate();
         } catch (SQLException e) {
             LOG.warn("Deleting expired routing receipts failed; retrying in an hour", e);
         }

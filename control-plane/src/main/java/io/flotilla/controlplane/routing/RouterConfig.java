@@ -133,8 +133,11 @@ public interface RouterConfig {
     Receipts receipts();
 
     interface Receipts {
-        /** Which receipts are recorded: {@code all}, {@code sampled} ({@link #sampleRate()} of them) or {@code none}. */
-        @WithDefault("all")
+        /**
+         * Which receipts are recorded: {@code all}, {@code sampled} ({@link #sampleRate()} of them) or {@code none}. The
+         * routing audit counts every request either way; recorded receipts are its evidence.
+         */
+        @WithDefault("sampled")
         Recording record();
 
         /** The share of receipts recorded with {@code record=sampled}, 0 to 1. */

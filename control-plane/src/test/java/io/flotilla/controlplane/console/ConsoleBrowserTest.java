@@ -618,20 +618,18 @@ class ConsoleBrowserTest {
                 java.util.regex.Pattern.compile("\\d+ s ago")));
     }
 
-    /** The routing audit counts recorded receipts per serving cluster, for the jurisdiction chosen. */
+    /** The routing audit counts routed requests per serving cluster, for the jurisdiction chosen. */
     @Test
     @Order(15)
     void theRoutingAuditCountsRecordedRequestsPerServingClusterForTheJurisdictionChosen() throws Exception {
-        try (var c = dataSource.getConnection(); var insert = c.prepareStatement("INSERT INTO routing_receipt (request_id,"
-                + " issued_at, model, policy_revision, cluster_id, cluster_jurisdiction, allowed_jurisdictions, body_sha256,"
-                + " receipt) VALUES (?, ?, 'chat-demo', 1, ?, ?, ?, 'x', 'x')")) {
+        try (var c = dataSource.getConnection(); var insert = c.prepareStatement("INSERT INTO routing_audit_count"
+                + " (minute_start, allowed_jurisdictions, cluster_id, cluster_jurisdiction, requests) VALUES (?, ?, ?, ?, 1)")) {
             String[][] rows = {{"dm-fra", "DE", "EU"}, {"dm-fra", "DE", "DE"}, {"dm-par", "FR", "EU"}, {"dm-nyc", "US", "US"}};
-            for (int i = 0; i < rows.length; i++) {
-                insert.setString(1, "console-" + i);
-                insert.setTimestamp(2, java.sql.Timestamp.from(Instant.now().minusSeconds(60)));
-                insert.setString(3, rows[i][0]);
-                insert.setString(4, rows[i][1]);
-                insert.setString(5, rows[i][2]);
+            for (String[] row : rows) {
+                insert.setTimestamp(1, java.sql.Timestamp.from(Instant.now().minusSeconds(120).truncatedTo(ChronoUnit.MINUTES)));
+                insert.setString(2, row[2]);
+                insert.setString(3, row[0]);
+                insert.setString(4, row[1]);
                 insert.executeUpdate();
             }
         }
