@@ -45,6 +45,12 @@ public class ReceiptRecorder {
     private static final String INSERT_COUNT = "INSERT INTO routing_audit_count (minute_start, allowed_jurisdictions,"
             + " cluster_id, cluster_jurisdiction, requests) VALUES (?, ?, ?, ?, ?)";
     private static final long COUNT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * After a batch that was not full, the writer waits this long before the next one, so that receipts arriving
+     * steadily are written a few hundred to a commit rather than one or two: each commit costs the database far more
+     * than a row.
+     */
+    private static final long BATCH_PAUSE_MILLIS = 100;
 
     /** A receipt waiting to be written. */
     private record Pending(ReceiptClaims claims, String receipt) {
@@ -111,6 +117,9 @@ public class ReceiptRecorder {
                 if (!batch.isEmpty()) {
                     write(batch);
                     recorded.increment(batch.size());
+                    if (batch.size() < batchSize && running) {
+                        Thread.sleep(BATCH_PAUSE_MILLIS);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
