@@ -108,10 +108,17 @@ public final class MqttTestClient implements AutoCloseable {
     @Override
     public void close() throws MqttException {
         if (client.isConnected()) {
-            // Paho's default waits up to 30 s for work in flight, and a publish the broker refused (PUBACK "not
-            // authorized") stays in flight: RogueClientTest once spent 60 s here. Two seconds is ample on loopback.
-            client.disconnect(2_000);
+            // Bounded twice over. Paho's default quiesce waits up to 30 s for work in flight, and a publish the broker
+            // refused (PUBACK "not authorized") stays in flight: RogueClientTest once spent 60 s here; this client's
+            // publishes wait for their acknowledgement, so only such refused ones can be left. And disconnect() waits
+            // for its answer without any limit: when Paho closes the connection itself after such a PUBACK just
+            // after isConnected() said yes, that answer never comes, and RogueClientTest hung the suite.
+            try {
+                client.disconnectForcibly(100, 1_000, true);
+            } catch (MqttException alreadyGone) {
+                // the connection closed meanwhile: nothing left to disconnect
+            }
         }
-        client.close();
+        client.close(true);
     }
 }
