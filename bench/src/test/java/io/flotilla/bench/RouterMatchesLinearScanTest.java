@@ -27,10 +27,22 @@ class RouterMatchesLinearScanTest {
         var fleet = new FleetGenerator(42, 3000, 300);
         var router = Router.build(fleet.snapshot(), fleet.policies(), fleet.catalog());
         Map<String, FleetPolicy> policies = fleet.policies().stream().collect(Collectors.toMap(FleetPolicy::name, Function.identity()));
-        for (RouteQuery q : fleet.queries(300)) {
+        RouteQuery[] queries = fleet.queries(300);
+        for (RouteQuery q : queries) {
             for (RouteQuery query : List.of(q, q.withLimit(1), q.withLimit(40))) {
                 assertThat(router.route(query).candidates()).as(query.toString()).isEqualTo(scan(fleet, policies, query));
             }
+        }
+        for (int i = 0; i < 100; i++) {
+            RouteQuery q = queries[i];
+            List<RouteCandidate> expected = scan(fleet, policies, q);
+            // asked again from a named site, the index answers from what it kept of the first time
+            assertThat(router.route(q).candidates()).as(q.toString()).isEqualTo(expected);
+            assertThat(router.route(q).candidates()).as(q.toString()).isEqualTo(expected);
+            // the same site's name from another point: its measured round trips count, but not its kept answer
+            RouteQuery moved = new RouteQuery(q.alias(), queries[i + 1].client(), q.site(), q.allowed(), q.limit());
+            assertThat(router.route(moved).candidates()).as(moved.toString()).isEqualTo(scan(fleet, policies, moved));
+            assertThat(router.route(q).candidates()).as(q.toString()).isEqualTo(expected);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -22,9 +23,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Clusters are grouped into buckets of {@value #BUCKET_DEG}° of latitude and longitude, each with a
  * centre, a radius and its clusters sorted by load penalty. For the {@value #ORDER_DEG}° cell the client is
  * in, the buckets are visited in order of a lower bound valid for any point of that cell (computed on first
- * use and kept). Bounds use the chord between unit vectors: the great-circle distance is never shorter
- * than the Earth's radius times the chord. Round trips measured from the client's site do not follow
- * distance, so those clusters are offered first and skipped in the buckets.
+ * use and kept). Bounds use the chord between unit vectors, which obeys the triangle inequality, turned into
+ * the arc it spans ({@code 2 asin(chord / 2)}): a bound of the chord is a bound of the great-circle distance, as
+ * tight far away as near. Round trips measured from the client's site do not follow distance, so those clusters
+ * are offered first (best first, only as many as are asked for) and skipped in the buckets.
+ *
+ * <p>A search from a named site at the site's own location is kept per site for the life of the index (one
+ * fleet snapshot): it depends on nothing else, and the router's requests come from the same sites again and again.
  */
 final class CandidateIndex {
 
@@ -37,28 +42,37 @@ final class CandidateIndex {
     /** Absorbs rounding between the chord bound and the exact atan2 distance; far below any real difference. */
     private static final double SLACK_MS = 1e-6;
 
-    /** Clusters with a round trip measured from one site, and their positions in {@link #entries}. */
-    private record Measured(Router.Entry[] entries, double[] rttMs, BitSet positions) {
+    /**
+     * Clusters with a round trip measured from one site, best first by round trip plus load penalty (then cluster id),
+     * with those two numbers and the cluster's maxLatencyMs beside each, and their positions in {@link #entries}.
+     */
+    private record Measured(Router.Entry[] entries, double[] rttMs, double[] totalMs, double[] maxLatencyMs, BitSet positions) {
     }
 
     /** Buckets in the order to visit them from one order cell, with each one's lower bound of the total. */
     private record Order(int[] buckets, double[] boundMs) {
     }
 
+    /** Per cluster in {@link #points}: unit vector x, y, z, load penalty, maxLatencyMs. */
+    private static final int POINT = 5;
+    /** Per bucket in {@link #bucketShape}: centre x, y, z, radius (chord). */
+    private static final int SHAPE = 4;
+
     private final int size;
     private final Router.Entry[] entries;
-    private final double[] x;
-    private final double[] y;
-    private final double[] z;
-    private final double[] penaltyMs;
+    /**
+     * What a search reads of each cluster, side by side in bucket order ({@link #POINT} numbers each): a bucket's
+     * clusters are a few adjacent cache lines, with no entry to follow until one is offered.
+     */
+    private final double[] points;
     private final int[] bucketStart;
-    private final double[] bucketX;
-    private final double[] bucketY;
-    private final double[] bucketZ;
-    private final double[] bucketRadius;
+    private final double[] bucketShape;
     private final double[] bucketMinPenaltyMs;
     private final Map<String, Measured> measuredBySite;
     private final AtomicReferenceArray<Order> orders = new AtomicReferenceArray<>(ORDER_LAT_CELLS * ORDER_LON_CELLS);
+    /** Per named site, its last search; at most {@link #MAX_RANKED_SITES} sites are kept. */
+    private final Map<String, Ranked> rankedBySite = new ConcurrentHashMap<>();
+    static final int MAX_RANKED_SITES = 4096;
 
     CandidateIndex(Router.Entry[] admitted) {
         this.size = admitted.length;
@@ -71,16 +85,11 @@ final class CandidateIndex {
         }
         int n = buckets.size();
         entries = new Router.Entry[size];
-        x = new double[size];
-        y = new double[size];
-        z = new double[size];
-        penaltyMs = new double[size];
+        points = new double[size * POINT];
         bucketStart = new int[n + 1];
-        bucketX = new double[n];
-        bucketY = new double[n];
-        bucketZ = new double[n];
-        bucketRadius = new double[n];
+        bucketShape = new double[n * SHAPE];
         bucketMinPenaltyMs = new double[n];
+        var position = new IdentityHashMap<Router.Entry, Integer>();
         int b = 0;
         int i = 0;
         for (List<Router.Entry> list : buckets.values()) {
@@ -94,35 +103,48 @@ final class CandidateIndex {
                 cz += e.z;
             }
             double norm = Math.sqrt(cx * cx + cy * cy + cz * cz);
-            bucketX[b] = cx / norm;
-            bucketY[b] = cy / norm;
-            bucketZ[b] = cz / norm;
+            double bx = cx / norm;
+            double by = cy / norm;
+            double bz = cz / norm;
             bucketStart[b] = i;
             bucketMinPenaltyMs[b] = list.get(0).penaltyMs;
             double radius = 0;
             for (Router.Entry e : list) {
-                entries[i] = e;
-                x[i] = e.x;
-                y[i] = e.y;
-                z[i] = e.z;
-                penaltyMs[i] = e.penaltyMs;
-                radius = Math.max(radius, chord(bucketX[b], bucketY[b], bucketZ[b], e.x, e.y, e.z));
+                // copied in the order searches read them: a bucket's entries share cache lines
+                entries[i] = new Router.Entry(e);
+                position.put(e, i);
+                int at = i * POINT;
+                points[at] = e.x;
+                points[at + 1] = e.y;
+                points[at + 2] = e.z;
+                points[at + 3] = e.penaltyMs;
+                points[at + 4] = e.maxLatencyMs;
+                radius = Math.max(radius, chord(bx, by, bz, e.x, e.y, e.z));
                 i++;
             }
-            bucketRadius[b] = radius * (1 + 1e-9);
+            int at = b * SHAPE;
+            bucketShape[at] = bx;
+            bucketShape[at + 1] = by;
+            bucketShape[at + 2] = bz;
+            bucketShape[at + 3] = radius * (1 + 1e-9);
             b++;
         }
         bucketStart[n] = i;
         var bySite = new HashMap<String, Measured>();
-        var position = new IdentityHashMap<Router.Entry, Integer>();
-        for (int p = 0; p < size; p++) {
-            position.put(entries[p], p);
-        }
-        measured.forEach((site, list) -> {
+        measured.forEach((site, originals) -> {
             var positions = new BitSet(size);
-            list.forEach(e -> positions.set(position.get(e)));
+            var list = new ArrayList<Router.Entry>(originals.size());
+            for (Router.Entry e : originals) {
+                int at = position.get(e);
+                positions.set(at);
+                list.add(entries[at]);
+            }
+            list.sort(Comparator.<Router.Entry>comparingDouble(e -> e.cluster.rttMsBySite().get(site) + e.penaltyMs)
+                    .thenComparing(e -> e.id));
             bySite.put(site, new Measured(list.toArray(Router.Entry[]::new),
-                    list.stream().mapToDouble(e -> e.cluster.rttMsBySite().get(site)).toArray(), positions));
+                    list.stream().mapToDouble(e -> e.cluster.rttMsBySite().get(site)).toArray(),
+                    list.stream().mapToDouble(e -> e.cluster.rttMsBySite().get(site) + e.penaltyMs).toArray(),
+                    list.stream().mapToDouble(e -> e.maxLatencyMs).toArray(), positions));
         });
         measuredBySite = Map.copyOf(bySite);
     }
@@ -140,19 +162,63 @@ final class CandidateIndex {
      * @return the smallest network round trip among clusters left out for their maxLatencyMs (exact whenever
      *         {@code top} ends up empty, as then nothing was skipped)
      */
-    double search(double[] c, GeoPoint client, String site, Router.TopK top, Scratch scratch) {
+    double search(GeoPoint client, String site, Router.TopK top, Scratch scratch) {
+        if (site == null) {
+            return search(NetworkLatency.unit(client, scratch.unit), client, null, top, scratch);
+        }
+        Ranked kept = rankedBySite.get(site);
+        if (kept != null && kept.fits(client, top.capacity())) {
+            return kept.copyTo(top);
+        }
+        double nearestBeyond = search(NetworkLatency.unit(client, scratch.unit), client, site, top, scratch);
+        if (rankedBySite.size() < MAX_RANKED_SITES) {
+            rankedBySite.put(site, new Ranked(client, top, nearestBeyond));
+        }
+        return nearestBeyond;
+    }
+
+    /**
+     * A site's search result, kept for the life of this index (one fleet snapshot): without live load, the ranking
+     * from a named site depends on nothing else, and requests come from the same sites over and over. Live load and
+     * affinity re-rank a copy of it per request.
+     */
+    private record Ranked(GeoPoint client, int capacity, Router.Entry[] entries, double[] networks, double[] totals,
+            boolean[] measured, int size, double nearestBeyond) {
+
+        Ranked(GeoPoint client, Router.TopK top, double nearestBeyond) {
+            this(client, top.capacity(), top.entries.clone(), top.networks.clone(), top.totals.clone(), top.measured.clone(),
+                    top.size, nearestBeyond);
+        }
+
+        boolean fits(GeoPoint at, int k) {
+            return capacity == k && client.equals(at);
+        }
+
+        double copyTo(Router.TopK top) {
+            System.arraycopy(entries, 0, top.entries, 0, size);
+            System.arraycopy(networks, 0, top.networks, 0, size);
+            System.arraycopy(totals, 0, top.totals, 0, size);
+            System.arraycopy(measured, 0, top.measured, 0, size);
+            top.size = size;
+            return nearestBeyond;
+        }
+    }
+
+    private double search(double[] c, GeoPoint client, String site, Router.TopK top, Scratch scratch) {
         double nearestBeyond = Double.POSITIVE_INFINITY;
         KBest cut = scratch.cut(top.capacity());
         Measured m = site == null ? null : measuredBySite.get(site);
         if (m != null) {
-            for (int i = 0; i < m.entries().length; i++) {
-                Router.Entry e = m.entries()[i];
+            int offered = 0;
+            for (int i = 0; i < m.entries().length && offered < top.capacity(); i++) {
                 double rtt = m.rttMs()[i];
-                if (rtt > e.maxLatencyMs) {
+                if (rtt > m.maxLatencyMs()[i]) {
                     nearestBeyond = Math.min(nearestBeyond, rtt);
                 } else {
-                    top.offer(e, rtt, true);
-                    cut.add(rtt + e.penaltyMs);
+                    // best first: once the top is full of these, no later one of them can enter it
+                    top.offer(m.entries()[i], rtt, m.totalMs()[i], true);
+                    cut.add(m.totalMs()[i]);
+                    offered++;
                 }
             }
         }
@@ -164,19 +230,23 @@ final class CandidateIndex {
                 break; // every later bucket is at least as far
             }
             int b = order.buckets()[j];
-            double bucketNetworkMs = estimatedMs(Math.max(0, chord(c[0], c[1], c[2], bucketX[b], bucketY[b], bucketZ[b]) - bucketRadius[b]));
+            int shape = b * SHAPE;
+            double bucketNetworkMs = ArcTable.lowerMs(ArcTable.step(Math.max(0,
+                    chord(c[0], c[1], c[2], bucketShape[shape], bucketShape[shape + 1], bucketShape[shape + 2]) - bucketShape[shape + 3])));
             for (int i = bucketStart[b]; i < bucketStart[b + 1]; i++) {
-                if (bucketNetworkMs + penaltyMs[i] > cut.value() + SLACK_MS) {
+                int at = i * POINT;
+                double penalty = points[at + 3];
+                if (bucketNetworkMs + penalty > cut.value() + SLACK_MS) {
                     break; // sorted by penalty: the rest of the bucket is worse still
                 }
-                int step = ArcTable.step(chord(c[0], c[1], c[2], x[i], y[i], z[i]));
-                double lower = ArcTable.lowerMs(step) + penaltyMs[i];
+                int step = ArcTable.step(chord(c[0], c[1], c[2], points[at], points[at + 1], points[at + 2]));
+                double lower = ArcTable.lowerMs(step) + penalty;
                 if (lower > cut.value() + SLACK_MS || (measuredHere != null && measuredHere.get(i))) {
                     continue; // too far, or offered above with its measured round trip
                 }
                 double upperNetwork = ArcTable.upperMs(step) + SLACK_MS;
-                if (upperNetwork <= entries[i].maxLatencyMs) {
-                    cut.add(upperNetwork + penaltyMs[i]);
+                if (upperNetwork <= points[at + 4]) {
+                    cut.add(upperNetwork + penalty);
                 }
                 n = scratch.keep(n, i, lower);
             }
@@ -187,13 +257,13 @@ final class CandidateIndex {
             if (maybeLowerMs[k] > Math.min(cut.value(), top.threshold()) + SLACK_MS) {
                 continue;
             }
-            int i = maybe[k];
-            Router.Entry e = entries[i];
-            double network = NetworkLatency.estimatedRttMs(NetworkLatency.kmBetweenUnitVectors(c[0], c[1], c[2], x[i], y[i], z[i]));
-            if (network > e.maxLatencyMs) {
+            int at = maybe[k] * POINT;
+            double network = NetworkLatency.estimatedRttMs(
+                    NetworkLatency.kmBetweenUnitVectors(c[0], c[1], c[2], points[at], points[at + 1], points[at + 2]));
+            if (network > points[at + 4]) {
                 nearestBeyond = Math.min(nearestBeyond, network);
             } else {
-                top.offer(e, network, false);
+                top.offer(entries[maybe[k]], network, network + points[at + 3], false);
             }
         }
         return nearestBeyond;
@@ -244,6 +314,7 @@ final class CandidateIndex {
      * the clusters kept for the exact pass.
      */
     static final class Scratch {
+        final double[] unit = new double[3];
         private KBest cut = new KBest(RouteQuery.DEFAULT_LIMIT);
         int[] maybe = new int[64];
         double[] maybeLowerMs = new double[64];
@@ -316,12 +387,14 @@ final class CandidateIndex {
         double lat = -90 + (cell / ORDER_LON_CELLS + 0.5) * ORDER_DEG;
         double lon = -180 + (cell % ORDER_LON_CELLS + 0.5) * ORDER_DEG;
         double[] u = NetworkLatency.unit(new GeoPoint(lat, lon));
-        int n = bucketX.length;
+        int n = bucketMinPenaltyMs.length;
         Integer[] ids = new Integer[n];
         double[] bound = new double[n];
         for (int b = 0; b < n; b++) {
             ids[b] = b;
-            double gap = chord(u[0], u[1], u[2], bucketX[b], bucketY[b], bucketZ[b]) - ORDER_CELL_CHORD - bucketRadius[b];
+            int at = b * SHAPE;
+            double gap = chord(u[0], u[1], u[2], bucketShape[at], bucketShape[at + 1], bucketShape[at + 2]) - ORDER_CELL_CHORD
+                    - bucketShape[at + 3];
             bound[b] = estimatedMs(Math.max(0, gap)) + bucketMinPenaltyMs[b];
         }
         Arrays.sort(ids, Comparator.comparingDouble(b -> bound[b]));
@@ -334,9 +407,12 @@ final class CandidateIndex {
         return new Order(buckets, sorted);
     }
 
-    /** A lower bound of the estimated round trip to a point {@code chord} away on the unit sphere. */
+    /**
+     * The estimated round trip to a point {@code chord} away on the unit sphere, along the arc ({@code 2 asin(chord / 2)});
+     * for a lower bound of the chord, a lower bound of the round trip.
+     */
     private static double estimatedMs(double chord) {
-        return NetworkLatency.estimatedRttMs(NetworkLatency.EARTH_RADIUS_KM * chord);
+        return NetworkLatency.estimatedRttMs(NetworkLatency.EARTH_RADIUS_KM * 2 * Math.asin(Math.min(1, chord / 2)));
     }
 
     private static double chord(double ax, double ay, double az, double bx, double by, double bz) {

@@ -27,7 +27,7 @@ final class LiveRanking {
         int roomy = 0;
         for (int i = 0; i < top.size; i++) {
             Router.Entry e = top.entries[i];
-            LiveLoad load = live.of(e.cluster.id(), e.served.policyName());
+            LiveLoad load = live.of(e.id, e.policyName);
             double ms = LoadScore.liveMs(load, e.loadWeight, e.cacheWeight);
             top.liveMs[i] = ms;
             top.totals[i] = top.networks[i] + e.penaltyMs + ms;
@@ -47,7 +47,7 @@ final class LiveRanking {
             } else {
                 for (int i = roomy; i < top.size; i++) {
                     notes.add(String.format(Locale.ROOT, "skipped %s: %.0f waiting > maxQueue %d",
-                            top.entries[i].cluster.id(), top.waiting[i], top.entries[i].maxQueue));
+                            top.entries[i].id, top.waiting[i], top.entries[i].maxQueue));
                 }
             }
         }
@@ -59,7 +59,7 @@ final class LiveRanking {
 
     private static List<String> affinity(Router.TopK top, String preferred, AffinitySlack slack, List<String> notes) {
         for (int p = 0; p < top.size; p++) {
-            if (!top.entries[p].cluster.id().equals(preferred)) {
+            if (!top.entries[p].id.equals(preferred)) {
                 continue;
             }
             if (top.over[p]) {

@@ -8,7 +8,6 @@ import io.flotilla.placement.ServedWorkload;
 import io.flotilla.placement.SovereigntyGuard;
 import io.flotilla.policy.AllowedJurisdictions;
 import io.flotilla.policy.FleetPolicy;
-import io.flotilla.policy.GeoPoint;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Routing;
 import java.util.ArrayList;
@@ -34,6 +33,11 @@ public final class Router {
     static final class Entry {
         final ClusterState cluster;
         final ServedWorkload served;
+        /** The cluster's id, jurisdiction and the served workload's endpoint and policy, at hand for the answer. */
+        final String id;
+        final String jurisdiction;
+        final String endpoint;
+        final String policyName;
         final double x;
         final double y;
         final double z;
@@ -46,6 +50,10 @@ public final class Router {
         Entry(ClusterState cluster, ServedWorkload served, double maxLatencyMs, Routing routing) {
             this.cluster = cluster;
             this.served = served;
+            this.id = cluster.id();
+            this.jurisdiction = cluster.jurisdiction();
+            this.endpoint = served.endpoint();
+            this.policyName = served.policyName();
             double[] u = NetworkLatency.unit(cluster.location());
             this.x = u[0];
             this.y = u[1];
@@ -55,6 +63,24 @@ public final class Router {
             this.loadWeight = routing.loadWeightOrDefault();
             this.cacheWeight = routing.cacheWeightOrDefault();
             this.maxQueue = routing.maxQueueOrUnlimited();
+        }
+
+        /** A copy, so that an index can hold its entries next to each other in memory, in the order it reads them. */
+        Entry(Entry other) {
+            this.cluster = other.cluster;
+            this.served = other.served;
+            this.id = other.id;
+            this.jurisdiction = other.jurisdiction;
+            this.endpoint = other.endpoint;
+            this.policyName = other.policyName;
+            this.x = other.x;
+            this.y = other.y;
+            this.z = other.z;
+            this.penaltyMs = other.penaltyMs;
+            this.maxLatencyMs = other.maxLatencyMs;
+            this.loadWeight = other.loadWeight;
+            this.cacheWeight = other.cacheWeight;
+            this.maxQueue = other.maxQueue;
         }
     }
 
@@ -152,8 +178,7 @@ public final class Router {
         Scratch scratch = SCRATCH.get();
         boolean ranksLive = live != LiveLoads.NONE || preferred != null;
         TopK top = scratch.top(Math.min(ranksLive ? Math.max(q.limit(), LIVE_CANDIDATES) : q.limit(), allowed.size()));
-        double[] client = scratch.unit(q.client());
-        double nearestBeyond = allowed.search(client, q.client(), q.site().orElse(null), top, scratch.search);
+        double nearestBeyond = allowed.search(q.client(), q.site().orElse(null), top, scratch.search);
         if (top.size == 0) {
             return RouteDecision.none(q.alias(), String.format(Locale.ROOT,
                     "all %d eligible clusters serving model '%s' are beyond their maxLatencyMs (nearest %.0f ms)",
@@ -164,8 +189,8 @@ public final class Router {
         var candidates = new RouteCandidate[n];
         for (int i = 0; i < n; i++) {
             Entry e = top.entries[i];
-            candidates[i] = new RouteCandidate(e.cluster.id(), e.cluster.jurisdiction(), top.totals[i], top.networks[i], e.penaltyMs,
-                    top.measured[i], e.served.endpoint(), e.served.policyName(), ranksLive ? top.liveMs[i] : 0, ranksLive ? top.waiting[i] : -1);
+            candidates[i] = new RouteCandidate(e.id, e.jurisdiction, top.totals[i], top.networks[i], e.penaltyMs,
+                    top.measured[i], e.endpoint, e.policyName, ranksLive ? top.liveMs[i] : 0, ranksLive ? top.waiting[i] : -1);
         }
         return new RouteDecision(q.alias(), List.of(candidates), Optional.empty(), notes);
     }
@@ -176,7 +201,6 @@ public final class Router {
     /** Working state of one thread's queries, reused so that a query allocates little more than its answer. */
     private static final class Scratch {
         final CandidateIndex.Scratch search = new CandidateIndex.Scratch();
-        final double[] unit = new double[3];
         private TopK top = new TopK(RouteQuery.DEFAULT_LIMIT);
 
         TopK top(int k) {
@@ -185,11 +209,6 @@ public final class Router {
             }
             top.size = 0;
             return top;
-        }
-
-        double[] unit(GeoPoint p) {
-            NetworkLatency.unit(p, unit);
-            return unit;
         }
     }
 
@@ -251,8 +270,8 @@ public final class Router {
             return size < entries.length ? Double.POSITIVE_INFINITY : totals[size - 1];
         }
 
-        void offer(Entry e, double network, boolean wasMeasured) {
-            double total = network + e.penaltyMs;
+        /** @param total {@code network} plus the entry's load penalty */
+        void offer(Entry e, double network, double total, boolean wasMeasured) {
             int k = entries.length;
             if (size == k && !better(total, e, totals[k - 1], entries[k - 1])) {
                 return;
@@ -273,7 +292,7 @@ public final class Router {
     }
 
     static boolean better(double total, Entry e, double otherTotal, Entry other) {
-        return total < otherTotal || (total == otherTotal && e.cluster.id().compareTo(other.cluster.id()) < 0);
+        return total < otherTotal || (total == otherTotal && e.id.compareTo(other.id) < 0);
     }
 
     private static Entry[] admitted(Entry[] entries, Optional<AllowedJurisdictions> allowed) {
