@@ -2,7 +2,8 @@
 # The inference router's overhead, in one run: wrk against the same OpenAI-shaped stand-in model server
 #   1. directly,  2. through Flotilla's /v1 router,  3. through nginx proxy_pass (keep-alive upstream)
 # at a few concurrency levels. Prints a markdown table: p50/p99 latency, throughput, and the added p50/p99
-# (through minus direct at the same percentile, from the same run).
+# (through minus direct at the same percentile, from the same run), and each proxy's own CPU time per request (from
+# /proc: Flotilla's process, nginx's master and workers), which other work on the machine disturbs far less than req/s.
 #
 # Needs: built jars (./flotilla build), nginx and wrk (apt-get install -y nginx wrk), python3, curl. Ports are overridable: FLOTILLA_HTTP_PORT (28080), FLOTILLA_BROKER_PORT (19133), NGINX_PORT (28090).
 # ROUTER_PORT (e.g. 28081) serves /v1 on a port of its own (flotilla.router.port, the Helm chart's router.enabled)
@@ -53,7 +54,8 @@ BENCH_ROUTER_KEY="$API_KEY" "$java" ${FLOTILLA_JAVA_OPTS:-} "${ROUTER_OPTS[@]}" 
   -Dflotilla.data-dir="$WORK/cp" -Dflotilla.router.allowed-endpoints=127.0.0.0/8 \
   '-Dflotilla.router.tenants.bench.api-keys=${BENCH_ROUTER_KEY}' \
   -Dquarkus.log.level=WARN -jar "$CP_JAR" >"$WORK/cp.log" 2>&1 &
-PIDS+=($!)
+CP_PID=$!
+PIDS+=($CP_PID)
 wait_ready "http://127.0.0.1:$HTTP_PORT/q/health/ready" "$!" "$WORK/cp.log"
 TOKEN=$(admin_token "$WORK/cp")
 AUTH="Authorization: Bearer $TOKEN"
@@ -134,33 +136,46 @@ curl -fsS -o /dev/null "$NGINX" -H 'Content-Type: application/json' -d '{"model"
 # wrk's "50%  123.45us" -> milliseconds
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
 
-run() { # URL CONNECTIONS -> "p50 p99 rps"
-  local t=$(( $2 < THREADS ? $2 : THREADS ))
-  wrk -t"$t" -c"$2" -d"$WARMUP" -s "$WORK/post.lua" "$1" >/dev/null
-  local out
-  out=$(wrk -t"$t" -c"$2" -d"$DURATION" --latency -s "$WORK/post.lua" "$1")
-  if echo "$out" | grep -q "Non-2xx"; then echo "bench/router/run.sh: non-2xx answers from $1:" >&2; echo "$out" >&2; exit 1; fi
-  local p50 p99 rps
+# CPU time (user + system, clock ticks) the given processes have used so far
+cpu_ticks() { for pid in "$@"; do cat "/proc/$pid/stat"; done | awk '{sub(/^.*\) /, ""); t += $12 + $13} END {print t + 0}'; }
+TICKS_PER_S=$(getconf CLK_TCK)
+
+run() { # URL CONNECTIONS [PID...] -> "p50 p99 rps cpu" where cpu is the PIDs' CPU µs per request ("-" without PIDs)
+  local url=$1 c=$2
+  shift 2
+  local t=$(( c < THREADS ? c : THREADS ))
+  wrk -t"$t" -c"$c" -d"$WARMUP" -s "$WORK/post.lua" "$url" >/dev/null
+  local out before after
+  before=$(cpu_ticks "$@")
+  out=$(wrk -t"$t" -c"$c" -d"$DURATION" --latency -s "$WORK/post.lua" "$url")
+  after=$(cpu_ticks "$@")
+  if echo "$out" | grep -q "Non-2xx"; then echo "bench/router/run.sh: non-2xx answers from $url:" >&2; echo "$out" >&2; exit 1; fi
+  local p50 p99 rps requests cpu="-"
   p50=$(echo "$out" | awk '$1=="50%" {print $2}' | to_ms)
   p99=$(echo "$out" | awk '$1=="99%" {print $2}' | to_ms)
   rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
-  echo "$p50 $p99 $rps"
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  [ $# -gt 0 ] && cpu=$(awk -v d=$((after - before)) -v hz="$TICKS_PER_S" -v n="$requests" 'BEGIN {printf "%.0f", d / hz * 1e6 / n}')
+  echo "$p50 $p99 $rps $cpu"
 }
 
 echo "router on $([ -n "$ROUTER_PORT" ] && echo "its own port ($ROUTER_PORT)" || echo "the API port ($HTTP_PORT)"), receipts recorded: ${FLOTILLA_ROUTER_RECEIPTS_RECORD:-all}"
 echo "load before: $(uptime)"
 echo
-echo "| connections | path | p50 ms | p99 ms | req/s | added p50 ms | added p99 ms | vs nginx req/s |"
-echo "|---|---|---|---|---|---|---|---|"
+# the proxies' own CPU per request: a measure that other work on the machine disturbs far less than req/s
+NGINX_PIDS=("$(cat "$WORK/nginx.pid")")
+mapfile -t -O 1 NGINX_PIDS < <(pgrep -P "${NGINX_PIDS[0]}")
+echo "| connections | path | p50 ms | p99 ms | req/s | added p50 ms | added p99 ms | vs nginx req/s | proxy CPU µs/req |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for c in $CONNECTIONS; do
-  read -r d50 d99 drps < <(run "$DIRECT" "$c")
-  read -r f50 f99 frps < <(run "$FLOTILLA" "$c")
-  read -r n50 n99 nrps < <(run "$NGINX" "$c")
-  echo "| $c | direct | $d50 | $d99 | $drps | | | |"
-  awk -v c="$c" -v p50="$f50" -v p99="$f99" -v rps="$frps" -v d50="$d50" -v d99="$d99" -v nrps="$nrps" \
-    'BEGIN {printf "| %s | Flotilla | %s | %s | %s | %.3f | %.3f | %.2f |\n", c, p50, p99, rps, p50-d50, p99-d99, rps/nrps}'
-  awk -v c="$c" -v p50="$n50" -v p99="$n99" -v rps="$nrps" -v d50="$d50" -v d99="$d99" \
-    'BEGIN {printf "| %s | nginx | %s | %s | %s | %.3f | %.3f | 1.00 |\n", c, p50, p99, rps, p50-d50, p99-d99}'
+  read -r d50 d99 drps _ < <(run "$DIRECT" "$c")
+  read -r f50 f99 frps fcpu < <(run "$FLOTILLA" "$c" "$CP_PID")
+  read -r n50 n99 nrps ncpu < <(run "$NGINX" "$c" "${NGINX_PIDS[@]}")
+  echo "| $c | direct | $d50 | $d99 | $drps | | | | |"
+  awk -v c="$c" -v p50="$f50" -v p99="$f99" -v rps="$frps" -v d50="$d50" -v d99="$d99" -v nrps="$nrps" -v cpu="$fcpu" \
+    'BEGIN {printf "| %s | Flotilla | %s | %s | %s | %.3f | %.3f | %.2f | %s |\n", c, p50, p99, rps, p50-d50, p99-d99, rps/nrps, cpu}'
+  awk -v c="$c" -v p50="$n50" -v p99="$n99" -v rps="$nrps" -v d50="$d50" -v d99="$d99" -v cpu="$ncpu" \
+    'BEGIN {printf "| %s | nginx | %s | %s | %s | %.3f | %.3f | 1.00 | %s |\n", c, p50, p99, rps, p50-d50, p99-d99, cpu}'
 done
 echo
 echo "load after: $(uptime)"

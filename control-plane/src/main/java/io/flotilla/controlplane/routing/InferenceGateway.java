@@ -167,11 +167,6 @@ public class InferenceGateway {
     }
 
     private void mount(Router router) {
-        router.route("/v1/*").handler(rc -> {
-            // answers are JSON or event streams; a browser must never guess them into something it renders
-            rc.response().putHeader("X-Content-Type-Options", "nosniff");
-            rc.next();
-        });
         router.post("/v1/chat/completions").handler(rc -> proxy(rc, "chat/completions"));
         router.post("/v1/completions").handler(rc -> proxy(rc, "completions"));
         router.post("/v1/embeddings").handler(rc -> proxy(rc, "embeddings"));

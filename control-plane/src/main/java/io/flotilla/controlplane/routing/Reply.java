@@ -4,6 +4,7 @@ import io.flotilla.placement.routing.RouteCandidate;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -22,11 +23,16 @@ final class Reply {
     private Runnable onGone = () -> {
     };
 
+    private static final CharSequence NOSNIFF_HEADER = HttpHeaders.createOptimized("X-Content-Type-Options");
+    private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
+
     /** @param endpoint the path under /v1 ("chat/completions", "models", ...) as the metrics tag it */
     Reply(RoutingContext rc, String endpoint, RouterMetrics metrics) {
         this.rc = rc;
         this.endpoint = endpoint;
         this.metrics = metrics;
+        // answers are JSON or event streams; a browser must never guess them into something it renders
+        rc.response().putHeader(NOSNIFF_HEADER, NOSNIFF);
     }
 
     RoutingContext context() {

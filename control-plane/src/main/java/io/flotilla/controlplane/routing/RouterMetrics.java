@@ -22,6 +22,7 @@ final class RouterMetrics {
     private final int maxClusterTags;
     private final Set<String> taggedClusters = ConcurrentHashMap.newKeySet();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Routed, Counter> routed = new ConcurrentHashMap<>();
     private final Timer addedLatency;
 
     RouterMetrics(MeterRegistry registry, int maxClusterTags) {
@@ -47,8 +48,18 @@ final class RouterMetrics {
 
     /** A request answered by a cluster (whatever its status). */
     void routed(String endpoint, String cluster, int status) {
-        counter("flotilla.router.requests", "endpoint", endpoint, "outcome", "routed", "cluster", clusterTag(cluster),
-                "status", (status / 100) + "xx").increment();
+        // every answered request comes here: found by a small key, without building the meter's name and tags
+        var key = new Routed(endpoint, cluster, status / 100);
+        Counter c = routed.get(key);
+        if (c == null) {
+            c = routed.computeIfAbsent(key, k -> counter("flotilla.router.requests", "endpoint", endpoint, "outcome", "routed",
+                    "cluster", clusterTag(cluster), "status", k.statusClass() + "xx"));
+        }
+        c.increment();
+    }
+
+    /** What a routed request's counter is found by; several clusters past the tag bound share the "other" counter. */
+    private record Routed(String endpoint, String cluster, int statusClass) {
     }
 
     /** A request the router answered itself: refused (4xx), nowhere to go (503), or failed upstream (502, 504). */
