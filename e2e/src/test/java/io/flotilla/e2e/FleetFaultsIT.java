@@ -58,13 +58,21 @@ class FleetFaultsIT {
     private static final List<String> DE = List.of("grace-de-a", "grace-de-b");
     private static final String FR = "grace-fr";
     private static final String PL = "grace-pl";
-    /** How long the PL cluster's Kubernetes API takes to answer each write. */
-    private static final Duration PL_WRITE_DELAY = Duration.ofSeconds(2);
+    /**
+     * How long the PL cluster's Kubernetes API takes to answer each write: far longer than the test takes to see the
+     * first write arrive and kill the agent (it polls every 50 ms), and the agent's apply after its restart waits it
+     * once per object.
+     */
+    private static final Duration PL_WRITE_DELAY = Duration.ofSeconds(1);
     /** How often the control plane writes a cluster's last telemetry time (10 s by default): the test's heartbeat. */
     private static final Duration HEARTBEAT_WRITE = Duration.ofSeconds(1);
     /** Above the heartbeat write interval plus the agents' 1 s telemetry, with room for a loaded machine. */
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration GRACE = Duration.ofSeconds(10);
+    /**
+     * Longer than a resumed control plane takes to count a healthy fleet online again from its telemetry (1.5 s on a
+     * loaded machine), several times over; the frozen case waits it twice and the cut-off case once.
+     */
+    private static final Duration GRACE = Duration.ofSeconds(8);
     private static final Duration FROZEN = GRACE.plusSeconds(5);
     private static final Duration CONVERGE = Duration.ofSeconds(60);
 
@@ -194,7 +202,7 @@ class FleetFaultsIT {
         agents.get(PL).kill();
         long desired = cluster(PL).get("desiredGeneration").asLong();
         assertThat(desired).isGreaterThan(appliedBefore);
-        // what it acknowledged: nothing past what it had applied before (each write takes 2 s: the apply was cut short)
+        // what it acknowledged: nothing past what it had applied before (each write takes a second: the apply was cut short)
         assertThat(cluster(PL).get("appliedGeneration").asLong()).as("applied generation after the kill").isEqualTo(appliedBefore);
 
         agents.put(PL, AgentProcess.start(workDir, PL, cp.url(), "spent", kube.kubeconfig()));

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flotilla.controlplane.OwnDatabaseProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.io.IOException;
@@ -33,17 +33,9 @@ import org.junit.jupiter.api.Test;
  * "Fuzzing").
  */
 @QuarkusTest
-@TestProfile(ApiFuzzTest.OwnDatabase.class)
+// what the fuzzer creates stays out of the other tests' database
+@TestProfile(OwnDatabaseProfile.class)
 class ApiFuzzTest {
-
-    /** What the fuzzer creates stays out of the other tests' database. */
-    public static class OwnDatabase implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.datasource.jdbc.url",
-                    "jdbc:h2:mem:flotilla-fuzz;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
-        }
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLUSTER = "fuzz-base";

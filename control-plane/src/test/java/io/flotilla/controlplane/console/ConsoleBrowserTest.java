@@ -71,6 +71,13 @@ class ConsoleBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /**
+     * How often a wait looks at the page again: a redraw after a click or a live update takes tens of milliseconds,
+     * and Selenium's default of 500 ms made most checks wait out a whole interval after their first look.
+     */
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** How often the playing agents report again while a check waits for the control plane to act on it. */
+    private static final Duration REPORT_AGAIN = Duration.ofMillis(250);
 
     /** id, jurisdiction, lat, lon: three clusters the policy may use (EU, US), three it may not. */
     private static final List<Object[]> FLEET = List.of(
@@ -115,7 +122,7 @@ class ConsoleBrowserTest {
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1400, 1000));
-        wait = new WebDriverWait(driver, WAIT);
+        wait = new WebDriverWait(driver, WAIT, POLL);
         wait.ignoring(StaleElementReferenceException.class); // tables are redrawn on live updates
     }
 
@@ -297,7 +304,7 @@ class ConsoleBrowserTest {
         try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
             // the agents report the policy's workload available at their current generation, again on each
             // poll (status is idempotent) until routing serves from all three
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(REPORT_AGAIN).untilAsserted(() -> {
                 reportAvailable(agents);
                 given().auth().oauth2(token).get("/api/v1/route?model=chat-demo&site=mumbai").then().statusCode(200)
                         .body("candidates", hasSize(3));
@@ -464,7 +471,7 @@ class ConsoleBrowserTest {
         try (MqttTestClient agents = new MqttTestClient(brokerPort)) {
             // the agents apply whatever they are given; each wave is released once the one before converged
             // the page redraws the rollout on live updates: an element found just before a redraw is stale
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofSeconds(90)).pollInterval(REPORT_AGAIN)
                     .ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
                 reportAvailable(agents);
                 assertThat(driver.findElement(By.id("rollout-state")).getText()).isEqualTo("DONE");
@@ -674,7 +681,7 @@ class ConsoleBrowserTest {
 
     /** Runs {@code check} until it passes (or the wait times out with its last failure), ignoring redraws. */
     private static void eventually(Runnable check) {
-        new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).ignoring(AssertionError.class)
+        new WebDriverWait(driver, WAIT, POLL).ignoring(StaleElementReferenceException.class).ignoring(AssertionError.class)
                 .until(d -> {
                     check.run();
                     return true;

@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import io.flotilla.controlplane.OwnDatabaseProfile;
 import io.flotilla.controlplane.routing.RouterFixtures.Place;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,19 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code flotilla.router.port}: /v1 on a port of its own, and then not on the main port with the API. */
 @QuarkusTest
-@TestProfile(RouterOwnPortTest.OwnPort.class)
+@TestProfile(OwnDatabaseProfile.class)
 class RouterOwnPortTest {
-
-    public static class OwnPort implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return Map.of("flotilla.router.port", Integer.toString(socket.getLocalPort()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 
     private static final String ACME = "sk-test-acme";
 
