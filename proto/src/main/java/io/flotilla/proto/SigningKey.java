@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * An Ed25519 private key that signs envelopes. BouncyCastle's lightweight API is used directly:
@@ -77,9 +77,10 @@ public final class SigningKey {
 
     /** The Ed25519 signature of {@code message} (64 bytes), for envelopes and routing receipts alike. */
     public byte[] sign(byte[] message) {
-        Ed25519Signer signer = new Ed25519Signer();
-        signer.init(true, privateKey);
-        signer.update(message, 0, message.length);
-        return signer.generateSignature();
+        // the key signs the message in place: no signer object, no copy of the message into its buffer (the same
+        // RFC 8032 pure Ed25519 signature as Ed25519Signer makes)
+        byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
+        privateKey.sign(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
+        return signature;
     }
 }
