@@ -4,7 +4,7 @@ import io.flotilla.controlplane.protocol.ProtocolKeys;
 import io.flotilla.controlplane.routing.RouteService.PolicyFacts;
 import io.flotilla.placement.routing.RouteCandidate;
 import io.flotilla.proto.receipt.ReceiptClaims;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * when {@code flotilla.router.receipts.record} says so. Runs on the request's event loop: one JSON string, one Ed25519
  * signature, no I/O.
  */
-@ApplicationScoped
+@Singleton
 public class ReceiptIssuer {
 
     private final ProtocolKeys keys;

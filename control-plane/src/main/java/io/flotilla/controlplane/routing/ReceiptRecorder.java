@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * written by the same thread in JDBC batches to {@code routing_receipt}; a batch that fails is dropped and counted in
  * {@code flotilla.router.receipts.failed}. Recording never slows down or fails a routed request.
  */
-@ApplicationScoped
+@Singleton
 public class ReceiptRecorder {
 
     private static final Logger LOG = Logger.getLogger(ReceiptRecorder.class);

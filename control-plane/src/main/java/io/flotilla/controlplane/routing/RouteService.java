@@ -9,7 +9,7 @@ import io.flotilla.placement.routing.RouteDecision;
 import io.flotilla.placement.routing.RouteQuery;
 import io.flotilla.placement.routing.Router;
 import io.flotilla.policy.JurisdictionCatalog;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import java.util.Collections;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * burst of agent reports costs one rebuild. Live load ({@link LiveLoadTable}) and session affinity are applied per
  * query on top of it, to the nearest candidates only, and never cause a rebuild.
  */
-@ApplicationScoped
+@Singleton
 public class RouteService {
 
     /**
