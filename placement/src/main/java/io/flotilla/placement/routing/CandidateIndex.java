@@ -93,7 +93,7 @@ final class CandidateIndex {
         int b = 0;
         int i = 0;
         for (List<Router.Entry> list : buckets.values()) {
-            list.sort(Comparator.<Router.Entry>comparingDouble(e -> e.penaltyMs).thenComparing(e -> e.cluster.id()));
+            list.sort(Comparator.<Router.Entry>comparingDouble(e -> e.penaltyMs).thenComparing(e -> e.id));
             double cx = 0;
             double cy = 0;
             double cz = 0;

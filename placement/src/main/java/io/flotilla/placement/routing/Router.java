@@ -32,7 +32,6 @@ public final class Router {
     /** One healthy cluster serving one alias, for the policy it serves it under. */
     static final class Entry {
         final ClusterState cluster;
-        final ServedWorkload served;
         /** The cluster's id, jurisdiction and the served workload's endpoint and policy, at hand for the answer. */
         final String id;
         final String jurisdiction;
@@ -49,7 +48,6 @@ public final class Router {
 
         Entry(ClusterState cluster, ServedWorkload served, double maxLatencyMs, Routing routing) {
             this.cluster = cluster;
-            this.served = served;
             this.id = cluster.id();
             this.jurisdiction = cluster.jurisdiction();
             this.endpoint = served.endpoint();
@@ -68,7 +66,6 @@ public final class Router {
         /** A copy, so that an index can hold its entries next to each other in memory, in the order it reads them. */
         Entry(Entry other) {
             this.cluster = other.cluster;
-            this.served = other.served;
             this.id = other.id;
             this.jurisdiction = other.jurisdiction;
             this.endpoint = other.endpoint;
