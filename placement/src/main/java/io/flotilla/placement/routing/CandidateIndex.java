@@ -154,13 +154,8 @@ final class CandidateIndex {
     }
 
     /**
-     * Offers to {@code top} every cluster that may rank among its best, client at unit vector {@code c}.
-     * Two passes, because the exact distance (atan2) costs far more than its bounds: the first visits the
-     * near buckets with cheap lower and upper bounds from the chord ({@link ArcTable}), the k best upper bounds
-     * giving a cut; the second computes exactly only the clusters whose lower bound is within that cut.
-     *
-     * @return the smallest network round trip among clusters left out for their maxLatencyMs (exact whenever
-     *         {@code top} ends up empty, as then nothing was skipped)
+     * Offers to {@code top} every cluster that may rank among its best for a client at {@code client}; for a named
+     * {@code site} at its own location, the search kept for that site is copied instead (see {@link Ranked}).
      */
     double search(GeoPoint client, String site, Router.TopK top, Scratch scratch) {
         if (site == null) {
@@ -204,6 +199,15 @@ final class CandidateIndex {
         }
     }
 
+    /**
+     * Searches afresh: offers to {@code top} every cluster that may rank among its best, client at unit vector
+     * {@code c}. Two passes, because the exact distance (atan2) costs far more than its bounds: the first visits the
+     * near buckets with cheap lower and upper bounds from the chord ({@link ArcTable}), the k best upper bounds
+     * giving a cut; the second computes exactly only the clusters whose lower bound is within that cut.
+     *
+     * @return the smallest network round trip among clusters left out for their maxLatencyMs (exact whenever
+     *         {@code top} ends up empty, as then nothing was skipped)
+     */
     private double search(double[] c, GeoPoint client, String site, Router.TopK top, Scratch scratch) {
         double nearestBeyond = Double.POSITIVE_INFINITY;
         KBest cut = scratch.cut(top.capacity());
