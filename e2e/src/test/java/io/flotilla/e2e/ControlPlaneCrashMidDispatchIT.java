@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Test;
  * The control plane is killed with SIGKILL in the middle of publishing one change to 100 clusters, then started
  * again on the same data folder (H2 file database). The fleet is the fleet simulator in this JVM: 100 real agents
  * (signature check, on-disk store, reconcile against a simulated Kubernetes API), enrolled through the API, telemetry
- * off. The outbox is drained in batches of 10 (the default is 2,000) so that publication takes several broker
- * round trips and database commits, and the kill is sent as soon as 25 clusters have been sent the change: at that
+ * off. The outbox is drained one entry at a time (the default batch is 2,000) so that publication takes 100 broker
+ * round trips and 200 database commits, and the kill is sent as soon as 25 clusters have been sent the change: at that
  * moment part of the outbox is published and part is not, which the test checks in the database of the dead process
- * before restarting it.
+ * before restarting it. (In batches of 10, Mosquitto and the control plane once published all 100 between the 25th
+ * arriving at the test's observer and the kill landing.)
  *
  * <p>Afterwards: every cluster applies the generation the outbox held at the kill (nothing accepted is lost), every
  * outbox row is marked published, no cluster was ever sent two different desired states under one generation (its
@@ -52,7 +53,7 @@ class ControlPlaneCrashMidDispatchIT {
             "-Dflotilla.placement.require-online=false", "-Dflotilla.placement.debounce=100ms",
             // the simulated agents send no telemetry, which is the heartbeat
             "-Dflotilla.fleet.heartbeat-timeout=1h",
-            "-Dflotilla.dispatch.batch-size=10", "-Dflotilla.dispatch.retry-interval=1s",
+            "-Dflotilla.dispatch.batch-size=1", "-Dflotilla.dispatch.retry-interval=1s",
             "-Dflotilla.dispatch.publish-timeout=2s");
 
     static {
