@@ -11,20 +11,23 @@ import io.flotilla.policy.FleetPolicy;
 import io.flotilla.policy.JurisdictionCatalog;
 import io.flotilla.policy.Routing;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Route decisions over one fleet snapshot. Built once per snapshot (everything that does not depend on the
  * client is computed here: per alias, the healthy serving clusters with their unit vectors and load
  * penalties, already checked against their own policy's jurisdictions); each query then filters by the
- * request's jurisdictions (cached per alias and jurisdiction set) and ranks by distance and load.
+ * request's jurisdictions (cached per alias and jurisdiction set, within bounds) and ranks by distance and load.
  * Thread-safe; immutable apart from that cache.
  */
 public final class Router {
@@ -81,12 +84,20 @@ public final class Router {
         }
     }
 
-    /** What is known about an alias before any query, and its clusters per set of allowed jurisdictions (cached). */
+    /**
+     * What is known about an alias before any query, and its clusters per set of allowed jurisdictions. A request may
+     * name any set, so both caches are bounded: sets that admit the same clusters share one index, at most
+     * {@value #MAX_INDEXES} indexes and {@value #MAX_REMEMBERED_SETS} sets are kept per alias, and a full cache drops
+     * an entry chosen at random to make room. A request whose set was dropped is answered the same, after its index
+     * is found or built again.
+     */
     private static final class AliasIndex {
         final Entry[] entries;
         final int serving;
         final TreeSet<String> servedIn;
         private final Map<Optional<AllowedJurisdictions>, CandidateIndex> byAllowed = new ConcurrentHashMap<>();
+        /** Keyed by the jurisdictions of the clusters a set admits, sorted. */
+        private final Map<List<String>, CandidateIndex> byAdmitted = new ConcurrentHashMap<>();
 
         AliasIndex(Entry[] entries, int serving, TreeSet<String> servedIn) {
             this.entries = entries;
@@ -96,9 +107,39 @@ public final class Router {
 
         CandidateIndex candidates(Optional<AllowedJurisdictions> allowed) {
             CandidateIndex c = byAllowed.get(allowed);
-            return c != null ? c : byAllowed.computeIfAbsent(allowed, a -> new CandidateIndex(admitted(entries, a)));
+            if (c != null) {
+                return c;
+            }
+            Entry[] admitted = admitted(entries, allowed);
+            List<String> key = Arrays.stream(admitted).map(e -> e.jurisdiction).distinct().sorted().toList();
+            makeRoom(byAdmitted, MAX_INDEXES);
+            c = byAdmitted.computeIfAbsent(key, k -> new CandidateIndex(admitted));
+            makeRoom(byAllowed, MAX_REMEMBERED_SETS);
+            CandidateIndex prior = byAllowed.putIfAbsent(allowed, c);
+            return prior != null ? prior : c;
+        }
+
+        /** Drops random entries until {@code map} has room for one more under {@code max}. */
+        private static void makeRoom(Map<?, CandidateIndex> map, int max) {
+            while (map.size() >= max) {
+                Iterator<?> keys = map.keySet().iterator();
+                for (int skip = ThreadLocalRandom.current().nextInt(max); skip > 0 && keys.hasNext(); skip--) {
+                    keys.next();
+                }
+                if (!keys.hasNext()) {
+                    continue;
+                }
+                keys.next();
+                keys.remove();
+            }
         }
     }
+
+    /** How many candidate indexes one alias keeps at most (one per set of clusters that requests' jurisdictions admit). */
+    static final int MAX_INDEXES = 32;
+
+    /** How many sets of allowed jurisdictions one alias remembers at most, each pointing at one of its indexes. */
+    static final int MAX_REMEMBERED_SETS = 256;
 
     private final Map<String, AliasIndex> byAlias;
 
@@ -143,6 +184,12 @@ public final class Router {
         counts.forEach((alias, n) -> index.put(alias, new AliasIndex(
                 entries.getOrDefault(alias, List.of()).toArray(Entry[]::new), n[0], servedIn.getOrDefault(alias, new TreeSet<>()))));
         return new Router(Map.copyOf(index));
+    }
+
+    /** How many candidate indexes and remembered jurisdiction sets {@code alias} holds now; for tests. */
+    int[] cached(String alias) {
+        AliasIndex index = byAlias.get(alias);
+        return index == null ? new int[2] : new int[] {index.byAdmitted.size(), index.byAllowed.size()};
     }
 
     /** The ranking by network and snapshot load alone, as without live signals. */

@@ -9,10 +9,13 @@ import static io.flotilla.placement.Fixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.flotilla.placement.Fixtures;
 import io.flotilla.placement.FleetSnapshot;
 import io.flotilla.placement.Health;
 import io.flotilla.placement.NetworkLatency;
 import io.flotilla.policy.FleetPolicy;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,6 +66,40 @@ class RouterTest {
         assertThat(none.candidates()).isEmpty();
         assertThat(none.reason()).contains("no healthy cluster serving model 'chat' is in [US]; it is served in "
                 + "[DE-HE, ES-MD, FR-IDF, IN-KA, IN-MH]");
+    }
+
+    @Test
+    void keepsItsCachesBoundedHoweverManyJurisdictionSetsRequestsName() {
+        List<String> sites = List.of("frankfurt", "paris", "amsterdam", "brussels", "madrid", "lisbon", "milan", "vienna",
+                "warsaw", "prague");
+        List<String> countries = List.of("DE", "FR", "NL", "BE", "ES", "PT", "IT", "AT", "PL", "CZ");
+        Router router = router(fleet(sites.stream().map(s -> cluster(s).site(s).serves("chat-eu", "chat"))
+                .toArray(Fixtures.ClusterBuilder[]::new)), CHAT_EU);
+        // Every non-empty set of the ten countries admits a different set of clusters: 1,023 indexes unbounded.
+        for (int round = 0; round < 2; round++) {
+            for (int mask = 1; mask < 1 << countries.size(); mask++) {
+                List<String> named = new ArrayList<>();
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < countries.size(); i++) {
+                    if ((mask & 1 << i) != 0) {
+                        named.add(countries.get(i));
+                        expected.add(sites.get(i));
+                    }
+                }
+                expected.sort(Comparator.comparingDouble(s -> NetworkLatency.estimatedRttMs(at("vienna"), at(s))));
+                RouteDecision d = router.route(RouteQuery.at("chat", at("vienna"), CATALOG.allowed(named)).withLimit(10));
+                assertThat(d.candidates()).as("allowed %s", named).extracting(RouteCandidate::clusterId)
+                        .containsExactlyElementsOf(expected);
+                assertThat(router.cached("chat")[0]).isLessThanOrEqualTo(Router.MAX_INDEXES);
+                assertThat(router.cached("chat")[1]).isLessThanOrEqualTo(Router.MAX_REMEMBERED_SETS);
+            }
+        }
+        // Sets that admit the same clusters share an index: EU and the ten countries by name.
+        Router fresh = router(fleet(sites.stream().map(s -> cluster(s).site(s).serves("chat-eu", "chat"))
+                .toArray(Fixtures.ClusterBuilder[]::new)), CHAT_EU);
+        fresh.route(RouteQuery.at("chat", at("vienna"), CATALOG.allowed("EU")));
+        fresh.route(RouteQuery.at("chat", at("vienna"), CATALOG.allowed(countries)));
+        assertThat(fresh.cached("chat")).containsExactly(1, 2);
     }
 
     @Test
