@@ -6,8 +6,11 @@ import io.flotilla.placement.routing.LiveLoad;
 import io.flotilla.placement.routing.LiveLoads;
 import io.flotilla.placement.routing.RouteQuery;
 import io.flotilla.placement.routing.Router;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,7 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * caches, looked up in a map as the control plane's table does) and a preferred cluster for affinity, which is what
  * the inference router asks; compare with a run without it to see what live load adds to a decision.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.RouteQueryCost [rounds] [clusters] [live]</pre>
+ * <p>With {@code new-sets} as third argument, it measures instead what a request naming a set of allowed
+ * jurisdictions not seen before costs (the router builds that set's index; docs/routing.md): 2,000 random sets of
+ * EU countries per round, each asked twice, for {@code rounds} rounds.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.flotilla.bench.RouteQueryCost [rounds] [clusters] [live|new-sets]</pre>
  */
 public final class RouteQueryCost {
 
@@ -34,6 +41,10 @@ public final class RouteQueryCost {
         boolean withLive = args.length > 2 && args[2].equals("live");
         var fleet = new FleetGenerator(42, clusters, 1000);
         Router router = Router.build(fleet.snapshot(), fleet.policies(), fleet.catalog());
+        if (args.length > 2 && args[2].equals("new-sets")) {
+            newSets(fleet, router, rounds);
+            return;
+        }
         LiveLoads live = withLive ? liveLoads(fleet) : LiveLoads.NONE;
         String preferred = withLive ? fleet.snapshot().clusters().get(0).id() : null;
         RouteQuery[] queries = fleet.queries(4096);
@@ -58,6 +69,37 @@ public final class RouteQueryCost {
             RouteQuery q = queries[slowest[k]];
             System.out.printf("  %6d ns  %s from %s%s, allowed %s%n", best[slowest[k]], q.alias(), q.site().orElse("point"),
                     q.site().isPresent() ? "" : " " + q.client(), q.allowed().map(Object::toString).orElse("(policy's own)"));
+        }
+    }
+
+    /** A request naming a set of jurisdictions the router has not seen, then the same request again; means per round. */
+    static void newSets(FleetGenerator fleet, Router router, int rounds) {
+        RouteQuery first = fleet.queries(1)[0];
+        List<String> eu = fleet.catalog().allowed("EU").countries().stream().sorted().toList();
+        var random = new SplittableRandom(11);
+        int perRound = 2_000;
+        for (int r = 0; r < rounds; r++) {
+            long fresh = 0;
+            long again = 0;
+            for (int i = 0; i < perRound; i++) {
+                var named = new ArrayList<String>();
+                eu.forEach(c -> {
+                    if (random.nextBoolean()) {
+                        named.add(c);
+                    }
+                });
+                named.add("US");
+                var q = new RouteQuery(first.alias(), first.client(), Optional.empty(),
+                        Optional.of(fleet.catalog().allowed(named)), RouteQuery.DEFAULT_LIMIT);
+                long start = System.nanoTime();
+                router.route(q);
+                long between = System.nanoTime();
+                router.route(q);
+                again += System.nanoTime() - between;
+                fresh += between - start;
+            }
+            System.out.printf("round %d, model %s, %d random sets of EU countries: a new set %d ns, the same set again %d ns (means)%n",
+                    r + 1, first.alias(), perRound, fresh / perRound, again / perRound);
         }
     }
 
