@@ -21,7 +21,12 @@ public final class SovereigntyGuard {
     }
 
     public static boolean permits(AllowedJurisdictions allowed, ClusterState cluster) {
-        return allowed.allows(cluster.jurisdiction());
+        return permits(allowed, cluster.jurisdiction());
+    }
+
+    /** Whether the data may reach clusters in {@code jurisdiction}: the answer for every cluster there. */
+    public static boolean permits(AllowedJurisdictions allowed, String jurisdiction) {
+        return allowed.allows(jurisdiction);
     }
 
     /**

@@ -20,6 +20,10 @@ class SovereigntyGuardTest {
         assertThat(SovereigntyGuard.violation(eu, fra)).isEmpty();
         assertThat(SovereigntyGuard.permits(eu, nyc)).isFalse();
         assertThat(SovereigntyGuard.violation(eu, nyc)).contains("jurisdiction US is not in [EU]");
+        // by jurisdiction, as the router decides for every cluster in one at once
+        assertThat(SovereigntyGuard.permits(eu, "DE-BY")).isTrue();
+        assertThat(SovereigntyGuard.permits(eu, "US-NY")).isFalse();
+        assertThat(SovereigntyGuard.permits(eu, (String) null)).isFalse();
     }
 
     @Test

@@ -110,10 +110,11 @@ public final class Router {
             if (c != null) {
                 return c;
             }
-            Entry[] admitted = admitted(entries, allowed);
-            List<String> key = Arrays.stream(admitted).map(e -> e.jurisdiction).distinct().sorted().toList();
+            // decided once per jurisdiction the alias is served in, not per cluster; sorted, as servedIn is
+            List<String> key = allowed.isEmpty() ? List.copyOf(servedIn)
+                    : servedIn.stream().filter(j -> SovereigntyGuard.permits(allowed.get(), j)).toList();
             makeRoom(byAdmitted, MAX_INDEXES);
-            c = byAdmitted.computeIfAbsent(key, k -> new CandidateIndex(admitted));
+            c = byAdmitted.computeIfAbsent(key, k -> new CandidateIndex(admitted(entries, k)));
             makeRoom(byAllowed, MAX_REMEMBERED_SETS);
             CandidateIndex prior = byAllowed.putIfAbsent(allowed, c);
             return prior != null ? prior : c;
@@ -339,16 +340,9 @@ public final class Router {
         return total < otherTotal || (total == otherTotal && e.id.compareTo(other.id) < 0);
     }
 
-    private static Entry[] admitted(Entry[] entries, Optional<AllowedJurisdictions> allowed) {
-        if (allowed.isEmpty()) {
-            return entries;
-        }
-        var list = new ArrayList<Entry>();
-        for (Entry e : entries) {
-            if (SovereigntyGuard.permits(allowed.get(), e.cluster)) {
-                list.add(e);
-            }
-        }
-        return list.toArray(Entry[]::new);
+    /** The entries whose cluster is in one of {@code jurisdictions}. */
+    private static Entry[] admitted(Entry[] entries, List<String> jurisdictions) {
+        var in = new HashSet<>(jurisdictions);
+        return Arrays.stream(entries).filter(e -> in.contains(e.jurisdiction)).toArray(Entry[]::new);
     }
 }
