@@ -7,10 +7,8 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -82,28 +80,44 @@ final class CandidateIndex {
 
     CandidateIndex(Router.Entry[] admitted) {
         this.size = admitted.length;
-        var buckets = new TreeMap<Integer, List<Router.Entry>>();
-        var measured = new HashMap<String, List<Router.Entry>>();
-        for (Router.Entry e : admitted) {
-            GeoPoint p = e.cluster.location();
-            buckets.computeIfAbsent(cell(p, BUCKET_DEG), k -> new ArrayList<>()).add(e);
-            e.cluster.rttMsBySite().keySet().forEach(site -> measured.computeIfAbsent(site, s -> new ArrayList<>()).add(e));
+        // bucket by bucket (in cell order), each bucket by load penalty, then id
+        int[] cells = new int[size];
+        Integer[] sorted = new Integer[size];
+        for (int k = 0; k < size; k++) {
+            cells[k] = cell(admitted[k].cluster.location(), BUCKET_DEG);
+            sorted[k] = k;
         }
-        int n = buckets.size();
+        Arrays.sort(sorted, (p, q) -> {
+            int c = Integer.compare(cells[p], cells[q]);
+            if (c == 0) {
+                c = Double.compare(admitted[p].penaltyMs, admitted[q].penaltyMs);
+            }
+            return c != 0 ? c : admitted[p].id.compareTo(admitted[q].id);
+        });
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            if (i == 0 || cells[sorted[i]] != cells[sorted[i - 1]]) {
+                n++;
+            }
+        }
         entries = new Router.Entry[size];
         points = new double[size * POINT];
         bucketStart = new int[n + 1];
         bucketShape = new double[n * SHAPE];
         bucketMinPenaltyMs = new double[n];
-        var position = new IdentityHashMap<Router.Entry, Integer>();
-        int b = 0;
+        int[] position = new int[size];
         int i = 0;
-        for (List<Router.Entry> list : buckets.values()) {
-            list.sort(Comparator.<Router.Entry>comparingDouble(e -> e.penaltyMs).thenComparing(e -> e.id));
+        for (int b = 0; b < n; b++) {
+            int first = i;
+            int end = i + 1;
+            while (end < size && cells[sorted[end]] == cells[sorted[first]]) {
+                end++;
+            }
             double cx = 0;
             double cy = 0;
             double cz = 0;
-            for (Router.Entry e : list) {
+            for (int j = first; j < end; j++) {
+                Router.Entry e = admitted[sorted[j]];
                 cx += e.x;
                 cy += e.y;
                 cz += e.z;
@@ -112,13 +126,14 @@ final class CandidateIndex {
             double bx = cx / norm;
             double by = cy / norm;
             double bz = cz / norm;
-            bucketStart[b] = i;
-            bucketMinPenaltyMs[b] = list.get(0).penaltyMs;
+            bucketStart[b] = first;
+            bucketMinPenaltyMs[b] = admitted[sorted[first]].penaltyMs;
             double radius = 0;
-            for (Router.Entry e : list) {
+            for (; i < end; i++) {
+                Router.Entry e = admitted[sorted[i]];
                 // copied in the order searches read them: a bucket's entries share cache lines
                 entries[i] = new Router.Entry(e);
-                position.put(e, i);
+                position[sorted[i]] = i;
                 int at = i * POINT;
                 points[at] = e.x;
                 points[at + 1] = e.y;
@@ -126,33 +141,57 @@ final class CandidateIndex {
                 points[at + 3] = e.penaltyMs;
                 points[at + 4] = e.maxLatencyMs;
                 radius = Math.max(radius, chord(bx, by, bz, e.x, e.y, e.z));
-                i++;
             }
             int at = b * SHAPE;
             bucketShape[at] = bx;
             bucketShape[at + 1] = by;
             bucketShape[at + 2] = bz;
             bucketShape[at + 3] = radius * (1 + 1e-9);
-            b++;
         }
-        bucketStart[n] = i;
-        var bySite = new HashMap<String, Measured>();
-        measured.forEach((site, originals) -> {
-            var positions = new BitSet(size);
-            var list = new ArrayList<Router.Entry>(originals.size());
-            for (Router.Entry e : originals) {
-                int at = position.get(e);
-                positions.set(at);
-                list.add(entries[at]);
+        bucketStart[n] = size;
+        measuredBySite = measuredBySite(admitted, position);
+    }
+
+    /** Per site, the clusters with a round trip measured from it, best first; {@code position}: each one's in {@link #entries}. */
+    private Map<String, Measured> measuredBySite(Router.Entry[] admitted, int[] position) {
+        var bySite = new HashMap<String, List<Integer>>();
+        for (int k = 0; k < admitted.length; k++) {
+            int original = k;
+            admitted[k].cluster.rttMsBySite().keySet().forEach(site -> bySite.computeIfAbsent(site, s -> new ArrayList<>()).add(original));
+        }
+        var out = new HashMap<String, Measured>();
+        bySite.forEach((site, originals) -> {
+            int m = originals.size();
+            int[] at = new int[m];
+            double[] rtt = new double[m];
+            double[] total = new double[m];
+            Integer[] order = new Integer[m];
+            for (int j = 0; j < m; j++) {
+                at[j] = position[originals.get(j)];
+                rtt[j] = entries[at[j]].cluster.rttMsBySite().get(site);
+                total[j] = rtt[j] + entries[at[j]].penaltyMs;
+                order[j] = j;
             }
-            list.sort(Comparator.<Router.Entry>comparingDouble(e -> e.cluster.rttMsBySite().get(site) + e.penaltyMs)
-                    .thenComparing(e -> e.id));
-            bySite.put(site, new Measured(list.toArray(Router.Entry[]::new),
-                    list.stream().mapToDouble(e -> e.cluster.rttMsBySite().get(site)).toArray(),
-                    list.stream().mapToDouble(e -> e.cluster.rttMsBySite().get(site) + e.penaltyMs).toArray(),
-                    list.stream().mapToDouble(e -> e.maxLatencyMs).toArray(), positions));
+            Arrays.sort(order, (p, q) -> {
+                int c = Double.compare(total[p], total[q]);
+                return c != 0 ? c : entries[at[p]].id.compareTo(entries[at[q]].id);
+            });
+            var positions = new BitSet(size);
+            var list = new Router.Entry[m];
+            double[] rttMs = new double[m];
+            double[] totalMs = new double[m];
+            double[] maxLatencyMs = new double[m];
+            for (int r = 0; r < m; r++) {
+                int j = order[r];
+                positions.set(at[j]);
+                list[r] = entries[at[j]];
+                rttMs[r] = rtt[j];
+                totalMs[r] = total[j];
+                maxLatencyMs[r] = entries[at[j]].maxLatencyMs;
+            }
+            out.put(site, new Measured(list, rttMs, totalMs, maxLatencyMs, positions));
         });
-        measuredBySite = Map.copyOf(bySite);
+        return Map.copyOf(out);
     }
 
     int size() {
