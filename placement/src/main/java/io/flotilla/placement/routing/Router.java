@@ -13,7 +13,9 @@ import io.flotilla.policy.Routing;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -88,8 +90,9 @@ public final class Router {
      * What is known about an alias before any query, and its clusters per set of allowed jurisdictions. A request may
      * name any set, so both caches are bounded: sets that admit the same clusters share one index, at most
      * {@value #MAX_INDEXES} indexes and {@value #MAX_REMEMBERED_SETS} sets are kept per alias, and a full cache drops
-     * an entry chosen at random to make room. A request whose set was dropped is answered the same, after its index
-     * is found or built again.
+     * an entry chosen at random to make room; a dropped index is forgotten by every set that pointed at it, so that
+     * no more indexes stay alive than the bound (give or take one per request building an index at that moment). A
+     * request whose set was dropped is answered the same, after its index is found or built again.
      */
     private static final class AliasIndex {
         final Entry[] entries;
@@ -113,26 +116,41 @@ public final class Router {
             // decided once per jurisdiction the alias is served in, not per cluster; sorted, as servedIn is
             List<String> key = allowed.isEmpty() ? List.copyOf(servedIn)
                     : servedIn.stream().filter(j -> SovereigntyGuard.permits(allowed.get(), j)).toList();
-            makeRoom(byAdmitted, MAX_INDEXES);
-            c = byAdmitted.computeIfAbsent(key, k -> new CandidateIndex(admitted(entries, k)));
-            makeRoom(byAllowed, MAX_REMEMBERED_SETS);
+            c = byAdmitted.get(key);
+            if (c == null) {
+                while (byAdmitted.size() >= MAX_INDEXES) {
+                    CandidateIndex dropped = dropOne(byAdmitted);
+                    byAllowed.values().removeIf(v -> v == dropped);
+                }
+                c = byAdmitted.computeIfAbsent(key, k -> new CandidateIndex(admitted(entries, k)));
+            }
+            while (byAllowed.size() >= MAX_REMEMBERED_SETS) {
+                dropOne(byAllowed);
+            }
             CandidateIndex prior = byAllowed.putIfAbsent(allowed, c);
             return prior != null ? prior : c;
         }
 
-        /** Drops random entries until {@code map} has room for one more under {@code max}. */
-        private static void makeRoom(Map<?, CandidateIndex> map, int max) {
-            while (map.size() >= max) {
-                Iterator<?> keys = map.keySet().iterator();
-                for (int skip = ThreadLocalRandom.current().nextInt(max); skip > 0 && keys.hasNext(); skip--) {
-                    keys.next();
-                }
-                if (!keys.hasNext()) {
-                    continue;
-                }
-                keys.next();
-                keys.remove();
+        /** Removes an entry chosen at random and returns its value (null if another thread emptied the map first). */
+        private static CandidateIndex dropOne(Map<?, CandidateIndex> map) {
+            Iterator<? extends Map.Entry<?, CandidateIndex>> it = map.entrySet().iterator();
+            for (int skip = ThreadLocalRandom.current().nextInt(Math.max(1, map.size())); skip > 0 && it.hasNext(); skip--) {
+                it.next();
             }
+            if (!it.hasNext()) {
+                return null;
+            }
+            CandidateIndex value = it.next().getValue();
+            it.remove();
+            return value;
+        }
+
+        /** How many distinct indexes this alias can still reach, and how many sets it remembers; for tests. */
+        int[] cached() {
+            var reachable = Collections.newSetFromMap(new IdentityHashMap<CandidateIndex, Boolean>());
+            reachable.addAll(byAdmitted.values());
+            reachable.addAll(byAllowed.values());
+            return new int[] {reachable.size(), byAllowed.size()};
         }
     }
 
@@ -187,10 +205,10 @@ public final class Router {
         return new Router(Map.copyOf(index));
     }
 
-    /** How many candidate indexes and remembered jurisdiction sets {@code alias} holds now; for tests. */
+    /** How many distinct candidate indexes {@code alias} can still reach, and how many jurisdiction sets it remembers; for tests. */
     int[] cached(String alias) {
         AliasIndex index = byAlias.get(alias);
-        return index == null ? new int[2] : new int[] {index.byAdmitted.size(), index.byAllowed.size()};
+        return index == null ? new int[2] : index.cached();
     }
 
     /** The ranking by network and snapshot load alone, as without live signals. */
