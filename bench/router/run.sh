@@ -159,7 +159,7 @@ run() { # URL CONNECTIONS [PID...] -> "p50 p99 rps cpu" where cpu is the PIDs' C
   echo "$p50 $p99 $rps $cpu"
 }
 
-echo "router on $([ -n "$ROUTER_PORT" ] && echo "its own port ($ROUTER_PORT)" || echo "the API port ($HTTP_PORT)"), receipts recorded: ${FLOTILLA_ROUTER_RECEIPTS_RECORD:-all}"
+echo "router on $([ -n "$ROUTER_PORT" ] && echo "its own port ($ROUTER_PORT)" || echo "the API port ($HTTP_PORT)"), receipts recorded: ${FLOTILLA_ROUTER_RECEIPTS_RECORD:-sampled (the default)}"
 echo "load before: $(uptime)"
 echo
 # the proxies' own CPU per request: a measure that other work on the machine disturbs far less than req/s
