@@ -73,8 +73,9 @@ class RouterTest {
         List<String> sites = List.of("frankfurt", "paris", "amsterdam", "brussels", "madrid", "lisbon", "milan", "vienna",
                 "warsaw", "prague");
         List<String> countries = List.of("DE", "FR", "NL", "BE", "ES", "PT", "IT", "AT", "PL", "CZ");
-        Router router = router(fleet(sites.stream().map(s -> cluster(s).site(s).serves("chat-eu", "chat"))
-                .toArray(Fixtures.ClusterBuilder[]::new)), CHAT_EU);
+        FleetSnapshot tenCountries = fleet(sites.stream().map(s -> cluster(s).site(s).serves("chat-eu", "chat"))
+                .toArray(Fixtures.ClusterBuilder[]::new));
+        Router router = router(tenCountries, CHAT_EU);
         // Every non-empty set of the ten countries admits a different set of clusters: 1,023 indexes unbounded.
         for (int round = 0; round < 2; round++) {
             for (int mask = 1; mask < 1 << countries.size(); mask++) {
@@ -95,8 +96,7 @@ class RouterTest {
             }
         }
         // Sets that admit the same clusters share an index: EU and the ten countries by name.
-        Router fresh = router(fleet(sites.stream().map(s -> cluster(s).site(s).serves("chat-eu", "chat"))
-                .toArray(Fixtures.ClusterBuilder[]::new)), CHAT_EU);
+        Router fresh = router(tenCountries, CHAT_EU);
         fresh.route(RouteQuery.at("chat", at("vienna"), CATALOG.allowed("EU")));
         fresh.route(RouteQuery.at("chat", at("vienna"), CATALOG.allowed(countries)));
         assertThat(fresh.cached("chat")).containsExactly(1, 2);
