@@ -6,6 +6,7 @@ import io.flotilla.placement.routing.LiveLoad;
 import io.flotilla.placement.routing.LiveLoads;
 import io.flotilla.placement.routing.RouteQuery;
 import io.flotilla.placement.routing.Router;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The cost of each prepared route query on its own: every query of {@link RouteBenchmark}'s set runs
- * {@code rounds} times and keeps its fastest and its median run. On a shared machine the fastest of many runs is little
+ * {@code rounds} times and keeps its fastest and its median run, then once more on a new router (as after a fleet
+ * change: nothing found on first use is kept yet). On a shared machine the fastest of many runs is little
  * disturbed by other processes, so two builds measured one after the other compare fairly; the slowest
  * queries are printed with what they asked for.
  *
@@ -69,6 +71,19 @@ public final class RouteQueryCost {
         // the median run of each query keeps what a cold cache costs (every other query ran in between) and drops
         // what other processes cost now and then
         System.out.printf("%s, median run of each: %s%n", what, distribution(median));
+        // a new fleet snapshot builds a new router: its orders, kept answers and nearby cells are made again on first use
+        Router fresh = Router.build(fleet.snapshot(), fleet.policies(), fleet.catalog());
+        long built = usedHeap();
+        long[] first = new long[queries.length];
+        for (int i = 0; i < queries.length; i++) {
+            long start = System.nanoTime();
+            fresh.route(queries[i], live, preferred, AffinitySlack.DEFAULT);
+            first[i] = System.nanoTime() - start;
+        }
+        long kept = usedHeap() - built;
+        System.out.printf("%s, first run of each on a new router: %s%n", what, distribution(first));
+        System.out.printf("kept by the new router after one run of each query: %.1f MB of heap%n", kept / 1e6);
+        Reference.reachabilityFence(fresh);
         Integer[] slowest = new Integer[queries.length];
         Arrays.setAll(slowest, i -> i);
         Arrays.sort(slowest, Comparator.comparingLong(i -> -median[i]));
@@ -78,6 +93,15 @@ public final class RouteQueryCost {
             System.out.printf("  %6d ns %6d ns  %s from %s%s, allowed %s%n", best[slowest[k]], median[slowest[k]], q.alias(), q.site().orElse("point"),
                     q.site().isPresent() ? "" : " " + q.client(), q.allowed().map(Object::toString).orElse("(policy's own)"));
         }
+    }
+
+    /** Heap in use after a full collection. */
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     private static String distribution(long[] perQuery) {

@@ -10,6 +10,7 @@ import io.flotilla.placement.routing.RouteCandidate;
 import io.flotilla.placement.routing.RouteQuery;
 import io.flotilla.placement.routing.Router;
 import io.flotilla.policy.FleetPolicy;
+import io.flotilla.policy.GeoPoint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -44,6 +45,36 @@ class RouterMatchesLinearScanTest {
             assertThat(router.route(moved).candidates()).as(moved.toString()).isEqualTo(scan(fleet, policies, moved));
             assertThat(router.route(q).candidates()).as(q.toString()).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void sameCandidatesFromAnywhereInTheCellOfAPointQuery() {
+        var fleet = new FleetGenerator(7, 3000, 300);
+        var router = Router.build(fleet.snapshot(), fleet.policies(), fleet.catalog());
+        Map<String, FleetPolicy> policies = fleet.policies().stream().collect(Collectors.toMap(FleetPolicy::name, Function.identity()));
+        int asked = 0;
+        for (RouteQuery q : fleet.queries(150)) {
+            if (q.site().isPresent()) {
+                continue;
+            }
+            // the router keeps, per 0.25° cell, the clusters that may rank from anywhere in it: ask from the corners
+            // of the query's cell (the points farthest from its centre) and of its 2° cell, in both orders
+            for (double deg : new double[] {0.25, 2}) {
+                double lat0 = Math.floor((q.client().lat() + 90) / deg) * deg - 90;
+                double lon0 = Math.floor((q.client().lon() + 180) / deg) * deg - 180;
+                double in = 1e-9;
+                for (double[] corner : new double[][] {{lat0 + in, lon0 + in}, {lat0 + deg - in, lon0 + deg - in},
+                        {lat0 + in, lon0 + deg - in}, {lat0 + deg - in, lon0 + in}}) {
+                    for (int limit : new int[] {q.limit(), 1, Router.LIVE_CANDIDATES}) {
+                        RouteQuery there = new RouteQuery(q.alias(), new GeoPoint(corner[0], corner[1]), q.site(), q.allowed(), limit);
+                        assertThat(router.route(there).candidates()).as(there.toString()).isEqualTo(scan(fleet, policies, there));
+                        asked++;
+                    }
+                }
+            }
+            assertThat(router.route(q).candidates()).as(q.toString()).isEqualTo(scan(fleet, policies, q));
+        }
+        assertThat(asked).isGreaterThan(1000);
     }
 
     private static List<RouteCandidate> scan(FleetGenerator fleet, Map<String, FleetPolicy> policies, RouteQuery q) {

@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>A search from a named site at the site's own location is kept per site for the life of the index (one
  * fleet snapshot): it depends on nothing else, and the router's requests come from the same sites again and again.
+ * A query by coordinates depends on the point, so for the {@value #NEARBY_DEG}° cell it falls in the index keeps the
+ * few clusters that may rank from anywhere in that cell ({@link Nearby}), and later queries from the cell bound
+ * and measure those alone instead of walking the buckets.
  */
 final class CandidateIndex {
 
@@ -78,6 +81,18 @@ final class CandidateIndex {
     /** Per named site, its last search; at most {@link #MAX_RANKED_SITES} sites are kept. */
     private final Map<String, Ranked> rankedBySite = new ConcurrentHashMap<>();
     static final int MAX_RANKED_SITES = 4096;
+
+    /** The cell a query by coordinates keeps its {@link Nearby} clusters for: about 28 km across. */
+    static final double NEARBY_DEG = 0.25;
+    private static final int NEARBY_LON_CELLS = (int) (360 / NEARBY_DEG);
+    /** Any point of a nearby cell lies within NEARBY_DEG of arc of the cell centre (as for order cells). */
+    private static final double NEARBY_CELL_CHORD = 2 * Math.sin(Math.toRadians(NEARBY_DEG) / 2);
+    /** Cells kept per index; once full, queries from other cells walk the buckets. */
+    static final int MAX_NEARBY_CELLS = 1024;
+    /** A cell with more clusters that may rank than this is not kept: walking the buckets costs no more. */
+    static final int MAX_NEARBY = 48;
+    /** Per nearby cell and number of places asked for: the clusters that may rank, or {@link Nearby#NONE}. */
+    private final Map<Long, Nearby> nearbyByCell = new ConcurrentHashMap<>();
 
     CandidateIndex(Router.Entry[] admitted) {
         this.size = admitted.length;
@@ -205,7 +220,16 @@ final class CandidateIndex {
      */
     double search(GeoPoint client, String site, Router.TopK top, Scratch scratch) {
         if (site == null) {
-            return search(NetworkLatency.unit(client, scratch.unit), client, null, top, scratch);
+            double[] c = NetworkLatency.unit(client, scratch.unit);
+            Nearby nearby = nearby(client, top.capacity());
+            if (nearby != Nearby.NONE) {
+                double nearestBeyond = nearby.search(c, top, scratch);
+                if (top.size > 0) {
+                    return nearestBeyond;
+                }
+                // none of them within its maxLatencyMs: the buckets tell how near the nearest one left out is
+            }
+            return search(c, client, null, top, scratch);
         }
         Ranked kept = rankedBySite.get(site);
         if (kept != null && kept.fits(client, top.capacity())) {
@@ -284,23 +308,45 @@ final class CandidateIndex {
             double bucketNetworkMs = ArcTable.lowerMs(ArcTable.step(Math.max(0,
                     chord(c[0], c[1], c[2], bucketShape[shape], bucketShape[shape + 1], bucketShape[shape + 2]) - bucketShape[shape + 3])));
             for (int i = bucketStart[b]; i < bucketStart[b + 1]; i++) {
-                int at = i * POINT;
-                double penalty = points[at + 3];
-                if (bucketNetworkMs + penalty > cut.value() + SLACK_MS) {
+                if (bucketNetworkMs + points[i * POINT + 3] > cut.value() + SLACK_MS) {
                     break; // sorted by penalty: the rest of the bucket is worse still
                 }
-                int step = ArcTable.step(chord(c[0], c[1], c[2], points[at], points[at + 1], points[at + 2]));
-                double lower = ArcTable.lowerMs(step) + penalty;
-                if (lower > cut.value() + SLACK_MS || (measuredHere != null && measuredHere.get(i))) {
-                    continue; // too far, or offered above with its measured round trip
+                if (measuredHere == null || !measuredHere.get(i)) { // else offered above with its measured round trip
+                    n = bound(c, points, i, cut, scratch, n);
                 }
-                double upperNetwork = ArcTable.upperMs(step) + SLACK_MS;
-                if (upperNetwork <= points[at + 4]) {
-                    cut.add(upperNetwork + penalty);
-                }
-                n = scratch.keep(n, i, lower);
             }
         }
+        return exact(c, points, entries, n, cut, top, scratch, nearestBeyond);
+    }
+
+    /**
+     * The first pass of a search for cluster {@code i} of {@code pts}, client at {@code c}: its upper bound tightens
+     * {@code cut} (when within its maxLatencyMs), and it is kept in {@code scratch} for the exact pass when its lower
+     * bound is within the cut. Returns the new count kept.
+     */
+    private static int bound(double[] c, double[] pts, int i, KBest cut, Scratch scratch, int n) {
+        int at = i * POINT;
+        double penalty = pts[at + 3];
+        int step = ArcTable.step(chord(c[0], c[1], c[2], pts[at], pts[at + 1], pts[at + 2]));
+        double lower = ArcTable.lowerMs(step) + penalty;
+        if (lower > cut.value() + SLACK_MS) {
+            return n;
+        }
+        double upperNetwork = ArcTable.upperMs(step) + SLACK_MS;
+        if (upperNetwork <= pts[at + 4]) {
+            cut.add(upperNetwork + penalty);
+        }
+        return scratch.keep(n, i, lower);
+    }
+
+    /**
+     * The second pass of a search: computes exactly the {@code n} clusters kept in {@code scratch} (positions in
+     * {@code pts} and {@code ents}) whose lower bound is still within the cut, and offers them to {@code top}.
+     *
+     * @return the smallest network round trip among them and {@code nearestBeyond} left out for their maxLatencyMs
+     */
+    private static double exact(double[] c, double[] pts, Router.Entry[] ents, int n, KBest cut, Router.TopK top, Scratch scratch,
+            double nearestBeyond) {
         int[] maybe = scratch.maybe;
         double[] maybeLowerMs = scratch.maybeLowerMs;
         for (int k = 0; k < n; k++) {
@@ -309,14 +355,121 @@ final class CandidateIndex {
             }
             int at = maybe[k] * POINT;
             double network = NetworkLatency.estimatedRttMs(
-                    NetworkLatency.kmBetweenUnitVectors(c[0], c[1], c[2], points[at], points[at + 1], points[at + 2]));
-            if (network > points[at + 4]) {
+                    NetworkLatency.kmBetweenUnitVectors(c[0], c[1], c[2], pts[at], pts[at + 1], pts[at + 2]));
+            if (network > pts[at + 4]) {
                 nearestBeyond = Math.min(nearestBeyond, network);
             } else {
-                top.offer(entries[maybe[k]], network, network + points[at + 3], false);
+                top.offer(ents[maybe[k]], network, network + pts[at + 3], false);
             }
         }
         return nearestBeyond;
+    }
+
+    /**
+     * The clusters that may rank among the best {@code k} from some point of one {@value #NEARBY_DEG}° cell, by
+     * bounds valid for the whole cell: the k-th best upper bound among clusters within their maxLatencyMs from every
+     * point of it is a cut no point's k-th best exceeds, and only clusters whose lower bound is within that cut are
+     * kept, copied side by side ({@link #POINT} numbers each) in order of that lower bound. A query from the cell
+     * bounds and measures these alone, as a search does the buckets' clusters, so it gives the same answer.
+     */
+    private record Nearby(double[] points, Router.Entry[] entries, double[] lowerMs) {
+
+        /** A cell not kept: too many clusters may rank from it. */
+        static final Nearby NONE = new Nearby(new double[0], new Router.Entry[0], new double[0]);
+
+        double search(double[] c, Router.TopK top, Scratch scratch) {
+            KBest cut = scratch.cut(top.capacity());
+            int n = 0;
+            for (int i = 0; i < lowerMs.length; i++) {
+                if (lowerMs[i] > cut.value() + SLACK_MS) {
+                    break; // in order of the cell's lower bound, which no point of the cell goes below
+                }
+                n = bound(c, points, i, cut, scratch, n);
+            }
+            return exact(c, points, entries, n, cut, top, scratch, Double.POSITIVE_INFINITY);
+        }
+    }
+
+    /** The nearby clusters of {@code client}'s cell for the best {@code k}, found on first use and kept. */
+    private Nearby nearby(GeoPoint client, int k) {
+        int cell = cell(client, NEARBY_DEG);
+        long key = (long) cell * 4096 + k;
+        Nearby kept = nearbyByCell.get(key);
+        if (kept != null) {
+            return kept;
+        }
+        if (k >= 4096 || nearbyByCell.size() >= MAX_NEARBY_CELLS) {
+            return Nearby.NONE;
+        }
+        Nearby computed = computeNearby(cell, k);
+        nearbyByCell.put(key, computed); // two threads may both compute it; the results are equal
+        return computed;
+    }
+
+    private Nearby computeNearby(int cell, int k) {
+        GeoPoint centre = new GeoPoint(-90 + (cell / NEARBY_LON_CELLS + 0.5) * NEARBY_DEG,
+                -180 + (cell % NEARBY_LON_CELLS + 0.5) * NEARBY_DEG);
+        double[] u = NetworkLatency.unit(centre);
+        var cut = new KBest(k);
+        int[] kept = new int[64];
+        double[] keptLowerMs = new double[64];
+        int m = 0;
+        // the order of the enclosing order cell (a nearby cell lies within one) bounds its buckets for the whole cell
+        Order order = order(centre);
+        for (int j = 0; j < order.buckets().length; j++) {
+            if (order.boundMs()[j] > cut.value() + SLACK_MS) {
+                break;
+            }
+            int b = order.buckets()[j];
+            int shape = b * SHAPE;
+            double bucketNetworkMs = estimatedMs(Math.max(0, chord(u[0], u[1], u[2], bucketShape[shape], bucketShape[shape + 1],
+                    bucketShape[shape + 2]) - bucketShape[shape + 3] - NEARBY_CELL_CHORD));
+            for (int i = bucketStart[b]; i < bucketStart[b + 1]; i++) {
+                int at = i * POINT;
+                double penalty = points[at + 3];
+                if (bucketNetworkMs + penalty > cut.value() + SLACK_MS) {
+                    break;
+                }
+                double chord = chord(u[0], u[1], u[2], points[at], points[at + 1], points[at + 2]);
+                double lowerNetwork = estimatedMs(Math.max(0, chord - NEARBY_CELL_CHORD));
+                if (lowerNetwork > points[at + 4] + SLACK_MS || lowerNetwork + penalty > cut.value() + SLACK_MS) {
+                    continue; // beyond its maxLatencyMs from every point of the cell, or worse than the cut
+                }
+                double upperNetwork = estimatedMs(Math.min(2, chord + NEARBY_CELL_CHORD)) + SLACK_MS;
+                if (upperNetwork <= points[at + 4]) {
+                    cut.add(upperNetwork + penalty);
+                }
+                if (m == kept.length) {
+                    kept = Arrays.copyOf(kept, 2 * m);
+                    keptLowerMs = Arrays.copyOf(keptLowerMs, 2 * m);
+                }
+                kept[m] = i;
+                keptLowerMs[m] = lowerNetwork + penalty;
+                m++;
+            }
+        }
+        Integer[] ranked = new Integer[m];
+        int r = 0;
+        for (int i = 0; i < m; i++) {
+            if (keptLowerMs[i] <= cut.value() + SLACK_MS) {
+                ranked[r++] = i;
+            }
+        }
+        if (r > MAX_NEARBY) {
+            return Nearby.NONE;
+        }
+        double[] lower = keptLowerMs;
+        Arrays.sort(ranked, 0, r, Comparator.comparingDouble(i -> lower[i]));
+        double[] nearPoints = new double[r * POINT];
+        var nearEntries = new Router.Entry[r];
+        double[] nearLowerMs = new double[r];
+        for (int j = 0; j < r; j++) {
+            int i = kept[ranked[j]];
+            System.arraycopy(points, i * POINT, nearPoints, j * POINT, POINT);
+            nearEntries[j] = entries[i];
+            nearLowerMs[j] = keptLowerMs[ranked[j]];
+        }
+        return new Nearby(nearPoints, nearEntries, nearLowerMs);
     }
 
     /**
