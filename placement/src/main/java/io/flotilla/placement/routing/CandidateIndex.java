@@ -374,7 +374,7 @@ final class CandidateIndex {
      */
     private record Nearby(double[] points, Router.Entry[] entries, double[] lowerMs) {
 
-        /** A cell not kept: too many clusters may rank from it. */
+        /** No cell to search: too many clusters may rank from it, too many places were asked for, or the index keeps no more cells. */
         static final Nearby NONE = new Nearby(new double[0], new Router.Entry[0], new double[0]);
 
         double search(double[] c, Router.TopK top, Scratch scratch) {
@@ -392,13 +392,16 @@ final class CandidateIndex {
 
     /** The nearby clusters of {@code client}'s cell for the best {@code k}, found on first use and kept. */
     private Nearby nearby(GeoPoint client, int k) {
+        if (k > MAX_NEARBY) {
+            return Nearby.NONE; // more places asked for than a cell keeps clusters
+        }
         int cell = cell(client, NEARBY_DEG);
-        long key = (long) cell * 4096 + k;
+        long key = (long) cell * (MAX_NEARBY + 1) + k;
         Nearby kept = nearbyByCell.get(key);
         if (kept != null) {
             return kept;
         }
-        if (k >= 4096 || nearbyByCell.size() >= MAX_NEARBY_CELLS) {
+        if (nearbyByCell.size() >= MAX_NEARBY_CELLS) {
             return Nearby.NONE;
         }
         Nearby computed = computeNearby(cell, k);
@@ -411,8 +414,7 @@ final class CandidateIndex {
                 -180 + (cell % NEARBY_LON_CELLS + 0.5) * NEARBY_DEG);
         double[] u = NetworkLatency.unit(centre);
         var cut = new KBest(k);
-        int[] kept = new int[64];
-        double[] keptLowerMs = new double[64];
+        var found = new Scratch(); // each cluster that may rank, with its lower bound for the cell
         int m = 0;
         // the order of the enclosing order cell (a nearby cell lies within one) bounds its buckets for the whole cell
         Order order = order(centre);
@@ -439,15 +441,11 @@ final class CandidateIndex {
                 if (upperNetwork <= points[at + 4]) {
                     cut.add(upperNetwork + penalty);
                 }
-                if (m == kept.length) {
-                    kept = Arrays.copyOf(kept, 2 * m);
-                    keptLowerMs = Arrays.copyOf(keptLowerMs, 2 * m);
-                }
-                kept[m] = i;
-                keptLowerMs[m] = lowerNetwork + penalty;
-                m++;
+                m = found.keep(m, i, lowerNetwork + penalty);
             }
         }
+        int[] kept = found.maybe;
+        double[] keptLowerMs = found.maybeLowerMs;
         Integer[] ranked = new Integer[m];
         int r = 0;
         for (int i = 0; i < m; i++) {

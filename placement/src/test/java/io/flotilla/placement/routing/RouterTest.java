@@ -14,6 +14,7 @@ import io.flotilla.placement.FleetSnapshot;
 import io.flotilla.placement.Health;
 import io.flotilla.placement.NetworkLatency;
 import io.flotilla.policy.FleetPolicy;
+import io.flotilla.policy.GeoPoint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -135,6 +136,23 @@ class RouterTest {
             assertThat(far.reason().orElseThrow()).isEqualTo(String.format(Locale.ROOT,
                     "all 3 eligible clusters serving model 'chat' are beyond their maxLatencyMs (nearest %.0f ms)", nearest));
         }
+    }
+
+    @Test
+    void aQueryAskingForThousandsOfPlacesGetsThemWhateverNearbyCellsWereKeptBefore() {
+        // one cluster near Paris, 4,099 far to the south-west (41 rows of 100, about 0.1° apart)
+        var clusters = new ArrayList<Fixtures.ClusterBuilder>();
+        clusters.add(cluster("paris").jurisdiction("FR").location(48.86, 2.55).serves("chat-eu", "chat"));
+        for (int i = 0; i < 4099; i++) {
+            clusters.add(cluster("es-" + i).jurisdiction("ES").location(37 + (i / 100) * 0.1, -6 + (i % 100) * 0.1)
+                    .serves("chat-eu", "chat"));
+        }
+        Router router = router(fleet(clusters.toArray(Fixtures.ClusterBuilder[]::new)), CHAT_EU);
+        // the best one from a point of the next 0.25° cell east, then 4,097 from this one
+        assertThat(router.route(RouteQuery.at("chat", new GeoPoint(48.86, 2.55), null).withLimit(1)).candidates()).hasSize(1);
+        List<RouteCandidate> many = router.route(RouteQuery.at("chat", new GeoPoint(48.86, 2.30), null).withLimit(4097)).candidates();
+        assertThat(many).hasSize(4097);
+        assertThat(many).extracting(RouteCandidate::estimatedLatencyMs).isSorted();
     }
 
     @Test
